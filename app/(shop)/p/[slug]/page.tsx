@@ -1,0 +1,54 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { notFound } from 'next/navigation'
+import { Price } from '@/app/_components/price'
+import { orNotFound } from '@/app/_trpc/or-not-found'
+import { caller } from '@/app/_trpc/server'
+import { productBySlugInput } from '@/server/catalog/catalog.schema'
+
+type Props = { params: Promise<{ slug: string }> }
+
+export const revalidate = 300
+
+/** Pre-render the doorbusters at build: they get the first wave of traffic. */
+export async function generateStaticParams() {
+  const hot = await caller.catalog.hotDeals({ limit: 24 })
+  return hot.map((p) => ({ slug: p.slug }))
+}
+
+async function load(props: Props) {
+  const parsed = productBySlugInput.safeParse(await props.params)
+  if (!parsed.success) notFound()
+  return orNotFound(caller.catalog.product(parsed.data))
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const product = await load(props)
+  return { title: product.name, description: product.description.slice(0, 160) }
+}
+
+export default async function ProductPage(props: Props) {
+  const product = await load(props)
+  return (
+    <article className="grid gap-8 md:grid-cols-2" data-testid="product" data-product-id={product.id} data-version={product.version}>
+      <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white">
+        {/* eslint-disable-next-line @next/next/no-img-element -- tiny local SVGs, no optimisation needed */}
+        <img src={product.imageUrl} alt={product.name} width={400} height={300} className="h-full w-full object-cover" />
+      </div>
+      <div>
+        <nav className="text-sm text-stone-500" aria-label="Breadcrumb">
+          <Link href="/" className="hover:text-ink">Home</Link> /{' '}
+          <Link href={`/c/${product.category.slug}`} className="hover:text-ink">{product.category.name}</Link>
+        </nav>
+        {product.hot && (
+          <p className="mt-3 inline-block rounded-full bg-brand-100 px-3 py-1 text-xs font-bold uppercase tracking-wide text-brand-700">
+            Doorbuster deal
+          </p>
+        )}
+        <h1 className="mt-3 text-3xl font-bold" data-testid="product-name">{product.name}</h1>
+        <Price cents={product.priceCents} currency={product.currency} className="mt-4 block text-3xl font-extrabold" />
+        <p className="mt-6 leading-relaxed text-stone-700">{product.description}</p>
+      </div>
+    </article>
+  )
+}

@@ -1,0 +1,48 @@
+import Link from 'next/link'
+import { caller, getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server'
+import { HotDeals } from './hot-deals'
+
+export const revalidate = 60
+
+const HOT_DEALS_ON_HOME = 8
+
+export default async function HomePage() {
+  void getQueryClient().prefetchQuery(trpc.catalog.hotDeals.queryOptions({ limit: HOT_DEALS_ON_HOME }))
+  const categories = await caller.catalog.categories()
+  return (
+    <HydrateClient>
+      <section className="rounded-2xl bg-gradient-to-br from-ink to-stone-700 px-6 py-10 text-white sm:px-10">
+        <p className="text-sm font-semibold uppercase tracking-widest text-brand-100">Black Friday</p>
+        <h1 className="mt-2 max-w-2xl text-4xl font-extrabold tracking-tight sm:text-5xl">
+          Doorbusters while they last.
+        </h1>
+        <p className="mt-3 max-w-xl text-stone-300">
+          Limited stock on our hottest items. Every unit goes to exactly one shopper, never one too many.
+        </p>
+      </section>
+
+      <section className="mt-10" aria-labelledby="deals-heading">
+        <h2 id="deals-heading" className="text-2xl font-bold">Hot deals</h2>
+        <HotDeals limit={HOT_DEALS_ON_HOME} />
+      </section>
+
+      <section className="mt-12" aria-labelledby="categories-heading">
+        <h2 id="categories-heading" className="text-2xl font-bold">Shop by category</h2>
+        <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+          {categories.map((c) => (
+            <li key={c.id}>
+              <Link
+                href={`/c/${c.slug}`}
+                className="block rounded-xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-500 hover:shadow"
+                data-testid="category-link"
+              >
+                <span className="block font-semibold">{c.name}</span>
+                <span className="text-sm text-stone-500">{c.productCount.toLocaleString('en-US')} products</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </HydrateClient>
+  )
+}

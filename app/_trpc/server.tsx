@@ -1,0 +1,28 @@
+import 'server-only'
+
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query'
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query'
+import { cache } from 'react'
+import { createContext } from '@/server/trpc/init'
+import { appRouter, createCaller } from '@/server/trpc/root'
+import { makeQueryClient } from './query-client'
+
+/**
+ * Server-side tRPC for React Server Components. The context deliberately carries no
+ * request headers: pages shared by all shoppers must not read per-request data, or
+ * they could no longer be cached.
+ */
+const rscContext = cache(() => createContext({ headers: new Headers(), source: 'rsc' }))
+
+export const getQueryClient = cache(makeQueryClient)
+
+/** Prefetch: `void getQueryClient().prefetchQuery(trpc.catalog.hotDeals.queryOptions(…))`, then HydrateClient. */
+export const trpc = createTRPCOptionsProxy({ ctx: rscContext, router: appRouter, queryClient: getQueryClient })
+
+/** Direct server calls for data a page renders itself. */
+export const caller = createCaller(rscContext)
+
+export function HydrateClient({ children }: { children: React.ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>
+}
+

@@ -1,0 +1,406 @@
+/**
+ * The project's local **Upstash-compatible REST gateway**: an HTTP server that speaks the
+ * Upstash Redis REST protocol and runs the commands on a real Redis, so `@upstash/redis`
+ * and `@upstash/ratelimit` work unchanged on a developer machine and in CI.
+ *
+ * It is hand-written because no npm package provides one: the reference implementation,
+ * hiett/serverless-redis-http, is an Elixir application distributed as a Docker image,
+ * and this machine has neither a Docker engine nor network access beyond npm. It is
+ * built on `node:http` and `ioredis` only.
+ *
+ * ## Protocol (as Upstash and serverless-redis-http speak it)
+ *
+ * - `Authorization: Bearer <token>` on every request; missing or wrong → 401
+ *   `{"error":"Unauthorized"}`. The token is compared in constant time.
+ * - `POST /` with one command as a JSON array (`["set","k","v","EX",100]`) → 200
+ *   `{"result": …}`; a Redis error → 400 `{"error":"ERR …"}`.
+ * - `POST /pipeline` with an array of commands → 200 with one `{"result"}` or
+ *   `{"error"}` per command; a Redis error in one command stays inside the 200.
+ * - `POST /multi-exec`: the same shape, run as one MULTI/EXEC transaction. A command
+ *   Redis refuses while queueing (unknown command, wrong arity) aborts the whole
+ *   transaction → 400 `{"error":"EXECABORT …"}`; a runtime error (WRONGTYPE) is
+ *   reported per item like /pipeline.
+ * - `Upstash-Encoding: base64` → every string in `result` is base64 (see gateway-encoding.ts).
+ * - Malformed bodies → 400, bodies over {@link MAX_BODY_BYTES} → 413, other paths → 404,
+ *   other methods → 405. Commands that would pin or re-configure the shared connection
+ *   (SUBSCRIBE, BLPOP, SELECT, MULTI via `/`, …) → 400; gateway-commands.ts explains why.
+ * - Lua scripts: Upstash accepts the shebang flag `allow-key-locking` (every
+ *   @upstash/ratelimit script has it) and Redis does not; the gateway strips it and
+ *   translates script SHA1s to match (gateway-scripts.ts).
+ * - Upstash's path form (`GET /set/k/v`) is not implemented: the SDKs never use it.
+ *
+ * ## One connection
+ *
+ * All requests share one ioredis connection, opened at start-up: `/` and `/pipeline`
+ * commands are simply interleaved on it (Redis answers in order), and `/multi-exec`
+ * uses ioredis `multi()`, which writes MULTI, the commands and EXEC as one contiguous
+ * batch, so no other request's command can land inside the transaction. Nothing is
+ * created per request, and HTTP keep-alive is left on.
+ *
+ * The connection speaks RESP2 (ioredis 6 defaults to RESP3) and bypasses ioredis's reply
+ * transformers (which would turn HGETALL into an object), so replies have exactly the
+ * shapes Upstash returns. Unanswered commands are not re-sent after a reconnect: a
+ * replayed INCR would apply twice.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Command, Pipeline, Redis } from 'ioredis'
+import { parseCommand, parseCommandList, parseJsonBody, type RedisCommand } from './gateway-commands'
+import { ScriptCompat, type AdaptedCommand } from './gateway-scripts'
+import { ENCODING_HEADER, encodeReply, isRedisReplyError, responseEncodingOf, type JsonReply, type ResponseEncoding } from './gateway-encoding'
+
+/** Largest request body accepted; larger ones get 413 without being parsed. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+/** How long close() lets in-flight requests finish before cutting their connections. */
+const CLOSE_GRACE_MS = 5_000
+
+export interface GatewayOptions {
+  /** TCP port; 0 picks a free one (read it back from the result). */
+  port: number
+  /** Interface to bind; default 127.0.0.1 (the gateway is for this machine only). */
+  host?: string
+  /** redis:// or rediss:// URL of the Redis to front. */
+  redisUrl: string
+  /** Bearer token clients must send. */
+  token: string
+  /** Receives lifecycle and failure messages; silent when omitted. */
+  logger?: (msg: string) => void
+}
+
+export interface Gateway {
+  /** Base URL for `new Redis({ url })`, e.g. `http://127.0.0.1:8079`. */
+  url: string
+  port: number
+  /** Stops accepting requests, lets in-flight ones finish, then closes the Redis connection. */
+  close(): Promise<void>
+}
+
+type ItemReply = { result: JsonReply } | { error: string }
+
+interface HttpReply {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/** A command whose reply is passed through untouched: Buffers, numbers, null and arrays as Redis sent them. */
+class RawReplyCommand extends Command {
+  constructor(command: RedisCommand) {
+    super(command.name, command.args, { replyEncoding: null })
+  }
+
+  override transformReply(result: Buffer | Buffer[]): Buffer | Buffer[] {
+    return result
+  }
+}
+
+/** Thrown for failures that are not Redis reply errors (connection lost, Redis down). */
+class UpstreamError extends Error {
+  override name = 'UpstreamError'
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const host = opts.host ?? '127.0.0.1'
+  const log = opts.logger ?? (() => {})
+  if (opts.token.length === 0) throw new Error('startGateway: token must not be empty')
+
+  const redis = await connectRedis(opts.redisUrl, log)
+  const checkAuth = authChecker(opts.token)
+  const scripts = new ScriptCompat()
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`request ${req.method ?? '?'} ${req.url ?? '?'} failed: ${messageOf(error)}`)
+      if (!res.headersSent) send(res, { status: 500, body: { error: 'ERR internal gateway error' } })
+      else res.destroy()
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!checkAuth(req.headers.authorization)) return send(res, { status: 401, body: { error: 'Unauthorized' } })
+
+    const path = routeOf(req.url)
+    if (path === null) {
+      return send(res, {
+        status: 404,
+        body: { error: `ERR unknown path ${pathnameOf(req.url)}: use POST /, /pipeline or /multi-exec` },
+      })
+    }
+    if (req.method !== 'POST') {
+      return send(res, {
+        status: 405,
+        body: { error: `ERR method ${req.method ?? '?'} not allowed: use POST` },
+        headers: { allow: 'POST' },
+      })
+    }
+
+    const body = await readBody(req, MAX_BODY_BYTES)
+    if (body === null) {
+      return send(res, { status: 413, body: { error: `ERR request body is larger than ${MAX_BODY_BYTES} bytes` } })
+    }
+    const json = parseJsonBody(body)
+    if (!json.ok) return send(res, { status: 400, body: { error: json.error } })
+
+    const encoding = responseEncodingOf(req.headers[ENCODING_HEADER])
+    try {
+      send(res, await run(path, json.value, encoding))
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error
+      log(`redis unavailable: ${error.message}`)
+      send(res, { status: 502, body: { error: `ERR gateway cannot reach Redis: ${error.message}` } })
+    }
+  }
+
+  async function run(path: Route, value: unknown, encoding: ResponseEncoding): Promise<HttpReply> {
+    if (path === '/') {
+      const parsed = parseCommand(value)
+      if (!parsed.ok) return { status: 400, body: { error: parsed.error } }
+      const item = await runSingle(redis, scripts.adapt(parsed.value), encoding)
+      return { status: 'error' in item ? 400 : 200, body: item }
+    }
+    const parsed = parseCommandList(value)
+    if (!parsed.ok) return { status: 400, body: { error: parsed.error } }
+    const commands = parsed.value.map((command) => scripts.adapt(command))
+    if (path === '/pipeline') return { status: 200, body: await runPipeline(redis, commands, encoding) }
+    return runTransaction(redis, commands, encoding)
+  }
+
+  try {
+    await listen(server, opts.port, host)
+  } catch (error) {
+    redis.disconnect()
+    throw new Error(`gateway: cannot listen on ${host}:${opts.port}: ${messageOf(error)}`)
+  }
+  const port = boundPort(server)
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  log(`listening on ${url}, Redis ${redactRedisUrl(opts.redisUrl)}`)
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        await stopServer(server)
+        await redis.quit().catch(() => redis.disconnect())
+        log('closed')
+      })()
+      return closing
+    },
+  }
+}
+
+/** `redis://user:secret@host` → `redis://user:***@host`, for log lines. */
+export function redactRedisUrl(redisUrl: string): string {
+  try {
+    const url = new URL(redisUrl)
+    if (url.password) url.password = '***'
+    return url.toString()
+  } catch {
+    return '<invalid Redis URL>'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redis
+
+async function connectRedis(redisUrl: string, log: (msg: string) => void): Promise<Redis> {
+  const redis = new Redis(redisUrl, {
+    protocol: 2,
+    lazyConnect: true,
+    connectionName: 'upstash-gateway',
+    enableAutoPipelining: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 2,
+  })
+  let lastError = ''
+  redis.on('error', (error: Error) => {
+    // ioredis repeats the same error on every reconnect attempt; log each distinct one once.
+    if (error.message !== lastError) log(`redis error: ${error.message}`)
+    lastError = error.message
+  })
+  redis.on('ready', () => {
+    lastError = ''
+  })
+  try {
+    await redis.connect()
+  } catch (error) {
+    redis.disconnect()
+    throw new Error(`gateway: cannot connect to Redis at ${redactRedisUrl(redisUrl)}: ${messageOf(error)}`)
+  }
+  return redis
+}
+
+async function runSingle(redis: Redis, adapted: AdaptedCommand, encoding: ResponseEncoding): Promise<ItemReply> {
+  const raw = new RawReplyCommand(adapted.command)
+  void redis.sendCommand(raw)
+  try {
+    const reply: unknown = await raw.promise
+    return { result: encodeReply(adapted.mapReply(reply), encoding) }
+  } catch (error) {
+    return itemError(error)
+  }
+}
+
+async function runPipeline(redis: Redis, commands: AdaptedCommand[], encoding: ResponseEncoding): Promise<ItemReply[]> {
+  const pipeline = new Pipeline(redis)
+  for (const { command } of commands) pipeline.sendCommand(new RawReplyCommand(command))
+  let results: [Error | null, unknown][] | null
+  try {
+    results = await pipeline.exec()
+  } catch (error) {
+    throw new UpstreamError(messageOf(error))
+  }
+  return toItems(results, commands, encoding)
+}
+
+async function runTransaction(redis: Redis, commands: AdaptedCommand[], encoding: ResponseEncoding): Promise<HttpReply> {
+  const transaction = redis.multi()
+  if (!(transaction instanceof Pipeline)) throw new Error('ioredis multi() did not return a Pipeline')
+  for (const { command } of commands) transaction.sendCommand(new RawReplyCommand(command))
+  let results: [Error | null, unknown][] | null
+  try {
+    results = await transaction.exec()
+  } catch (error) {
+    if (!isRedisReplyError(error)) throw new UpstreamError(messageOf(error))
+    // EXECABORT: Redis refused a command while queueing and discarded the transaction.
+    const causes = previousErrorsOf(error)
+    const detail = causes.length > 0 ? ` (${causes.join('; ')})` : ''
+    return { status: 400, body: { error: `${error.message}${detail}` } }
+  }
+  if (results === null) return { status: 400, body: { error: 'EXECABORT Transaction aborted' } }
+  return { status: 200, body: toItems(results, commands, encoding) }
+}
+
+function toItems(results: [Error | null, unknown][] | null, commands: AdaptedCommand[], encoding: ResponseEncoding): ItemReply[] {
+  if (results === null || results.length !== commands.length) {
+    throw new UpstreamError(`expected ${commands.length} replies, got ${results?.length ?? 'none'}`)
+  }
+  return results.map(([error, reply], index) => {
+    if (error) return itemError(error)
+    const mapReply = commands[index]?.mapReply ?? ((value: unknown) => value)
+    return { result: encodeReply(mapReply(reply), encoding) }
+  })
+}
+
+/** A Redis reply error becomes `{ error }`; anything else means Redis is unreachable. */
+function itemError(error: unknown): ItemReply {
+  if (isRedisReplyError(error)) return { error: error.message }
+  throw new UpstreamError(messageOf(error))
+}
+
+function previousErrorsOf(error: Error): string[] {
+  const previous: unknown = Reflect.get(error, 'previousErrors')
+  if (!Array.isArray(previous)) return []
+  return previous.filter((item: unknown): item is Error => item instanceof Error).map((item) => item.message.trim())
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+type Route = '/' | '/pipeline' | '/multi-exec'
+
+function pathnameOf(rawUrl: string | undefined): string {
+  try {
+    return new URL(rawUrl ?? '/', 'http://gateway.invalid').pathname
+  } catch {
+    return rawUrl ?? '/'
+  }
+}
+
+function routeOf(rawUrl: string | undefined): Route | null {
+  const pathname = pathnameOf(rawUrl)
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
+  return path === '/' || path === '/pipeline' || path === '/multi-exec' ? path : null
+}
+
+/** Constant-time check of `Authorization: Bearer <token>` (hashing first makes the lengths equal). */
+function authChecker(token: string): (header: string | undefined) => boolean {
+  const expected = sha256(token)
+  return (header) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+    const given = match?.[1]
+    return given !== undefined && timingSafeEqual(sha256(given), expected)
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest()
+}
+
+/** The whole body, or null when it exceeds `limit` (the rest is read and discarded, so keep-alive survives). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return
+      size += chunk.length
+      if (size > limit) {
+        settled = true
+        chunks.length = 0
+        resolve(null)
+      } else {
+        chunks.push(chunk)
+      }
+    })
+    req.on('end', () => {
+      if (settled) return
+      settled = true
+      resolve(Buffer.concat(chunks, size))
+    })
+    const fail = (error: Error) => {
+      if (settled) return
+      settled = true
+      reject(error)
+    }
+    req.on('error', fail)
+    req.on('close', () => fail(new Error('client closed the request before sending the whole body')))
+  })
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const payload = JSON.stringify(reply.body)
+  res.writeHead(reply.status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
+    ...reply.headers,
+  })
+  res.end(payload)
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function boundPort(server: ReturnType<typeof createServer>): number {
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('gateway: server is not listening on TCP')
+  return address.port
+}
+
+function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS)
+    force.unref()
+    server.close(() => {
+      clearTimeout(force)
+      resolve()
+    })
+    server.closeIdleConnections()
+  })
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

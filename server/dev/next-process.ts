@@ -1,0 +1,49 @@
+/**
+ * Runs the Next.js CLI (build, start, dev) as a child process with a given environment,
+ * and waits for a started server to answer. Used by `npm start` and the e2e harness.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { childEnv } from '../env'
+
+const require = createRequire(import.meta.url)
+const NEXT_BIN = require.resolve('next/dist/bin/next')
+
+export const SERVER_READY_TIMEOUT_MS = 120_000
+
+export function runNext(
+  args: string[],
+  overrides: Record<string, string | undefined> = {},
+  stdio: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, ...args], {
+    env: childEnv({ NEXT_TELEMETRY_DISABLED: '1', ...overrides }),
+    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/** `next build`, resolving when it succeeds and rejecting with its output when it fails. */
+export async function buildNext(overrides: Record<string, string | undefined> = {}, quiet = false): Promise<void> {
+  const child = runNext(['build'], overrides, quiet ? 'pipe' : 'inherit')
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  if (code !== 0) throw new Error(`next build failed (exit ${code})${output ? `:\n${output.slice(-4000)}` : ''}`)
+}
+
+/** Polls `url` until it answers (any HTTP status) or the child dies or time runs out. */
+export async function waitForHttp(url: string, child?: ChildProcess, timeoutMs = SERVER_READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before answering ${url}`)
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) })
+      await res.arrayBuffer()
+      return
+    } catch {
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
+}

@@ -1,0 +1,86 @@
+/**
+ * The only reader of `process.env` in the project (see the `before-stop` check).
+ *
+ * Every variable is parsed by zod through @t3-oss/env-nextjs, so a bad or missing value
+ * fails at startup with a message naming the variable. Defaults make local use work
+ * without a `.env`: the local PostgreSQL and Redis, and the project's own
+ * Upstash-compatible REST gateway (server/dev/gateway.ts) when no Upstash URL is set.
+ *
+ * next.config.ts imports this module, so `next build` / `next start` validate it too.
+ */
+import { createEnv } from '@t3-oss/env-nextjs'
+import { z } from 'zod'
+
+/** Loopback port of the local Upstash-compatible gateway when UPSTASH_REDIS_REST_URL is unset. */
+export const DEFAULT_GATEWAY_PORT = 8079
+
+/**
+ * Token of the *local, loopback-only* gateway. It is not a secret: that gateway fronts a
+ * trust-auth Redis on the same machine. Production sets UPSTASH_REDIS_REST_TOKEN, and the
+ * schema below refuses this value whenever UPSTASH_REDIS_REST_URL points elsewhere.
+ */
+export const LOCAL_GATEWAY_TOKEN = 'local-gateway-token'
+
+const port = z.coerce.number().int().min(1).max(65535)
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DATABASE_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+      .default('postgresql://postgres@127.0.0.1:5432/storefront'),
+    /** Connections per process in the pg pool used by Prisma's driver adapter. */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+    UPSTASH_REDIS_REST_URL: z.url().optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    GATEWAY_PORT: port.default(DEFAULT_GATEWAY_PORT),
+    /** Prefix of every Redis key the app writes; tests use their own so runs never collide. */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9:_-]{1,40}$/i, 'letters, digits, ":", "_" or "-" (1-40)')
+      .default('sf:'),
+    PORT: port.default(3000),
+    /** Interface `next start` binds to (not HOSTNAME: shells and containers set that one). */
+    BIND_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Next's build directory; the e2e suite builds into its own so it never clobbers `npm start`'s. */
+    NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, 'must start with .next').default('.next'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  emptyStringAsUndefined: true,
+  // Lint and type-check tooling import modules without a real environment.
+  skipValidation: process.env.SKIP_ENV_VALIDATION === '1',
+})
+
+/**
+ * Environment for child processes (next, worker, test runners): the current one plus
+ * overrides. Lives here so nothing else touches process.env.
+ */
+export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides }
+}
+
+/** Where the app's Upstash clients connect: a real Upstash database, or the local gateway. */
+export const upstash = resolveUpstash()
+
+function resolveUpstash(): { url: string; token: string; local: boolean } {
+  if (env.UPSTASH_REDIS_REST_URL) {
+    if (!env.UPSTASH_REDIS_REST_TOKEN || env.UPSTASH_REDIS_REST_TOKEN === LOCAL_GATEWAY_TOKEN) {
+      throw new Error(
+        'Invalid environment variables: UPSTASH_REDIS_REST_TOKEN must be set to the database token when UPSTASH_REDIS_REST_URL is set',
+      )
+    }
+    return { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, local: false }
+  }
+  return {
+    url: `http://127.0.0.1:${env.GATEWAY_PORT}`,
+    token: env.UPSTASH_REDIS_REST_TOKEN ?? LOCAL_GATEWAY_TOKEN,
+    local: true,
+  }
+}
