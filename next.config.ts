@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   distDir: env.NEXT_DIST_DIR,
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['pino', '@prisma/client', 'ioredis'],
+  serverExternalPackages: ['pino', '@prisma/client', 'ioredis', 'prom-client', 'graphile-worker'],
 }
 
 export default nextConfig

@@ -1,29 +1,39 @@
 /**
- * Vitest global setup: every run gets its own fresh database (migrated, with a small
- * seeded catalog), its own Redis key prefix, and its own Upstash-compatible gateway in
- * front of the real Redis. Workers inherit the resulting environment.
+ * Vitest global setup: every run gets its own fresh database (migrated, full seeded
+ * catalog), its own Redis key prefix, its own Upstash-compatible gateway in front of the
+ * real Redis, and a real store (`next start` on the shared test build) for the tests that
+ * must go through the HTTP endpoint. Workers inherit the resulting environment.
  */
 import { env, LOCAL_GATEWAY_TOKEN } from './server/env'
 import { startGateway } from './server/dev/gateway'
+import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from './server/dev/test-services'
+import { ensureTestBuild, startStore, type StoreEnv } from './server/dev/test-store'
 
-export const TEST_SEED_PRODUCTS = 600
+/** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
+const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
 
 export default async function setup() {
-  const database = await createTestDatabase(env.DATABASE_URL, 'sf_test', { seedProducts: TEST_SEED_PRODUCTS })
-  const prefix = uniqueKeyPrefix('test')
+  const database = await createTestDatabase(env.DATABASE_URL, 'sf_test', { seedProducts: DEFAULT_PRODUCT_COUNT })
+  const keyPrefix = uniqueKeyPrefix('test')
   const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port }
+  await ensureTestBuild(storeEnv)
+  const store = await startStore(TEST_STORE_PORT, storeEnv)
+
   // Tests always talk to the real local Redis through our gateway, never a remote Upstash.
   delete process.env.UPSTASH_REDIS_REST_URL
   delete process.env.UPSTASH_REDIS_REST_TOKEN
   process.env.DATABASE_URL = database.url
   process.env.DATABASE_POOL_SIZE = '4'
-  process.env.REDIS_KEY_PREFIX = prefix
+  process.env.REDIS_KEY_PREFIX = keyPrefix
   process.env.GATEWAY_PORT = String(gateway.port)
+  process.env.TEST_STORE_URL = store.url
   process.env.LOG_LEVEL = 'warn'
   return async () => {
+    await store.stop()
     await gateway.close()
-    await deleteKeysWithPrefix(env.REDIS_URL, prefix)
+    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
     await database.drop()
   }
 }

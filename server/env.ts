@@ -49,6 +49,8 @@ export const env = createEnv({
     BIND_HOST: z.string().min(1).default('127.0.0.1'),
     /** Next's build directory; the e2e suite builds into its own so it never clobbers `npm start`'s. */
     NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, 'must start with .next').default('.next'),
+    /** Tests only: base URL of the store the integration tests drive over HTTP. */
+    TEST_STORE_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
   client: {},

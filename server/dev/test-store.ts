@@ -1,0 +1,71 @@
+/**
+ * A real store for tests: one shared production build (`.next-test`, rebuilt only when the
+ * source fingerprint changes) and any number of `next start` instances, each pointed at a
+ * test database, Redis key prefix and gateway. Integration tests, the e2e suite and the
+ * two-instance coherence tests all talk to the app through real HTTP this way.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
+import { buildNext, runNext, waitForHttp } from './next-process'
+
+export const TEST_DIST_DIR = '.next-test'
+
+export interface StoreEnv {
+  databaseUrl: string
+  keyPrefix: string
+  gatewayPort: number
+  /** Anything else the instance needs (flags, secrets for tests, pool sizes). */
+  extra?: Record<string, string | undefined>
+}
+
+function appEnv(s: StoreEnv): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: s.databaseUrl,
+    REDIS_KEY_PREFIX: s.keyPrefix,
+    GATEWAY_PORT: String(s.gatewayPort),
+    UPSTASH_REDIS_REST_URL: undefined,
+    UPSTASH_REDIS_REST_TOKEN: undefined,
+    NEXT_DIST_DIR: TEST_DIST_DIR,
+    LOG_LEVEL: 'warn',
+    ...s.extra,
+  }
+}
+
+/** Builds `.next-test` unless the sources are unchanged since its last build. */
+export async function ensureTestBuild(s: StoreEnv): Promise<'built' | 'reused'> {
+  const fingerprint = sourceFingerprint(process.cwd(), 'test-build')
+  if (buildIsCurrent(TEST_DIST_DIR, fingerprint)) return 'reused'
+  await buildNext(appEnv(s), true)
+  writeBuildStamp(TEST_DIST_DIR, fingerprint)
+  return 'built'
+}
+
+export interface RunningStore {
+  url: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+export async function startStore(port: number, s: StoreEnv): Promise<RunningStore> {
+  const child = runNext(['start', '-p', String(port), '-H', '127.0.0.1'], appEnv(s), 'pipe')
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitForHttp(`${url}/`, child)
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw new Error(`${(error as Error).message}\n--- next start output ---\n${output}`)
+  }
+  return {
+    url,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
