@@ -9,6 +9,7 @@ import { startGateway } from './server/dev/gateway'
 import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from './server/dev/test-services'
 import { ensureTestBuild, startStore, type StoreEnv } from './server/dev/test-store'
+import { testSecrets } from './server/dev/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
 const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
@@ -17,7 +18,8 @@ export default async function setup() {
   const database = await createTestDatabase(env.DATABASE_URL, 'sf_test', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const keyPrefix = uniqueKeyPrefix('test')
   const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
-  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port }
+  const secrets = await testSecrets()
+  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: secrets.env }
   await ensureTestBuild(storeEnv)
   const store = await startStore(TEST_STORE_PORT, storeEnv)
 
@@ -29,6 +31,8 @@ export default async function setup() {
   process.env.REDIS_KEY_PREFIX = keyPrefix
   process.env.GATEWAY_PORT = String(gateway.port)
   process.env.TEST_STORE_URL = store.url
+  process.env.TEST_ADMIN_PASSWORD = secrets.adminPassword
+  Object.assign(process.env, secrets.env)
   process.env.LOG_LEVEL = 'warn'
   return async () => {
     await store.stop()

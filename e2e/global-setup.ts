@@ -9,13 +9,17 @@ import { startGateway } from '../server/dev/gateway'
 import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../server/dev/test-services'
 import { ensureTestBuild, startStore, type StoreEnv } from '../server/dev/test-store'
+import { testSecrets } from '../server/dev/local-secrets'
 import { E2E_PORT } from './e2e-env'
 
 export default async function globalSetup(_config: FullConfig) {
   const database = await createTestDatabase(env.DATABASE_URL, 'sf_e2e', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const keyPrefix = uniqueKeyPrefix('e2e')
   const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
-  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port }
+  const secrets = await testSecrets()
+  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: secrets.env }
+  process.env.E2E_ADMIN_PASSWORD = secrets.adminPassword
+  process.env.E2E_METRICS_TOKEN = secrets.metricsToken
   process.env.E2E_DATABASE_URL = database.url
   process.env.E2E_KEY_PREFIX = keyPrefix
 

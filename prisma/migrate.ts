@@ -10,12 +10,20 @@ import { isMainModule } from '../server/dev/is-main'
 import { redactUrl } from '../server/dev/redact-url'
 import { env } from '../server/env'
 import { ensureDatabase } from './ensure-database'
+import { Logger, runMigrations } from 'graphile-worker'
 import { withSchemaEngine } from './schema-engine'
+
+/** graphile-worker logs every migration step at info; keep only warnings and errors. */
+const quietWorkerLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.error(`[graphile-worker] ${message}`)
+})
 
 /** Ensure the database exists and apply pending migrations; `applied` lists this run's migrations, in order. */
 export async function migrate(databaseUrl: string): Promise<{ applied: string[] }> {
   await ensureDatabase(databaseUrl)
   const applied = await withSchemaEngine({ databaseUrl }, (engine) => engine.applyMigrations())
+  // The job queue's own schema (graphile_worker.*), versioned and applied by the library itself.
+  await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger })
   return { applied }
 }
 

@@ -49,8 +49,27 @@ export const env = createEnv({
     BIND_HOST: z.string().min(1).default('127.0.0.1'),
     /** Next's build directory; the e2e suite builds into its own so it never clobbers `npm start`'s. */
     NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, 'must start with .next').default('.next'),
+    /**
+     * Seals the shopper and admin cookies (iron-session), at least 32 characters.
+     * `npm start` generates one into .data/ when unset; other entry points must set it.
+     */
+    SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** scrypt hash of the /ops admin password (`npm run admin:hash -- <password>`). */
+    ADMIN_PASSWORD_HASH: z
+      .string()
+      .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must come from npm run admin:hash')
+      .optional(),
+    /** Bearer token for /api/metrics (Prometheus); unset → the endpoint answers 404. */
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    /** Mark cookies `Secure` (set true behind HTTPS). */
+    COOKIE_SECURE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Tests only: base URL of the store the integration tests drive over HTTP. */
     TEST_STORE_URL: z.url().optional(),
+    /** Tests only: the plain admin password whose hash the test store was given. */
+    TEST_ADMIN_PASSWORD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
   client: {},

@@ -90,3 +90,8 @@ export async function findProductBySlug(slug: string) {
     },
   })
 }
+
+export async function findProductsByIds(ids: number[]) {
+  if (ids.length === 0) return []
+  return db.product.findMany({ where: { id: { in: ids } }, select: { ...cardSelect, active: true } })
+}

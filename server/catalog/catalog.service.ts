@@ -34,3 +34,9 @@ export async function getProductBySlug(slug: string): Promise<ProductDetail> {
   if (!row) throw new AppError('NOT_FOUND', `No product "${slug}"`)
   return { ...toProductCard(row), description: row.description, version: row.version, updatedAt: row.updatedAt, category: row.category }
 }
+
+/** Cards for the given ids (any order), with `active`; unknown ids are simply absent. */
+export async function getProductSummaries(ids: number[]): Promise<Map<number, ProductCard & { active: boolean }>> {
+  const rows = await repo.findProductsByIds([...new Set(ids)])
+  return new Map(rows.map((r) => [r.id, { ...toProductCard(r), active: r.active }]))
+}

@@ -14,6 +14,7 @@ import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stam
 import { buildNext, runNext, waitForHttp } from './next-process'
 import { assertPortFree } from './port-free'
 import { redactUrl } from './redact-url'
+import { localSecrets } from './local-secrets'
 
 const devMode = process.argv.includes('--dev')
 const root = process.cwd()
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const next = runNext([devMode ? 'dev' : 'start', '-p', String(env.PORT), '-H', env.BIND_HOST])
+  const secrets = await localSecrets()
+  const serveEnv = {
+    SESSION_SECRET: env.SESSION_SECRET ?? secrets.sessionSecret,
+    ADMIN_PASSWORD_HASH: env.ADMIN_PASSWORD_HASH ?? secrets.adminPasswordHash,
+  }
+  const next = runNext([devMode ? 'dev' : 'start', '-p', String(env.PORT), '-H', env.BIND_HOST], serveEnv)
   const shutdown = async (code: number) => {
     if (next.exitCode === null) next.kill('SIGTERM')
     await gateway?.close()
@@ -63,7 +69,10 @@ async function main(): Promise<void> {
 
   await waitForHttp(`http://${env.BIND_HOST}:${env.PORT}/`, next)
   const host = env.BIND_HOST === '127.0.0.1' || env.BIND_HOST === '0.0.0.0' ? 'localhost' : env.BIND_HOST
-  console.log(`\n  ➜ store ready at http://${host}:${env.PORT}\n`)
+  console.log(`\n  ➜ store ready at http://${host}:${env.PORT}`)
+  if (!env.ADMIN_PASSWORD_HASH) {
+    console.log(`  ➜ ops dashboard: http://${host}:${env.PORT}/ops (password in ${secrets.adminPassword.path})\n`)
+  }
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
+import { env } from '../env'
 import { buildNext, runNext, waitForHttp } from './next-process'
 
 export const TEST_DIST_DIR = '.next-test'
@@ -68,4 +69,25 @@ export async function startStore(port: number, s: StoreEnv): Promise<RunningStor
       await exited
     },
   }
+}
+
+/** Inside a test worker: the StoreEnv of this run (from the environment the global setup made). */
+export function currentStoreEnv(extra: Record<string, string | undefined> = {}): StoreEnv {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    gatewayPort: env.GATEWAY_PORT,
+    extra: {
+      SESSION_SECRET: env.SESSION_SECRET,
+      ADMIN_PASSWORD_HASH: env.ADMIN_PASSWORD_HASH,
+      METRICS_TOKEN: env.METRICS_TOKEN,
+      ...extra,
+    },
+  }
+}
+
+/** The store the global setup started for this run. */
+export function testStoreUrl(): string {
+  if (!env.TEST_STORE_URL) throw new Error('TEST_STORE_URL is set by vitest.global-setup.ts')
+  return env.TEST_STORE_URL
 }

@@ -10,22 +10,62 @@ import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPCError as TRPCErrorType } from '@trpc/server'
 import superjson from 'superjson'
 import { z, ZodError } from 'zod'
+import { webCookies, type CookieJar } from 'iron-session'
+import { readAdminSession } from '../auth/admin-session.service'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
+import { enforceRateLimit, POLICIES, type PolicyName } from '../platform/ratelimit'
+import type { AdminSeal } from '../session/session.schema'
+import { SHOPPER_COOKIE } from '../session/session.schema'
+import { invalidSessionError, readShopperSession, type ShopperSessionHandle } from '../session/session.service'
 import { TRPC_CODE_OF } from './app-error-map'
-
-/** Shopper/admin session; filled in by the session work (placeholder until then). */
-export type Session = { kind: 'shopper'; id: string } | { kind: 'admin'; id: string; name: string }
 
 export interface Context {
   headers: Headers
-  session: Session | null
   /** Where the call came from: the HTTP endpoint or a React Server Component. */
   source: 'http' | 'rsc'
+  /** The client address (first X-Forwarded-For hop), for per-IP rate limits. */
+  ip: string
+  /** Cookie access for the HTTP endpoint; RSC calls have none (shared pages stay cacheable). */
+  cookies: CookieJar | null
+  /** Lazily read shopper session (only procedures that need one pay for it). */
+  shopperSession(): Promise<ShopperSessionHandle>
+  /** Lazily read admin session, or null. */
+  adminSession(): Promise<AdminSeal | null>
 }
 
-export async function createContext(opts: { headers: Headers; source: Context['source'] }): Promise<Context> {
-  return { headers: opts.headers, session: null, source: opts.source }
+function clientIp(headers: Headers): string {
+  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+  return forwarded || headers.get('x-real-ip') || 'unknown'
+}
+
+const NO_SESSION: ShopperSessionHandle = {
+  sid: null,
+  invalid: false,
+  ensure: () => Promise.reject(new AppError('UNAUTHENTICATED', 'This call needs a shopper session')),
+}
+
+export async function createContext(opts: {
+  headers: Headers
+  source: Context['source']
+  cookies?: CookieJar
+}): Promise<Context> {
+  const jar = opts.cookies ?? null
+  let shopper: Promise<ShopperSessionHandle> | undefined
+  let admin: Promise<AdminSeal | null> | undefined
+  return {
+    headers: opts.headers,
+    source: opts.source,
+    ip: clientIp(opts.headers),
+    cookies: jar,
+    shopperSession: () => (shopper ??= jar ? readShopperSession(jar) : Promise.resolve(NO_SESSION)),
+    adminSession: () => (admin ??= jar ? readAdminSession(jar) : Promise.resolve(null)),
+  }
+}
+
+/** Context for the fetch adapter: cookies read from the request, written to the response. */
+export function createHttpContext({ req, resHeaders }: { req: Request; resHeaders: Headers }): Promise<Context> {
+  return createContext({ headers: req.headers, source: 'http', cookies: webCookies(req, resHeaders) })
 }
 
 const t = initTRPC.context<Context>().create({
@@ -71,12 +111,65 @@ export const createTRPCRouter = t.router
 export const createCallerFactory = t.createCallerFactory
 export const publicProcedure = t.procedure.use(appErrors)
 
-/** Admin-only procedures; rejects until an admin session exists (admin auth lands with /ops). */
-export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.session?.kind !== 'admin') {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Admin session required' })
+/**
+ * Procedures that act for a shopper: a valid session is found or created (its cookie set on
+ * the response); a tampered cookie is refused with 401 and cleared, and nothing is written.
+ */
+export const shopperProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const session = await ctx.shopperSession()
+  if (session.invalid) {
+    ctx.cookies?.write(SHOPPER_COOKIE, '', { maxAge: 0, path: '/' })
+    throw invalidSessionError()
   }
-  return next({ ctx: { ...ctx, session: ctx.session } })
+  const sid = await session.ensure()
+  return next({ ctx: { ...ctx, sid } })
+})
+
+type PolicyKeyedBy<K extends 'ip' | 'session'> = {
+  [P in PolicyName]: (typeof POLICIES)[P]['key'] extends K ? P : never
+}[PolicyName]
+
+const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
+  shopperProcedure.use(async ({ ctx, next }) => {
+    await enforceRateLimit(policy, ctx.sid)
+    return next()
+  })
+
+const limitedPerIp = (policy: PolicyKeyedBy<'ip'>) =>
+  publicProcedure.use(async ({ ctx, next }) => {
+    await enforceRateLimit(policy, ctx.ip)
+    return next()
+  })
+
+/** A procedure limited by the named policy, keyed per shopper session or per IP as the policy says. */
+export function rateLimited(policy: PolicyKeyedBy<'session'>): ReturnType<typeof limitedPerSession>
+export function rateLimited(policy: PolicyKeyedBy<'ip'>): ReturnType<typeof limitedPerIp>
+export function rateLimited(policy: PolicyName) {
+  return POLICIES[policy].key === 'session'
+    ? limitedPerSession(policy as PolicyKeyedBy<'session'>)
+    : limitedPerIp(policy as PolicyKeyedBy<'ip'>)
+}
+
+/** True when a state-changing request comes from our own origin (CSRF defence for admin calls). */
+function sameOrigin(headers: Headers): boolean {
+  const origin = headers.get('origin')
+  const host = headers.get('x-forwarded-host') ?? headers.get('host')
+  if (!origin || !host) return false
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
+/** Admin-only procedures: an admin session is required; mutations must come from our origin. */
+export const adminProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+  const admin = await ctx.adminSession()
+  if (!admin) throw new AppError('UNAUTHENTICATED', 'Admin session required')
+  if (type === 'mutation' && !sameOrigin(ctx.headers)) {
+    throw new AppError('FORBIDDEN', 'Admin changes must come from the ops dashboard (Origin check failed)')
+  }
+  return next({ ctx: { ...ctx, admin } })
 })
 
 /** `Retry-After` for 429/503 answers, derived from the AppError's hint. */

@@ -1,9 +1,17 @@
 /** The app router: one branch per domain. */
+import { authRouter } from '../auth/auth.router'
+import { cartRouter } from '../cart/cart.router'
 import { catalogRouter } from '../catalog/catalog.router'
+import { checkoutRouter } from '../checkout/checkout.router'
+import { ordersRouter } from '../orders/orders.router'
 import { createCallerFactory, createTRPCRouter } from './init'
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  cart: cartRouter,
   catalog: catalogRouter,
+  checkout: checkoutRouter,
+  orders: ordersRouter,
 })
 
 export type AppRouter = typeof appRouter

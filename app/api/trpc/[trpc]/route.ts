@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
-import { createContext, responseMeta } from '@/server/trpc/init'
+import { createHttpContext, responseMeta } from '@/server/trpc/init'
 import { appRouter } from '@/server/trpc/root'
 
 const handler = (req: Request) =>
@@ -7,7 +7,7 @@ const handler = (req: Request) =>
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createContext({ headers: req.headers, source: 'http' }),
+    createContext: createHttpContext,
     responseMeta,
   })
 

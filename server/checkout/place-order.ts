@@ -1,0 +1,145 @@
+/**
+ * checkout.placeOrder, for one idempotency key:
+ *   idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
+ *   (versioned stock decrement per line in product-id order, order + lines, payment job)
+ *   → answer { orderId, status: PENDING_PAYMENT }.
+ * Single-line orders are folded with concurrent buyers of the same product
+ * (fold-hot-buyers.ts); multi-line orders take their lines one by one.
+ */
+import { removePurchasedLines } from '../cart/cart.service'
+import { SoldOutError, takeStock } from '../inventory/inventory.service'
+import { gatedNames, markSoldOut } from '../inventory/sold-out-gate'
+import { pgErrorCode, withTransaction } from '../platform/db'
+import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
+import { logger } from '../platform/logger'
+import { metrics } from '../platform/metrics'
+import { enqueuePayment, findOrderByKey, insertOrder, type NewOrder } from './checkout.repo'
+import type { PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
+import { placeFolded } from './fold-hot-buyers'
+import * as idem from './idempotency.store'
+import { draftOrder, type CheckoutRequest } from './order-draft'
+import { requestHash } from './request-hash'
+
+const log = logger.child({ module: 'checkout' })
+
+/** Domain errors that are the request's final answer and are replayed for the same key. */
+const REPLAYABLE = new Set(['SOLD_OUT', 'NOT_FOUND', 'CONFLICT', 'BAD_INPUT'])
+
+function mismatch(): AppError {
+  return new AppError('IDEMPOTENCY_MISMATCH', 'This idempotency key was already used for a different order. Start a new checkout attempt.')
+}
+
+function answerOf(order: { id: string; totalCents: number; currency: string }): PlaceOrderOutput {
+  return { orderId: order.id, status: 'PENDING_PAYMENT', totalCents: order.totalCents, currency: order.currency }
+}
+
+function replay(record: idem.IdempotencyRecord, hash: string): PlaceOrderOutput | null {
+  if (record.hash !== hash) throw mismatch()
+  if (record.state === 'done') return record.answer
+  if (record.state === 'failed') {
+    const code: AppErrorCode = record.error.code in APP_ERROR_CODES ? (record.error.code as AppErrorCode) : 'CONFLICT'
+    throw new AppError(code, record.error.message, { details: record.error.details })
+  }
+  return null
+}
+
+/** The order already stored for this key, if any (the crash-between-commit-and-reply case). */
+async function fromDatabase(key: string, hash: string): Promise<PlaceOrderOutput | null> {
+  const existing = await findOrderByKey(key)
+  if (!existing) return null
+  if (existing.requestHash !== hash) throw mismatch()
+  return answerOf(existing)
+}
+
+async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: Array<{ id: number; name: string }> }> {
+  const lines = req.input.lines
+  if (lines.length === 1) {
+    const order = await placeFolded(lines[0]!.productId, lines[0]!.quantity, req)
+    return { ...order, soldOut: order.remaining === 0 ? [{ id: lines[0]!.productId, name: order.lines[0]!.name }] : [] }
+  }
+  return withTransaction(async (client) => {
+    const taken = await takeStock(client, lines)
+    const order = draftOrder(req, taken)
+    await insertOrder(client, order)
+    await enqueuePayment(client, order.id)
+    return { ...order, soldOut: taken.filter((l) => l.remaining === 0).map((l) => ({ id: l.productId, name: l.name })) }
+  })
+}
+
+export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
+  const started = performance.now()
+  const hash = requestHash(input)
+  const key = input.idempotencyKey
+  try {
+    const answer = await placeOrderOnce({ sid, input, hash })
+    metrics.checkoutResults.inc({ result: 'placed' })
+    return answer
+  } catch (error) {
+    metrics.checkoutResults.inc({ result: error instanceof AppError ? error.code.toLowerCase() : 'error' })
+    if (!(error instanceof AppError) || !REPLAYABLE.has(error.code)) {
+      // Not a final answer (busy, crashed): let a retry with the same key run again.
+      if (!(error instanceof AppError && error.code === 'IDEMPOTENCY_MISMATCH')) await idem.release(key).catch(() => {})
+    }
+    throw error
+  } finally {
+    metrics.checkoutSeconds.observe((performance.now() - started) / 1000)
+  }
+}
+
+async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
+  const { input, hash } = req
+  const key = input.idempotencyKey
+  const productIds = input.lines.map((l) => l.productId)
+
+  // 1. Idempotency record and sold-out gate: one Redis round trip each, no database.
+  const [record, gated] = await Promise.all([idem.getRecord(key), gatedNames(productIds)])
+  let mayExist = false
+  if (record) {
+    const settled = replay(record.state === 'pending' ? ((await idem.waitWhilePending(key)) ?? record) : record, hash)
+    if (settled) return settled
+    mayExist = true
+  } else if (gated.length > 0) {
+    const error = new AppError('SOLD_OUT', `Sold out: ${gated.join(', ')}`, { details: { items: gated.map((name) => ({ name, available: 0 })) } })
+    await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
+    throw error
+  } else if (!(await idem.claim(key, hash))) {
+    // Someone claimed this key between our read and our claim: wait for their answer.
+    const settled = await idem.waitWhilePending(key)
+    if (settled) {
+      const answer = replay(settled, hash)
+      if (answer) return answer
+    }
+    mayExist = true
+  }
+  if (mayExist) {
+    const existing = await fromDatabase(key, hash)
+    if (existing) return existing
+  }
+
+  // 2. The transaction: stock, order, lines, payment job — all or nothing.
+  let order: Awaited<ReturnType<typeof writeOrder>>
+  try {
+    order = await writeOrder(req)
+  } catch (error) {
+    if (pgErrorCode(error) === '23505') {
+      const existing = await fromDatabase(key, hash)
+      if (existing) return existing
+    }
+    if (error instanceof SoldOutError) {
+      await markSoldOut(error.items.filter((i) => i.available === 0))
+    }
+    if (error instanceof AppError && REPLAYABLE.has(error.code)) {
+      await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
+    }
+    throw error
+  }
+
+  // 3. After commit: remember the answer, close the gate on what just sold out, tidy the cart.
+  const answer = answerOf(order)
+  await Promise.all([
+    idem.finish(key, { state: 'done', hash, answer }).catch((e: unknown) => log.warn({ err: e }, 'could not store idempotency answer')),
+    markSoldOut(order.soldOut),
+    removePurchasedLines(req.sid, order.lines.map((l) => l.productId)).catch((e: unknown) => log.warn({ err: e }, 'could not tidy cart')),
+  ])
+  return answer
+}

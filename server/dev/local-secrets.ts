@@ -1,0 +1,49 @@
+/**
+ * Secrets for a local `npm start` when the environment does not provide them: generated
+ * once into the gitignored .data/ folder (mode 600) and reused, so sessions survive
+ * restarts and the admin password stays the same. Production sets the variables itself.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { hashPassword } from '../auth/password-hash'
+
+export const DATA_DIR = '.data'
+
+function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
+  const path = join(DATA_DIR, file)
+  if (existsSync(path)) return { value: readFileSync(path, 'utf8').trim(), created: false }
+  mkdirSync(DATA_DIR, { recursive: true })
+  const value = create()
+  writeFileSync(path, `${value}\n`, { mode: 0o600 })
+  return { value, created: true }
+}
+
+export async function localSecrets(): Promise<{
+  sessionSecret: string
+  adminPassword: { value: string; created: boolean; path: string }
+  adminPasswordHash: string
+}> {
+  const session = readOrCreate('session-secret', () => randomBytes(32).toString('base64url'))
+  const admin = readOrCreate('admin-password', () => randomBytes(12).toString('base64url'))
+  return {
+    sessionSecret: session.value,
+    adminPassword: { ...admin, path: join(DATA_DIR, 'admin-password') },
+    adminPasswordHash: await hashPassword(admin.value),
+  }
+}
+
+/** Random secrets for one test run; the plain password and token go to the tests. */
+export async function testSecrets() {
+  const adminPassword = randomBytes(12).toString('base64url')
+  const metricsToken = randomBytes(18).toString('base64url')
+  return {
+    adminPassword,
+    metricsToken,
+    env: {
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      ADMIN_PASSWORD_HASH: await hashPassword(adminPassword),
+      METRICS_TOKEN: metricsToken,
+    },
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Shopper sessions: a sealed, httpOnly, SameSite=Lax cookie (iron-session) that carries
+ * only a random session id; the session's data lives in Redis under `session:{sid}` with a
+ * sliding 1-hour TTL. Sessions are created lazily by the first call that needs one, so
+ * shared pages never carry a Set-Cookie and stay CDN-cacheable.
+ */
+import { randomBytes } from 'node:crypto'
+import { getIronSession, type CookieJar, type SessionOptions } from 'iron-session'
+import { env } from '../env'
+import { AppError } from '../platform/errors'
+import { logger } from '../platform/logger'
+import { key, redis } from '../platform/redis'
+import { sessionSecret } from '../platform/secrets'
+import { SESSION_TTL_SECONDS, SHOPPER_COOKIE, shopperSeal } from './session.schema'
+
+const log = logger.child({ module: 'session' })
+
+export interface ShopperSessionHandle {
+  /** The current session id, if the request carried a valid cookie. */
+  readonly sid: string | null
+  /** True when a cookie was present but could not be unsealed (tampered or foreign). */
+  readonly invalid: boolean
+  /** Returns the session id, creating the session (and its cookie) when there is none. */
+  ensure(): Promise<string>
+}
+
+export const sessionKeys = {
+  session: (sid: string) => key('session', sid),
+}
+
+function cookieOptions(): SessionOptions {
+  return {
+    cookieName: SHOPPER_COOKIE,
+    password: sessionSecret(),
+    ttl: 30 * 24 * 3_600,
+    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure: env.COOKIE_SECURE, path: '/' },
+  }
+}
+
+export async function readShopperSession(jar: CookieJar): Promise<ShopperSessionHandle> {
+  let invalid = false
+  const session = await getIronSession<{ sid?: string }>(jar, {
+    ...cookieOptions(),
+    // iron-session starts a fresh session on any unseal error; we want to know it happened.
+    onUnsealError: (reason) => {
+      if (reason !== 'expired') invalid = true
+    },
+  })
+  const parsed = shopperSeal.safeParse({ sid: session.sid })
+  let sid = parsed.success ? parsed.data.sid : null
+  if (jar.read(SHOPPER_COOKIE) && !sid && !invalid) invalid = true
+  if (sid) await touch(sid)
+  return {
+    get sid() {
+      return sid
+    },
+    invalid,
+    async ensure() {
+      if (sid) return sid
+      sid = randomBytes(18).toString('base64url')
+      session.sid = sid
+      await session.save()
+      await touch(sid)
+      return sid
+    },
+  }
+}
+
+/** Slides the session's expiry; best effort (a Redis hiccup must not fail the request). */
+async function touch(sid: string): Promise<void> {
+  try {
+    await redis.set(sessionKeys.session(sid), Date.now(), { ex: SESSION_TTL_SECONDS })
+  } catch (error) {
+    log.warn({ err: error }, 'could not refresh session TTL')
+  }
+}
+
+/** The error a request with a tampered or foreign cookie gets; nothing is written. */
+export function invalidSessionError(): AppError {
+  return new AppError('UNAUTHENTICATED', 'Your session cookie is not valid. Reload the page to start a new session.')
+}
