@@ -1,14 +1,12 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
+import { withBodyLimit } from '@/server/trpc/body-limit'
 import { createHttpContext, responseMeta } from '@/server/trpc/init'
 import { appRouter } from '@/server/trpc/root'
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: createHttpContext,
-    responseMeta,
-  })
+async function handler(incoming: Request) {
+  const req = await withBodyLimit(incoming)
+  if (req instanceof Response) return req
+  return fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: createHttpContext, responseMeta })
+}
 
 export { handler as GET, handler as POST }
