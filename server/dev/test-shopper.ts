@@ -47,14 +47,23 @@ export class TestShopper {
     if (body.result) {
       return { status: res.status, headers: res.headers, data: superjson.deserialize(body.result.data as Parameters<typeof superjson.deserialize>[0]) as T }
     }
-    const err = superjson.deserialize(body.error as Parameters<typeof superjson.deserialize>[0]) as {
+    const err = (superjson.deserialize(body.error as Parameters<typeof superjson.deserialize>[0]) ?? {
+      message: text,
+      data: { code: 'NOT_TRPC', appCode: null, details: null, retryAfterSeconds: null },
+    }) as {
       message: string
-      data: { code: string; appCode: string | null; details: unknown; retryAfterSeconds: number | null }
+      data: { code: string; appCode?: string | null; details?: unknown; retryAfterSeconds?: number | null }
     }
     return {
       status: res.status,
       headers: res.headers,
-      error: { message: err.message, code: err.data.code, appCode: err.data.appCode, details: err.data.details, retryAfterSeconds: err.data.retryAfterSeconds },
+      error: {
+        message: err.message,
+        code: err.data.code,
+        appCode: err.data.appCode ?? null,
+        details: err.data.details ?? null,
+        retryAfterSeconds: err.data.retryAfterSeconds ?? null,
+      },
     }
   }
 

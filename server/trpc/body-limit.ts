@@ -6,8 +6,10 @@
 export const MAX_TRPC_BODY_BYTES = 64 * 1024
 
 function tooLarge(): Response {
+  // Shaped like a tRPC error (superjson envelope) so clients show the message as usual.
+  const message = `Request body is larger than ${MAX_TRPC_BODY_BYTES} bytes`
   return Response.json(
-    { error: { message: `Request body is larger than ${MAX_TRPC_BODY_BYTES} bytes`, code: 'PAYLOAD_TOO_LARGE' } },
+    { error: { json: { message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, appCode: null } } } },
     { status: 413 },
   )
 }
