@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { CartBadge } from './_components/cart-badge'
 import { TRPCReactProvider } from './_trpc/client'
 import './globals.css'
 
@@ -21,6 +22,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               </Link>
               <nav className="flex gap-5 text-sm font-medium text-stone-600">
                 <Link href="/" className="hover:text-ink">Deals</Link>
+                <CartBadge />
               </nav>
             </div>
           </header>

@@ -172,11 +172,16 @@ export const adminProcedure = publicProcedure.use(async ({ ctx, next, type }) =>
   return next({ ctx: { ...ctx, admin } })
 })
 
-/** `Retry-After` for 429/503 answers, derived from the AppError's hint. */
-export function responseMeta({ errors }: { errors: TRPCErrorType[] }): { headers?: Headers } {
+/**
+ * Response headers for the tRPC endpoint: `Retry-After` for 429/503 answers (from the
+ * AppError's hint), and `private, no-store` on everything — answers are per shopper or
+ * must be fresh; shared, cacheable data is served by the pages, not by tRPC.
+ */
+export function responseMeta({ errors }: { errors: TRPCErrorType[] }): { headers: Headers } {
+  const headers = new Headers({ 'Cache-Control': 'private, no-store' })
   const retry = errors
     .map((e) => (e.cause instanceof AppError ? e.cause.retryAfterSeconds : undefined))
     .find((s): s is number => typeof s === 'number')
-  if (retry === undefined) return {}
-  return { headers: new Headers({ 'Retry-After': String(Math.max(1, Math.ceil(retry))) }) }
+  if (retry !== undefined) headers.set('Retry-After', String(Math.max(1, Math.ceil(retry))))
+  return { headers }
 }

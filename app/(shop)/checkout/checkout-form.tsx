@@ -1,0 +1,144 @@
+'use client'
+
+import { useMutation } from '@tanstack/react-query'
+import Link from 'next/link'
+import { useRouter } from 'next/navigation'
+import { useRef, useState } from 'react'
+import { errorData, friendlyError } from '@/app/_components/error-message'
+import { formatPrice } from '@/app/_components/price'
+import { useCart } from '@/app/_components/use-cart'
+import { useTRPC } from '@/app/_trpc/client'
+import { ADDRESS_MAX, EMAIL_MAX, NAME_MAX, placeOrderInput } from '@/server/checkout/checkout.schema'
+
+type Fields = { email: string; shippingName: string; shippingAddress: string }
+const FIELD_NAMES = ['email', 'shippingName', 'shippingAddress'] as const
+
+export function CheckoutForm() {
+  const trpc = useTRPC()
+  const router = useRouter()
+  const { data: cart, isLoading } = useCart()
+  const [fields, setFields] = useState<Fields>({ email: '', shippingName: '', shippingAddress: '' })
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof Fields, string>>>({})
+  // One key per checkout attempt: kept while the same attempt is retried, renewed when it changes.
+  const attemptKey = useRef<string | null>(null)
+  const place = useMutation(
+    trpc.checkout.placeOrder.mutationOptions({
+      onSuccess: (answer) => router.push(`/orders/${answer.orderId}`),
+    }),
+  )
+
+  if (isLoading) return <p className="mt-6 text-stone-500">Loading your cart…</p>
+  const lines = (cart?.lines ?? []).filter((l) => l.available)
+  if (!cart || lines.length === 0) {
+    return (
+      <p className="mt-6">
+        Your cart is empty. <Link href="/" className="font-semibold text-brand-700 underline">Find a deal →</Link>
+      </p>
+    )
+  }
+
+  const update = (name: keyof Fields, value: string) => {
+    attemptKey.current = null
+    setFields((f) => ({ ...f, [name]: value }))
+    setFieldErrors((e) => ({ ...e, [name]: undefined }))
+  }
+
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault()
+    attemptKey.current ??= crypto.randomUUID()
+    const input = {
+      idempotencyKey: attemptKey.current,
+      ...fields,
+      lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+      expectedTotalCents: cart.subtotalCents,
+    }
+    const parsed = placeOrderInput.safeParse(input)
+    if (!parsed.success) {
+      const errs: Partial<Record<keyof Fields, string>> = {}
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0]
+        if (FIELD_NAMES.includes(field as keyof Fields)) errs[field as keyof Fields] ??= issue.message
+      }
+      setFieldErrors(errs)
+      return
+    }
+    place.mutate(parsed.data)
+  }
+
+  const soldOut = errorData(place.error).appCode === 'SOLD_OUT'
+
+  return (
+    <form onSubmit={submit} noValidate className="mt-6 grid gap-8 md:grid-cols-[1fr_280px]" data-testid="checkout-form">
+      <fieldset className="space-y-4" disabled={place.isPending}>
+        <Field label="Email" name="email" type="email" max={EMAIL_MAX} value={fields.email} error={fieldErrors.email} onChange={update} autoComplete="email" />
+        <Field label="Full name" name="shippingName" max={NAME_MAX} value={fields.shippingName} error={fieldErrors.shippingName} onChange={update} autoComplete="name" />
+        <Field label="Shipping address" name="shippingAddress" max={ADDRESS_MAX} value={fields.shippingAddress} error={fieldErrors.shippingAddress} onChange={update} autoComplete="street-address" multiline />
+        {place.error && (
+          <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="checkout-error">
+            {friendlyError(place.error)}
+            {soldOut && (
+              <Link href="/cart" className="ml-2 font-semibold underline">Update your cart</Link>
+            )}
+          </div>
+        )}
+        <button
+          type="submit"
+          disabled={place.isPending}
+          data-testid="place-order"
+          className="w-full rounded-xl bg-brand-600 px-4 py-3 font-bold text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
+        >
+          {place.isPending ? 'Placing your order…' : `Place order · ${formatPrice(cart.subtotalCents, cart.currency)}`}
+        </button>
+      </fieldset>
+      <aside className="h-fit rounded-xl border border-stone-200 bg-white p-4 text-sm">
+        <h2 className="font-bold">Order summary</h2>
+        <ul className="mt-3 space-y-2">
+          {lines.map((l) => (
+            <li key={l.productId} className="flex justify-between gap-2">
+              <span>{l.quantity} × {l.name}</span>
+              <span className="font-medium">{formatPrice(l.lineTotalCents, l.currency)}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="mt-3 flex justify-between border-t border-stone-200 pt-3 font-bold">
+          <span>Total</span>
+          <span>{formatPrice(cart.subtotalCents, cart.currency)}</span>
+        </div>
+      </aside>
+    </form>
+  )
+}
+
+function Field(props: {
+  label: string
+  name: keyof Fields
+  value: string
+  max: number
+  error?: string
+  type?: string
+  autoComplete?: string
+  multiline?: boolean
+  onChange: (name: keyof Fields, value: string) => void
+}) {
+  const common = {
+    id: props.name,
+    name: props.name,
+    value: props.value,
+    maxLength: props.max,
+    autoComplete: props.autoComplete,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': props.error ? `${props.name}-error` : undefined,
+    className: `w-full rounded-lg border px-3 py-2 ${props.error ? 'border-red-500' : 'border-stone-300'}`,
+  }
+  return (
+    <div>
+      <label htmlFor={props.name} className="mb-1 block text-sm font-semibold">{props.label}</label>
+      {props.multiline ? (
+        <textarea {...common} rows={3} onChange={(e) => props.onChange(props.name, e.target.value)} />
+      ) : (
+        <input {...common} type={props.type ?? 'text'} onChange={(e) => props.onChange(props.name, e.target.value)} />
+      )}
+      {props.error && <p id={`${props.name}-error`} className="mt-1 text-sm text-red-700">{props.error}</p>}
+    </div>
+  )
+}

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next'
+import { CheckoutForm } from './checkout-form'
+
+export const metadata: Metadata = { title: 'Checkout' }
+
+export default function CheckoutPage() {
+  return (
+    <div className="mx-auto max-w-3xl">
+      <h1 className="text-3xl font-bold">Checkout</h1>
+      <CheckoutForm />
+    </div>
+  )
+}
