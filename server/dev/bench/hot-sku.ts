@@ -1,0 +1,127 @@
+/**
+ * Hot-SKU contenders for `npm run bench`: each sells units of ONE product with `c`
+ * concurrent buyers for a fixed time and reports orders/s (and oversells where the
+ * approach can oversell). All run against the same PostgreSQL/Redis in the same process.
+ *  - ours: checkout.placeOrder over HTTP on a real store (session, rate limit, gate,
+ *    folded versioned UPDATE, order + lines + payment job in one transaction);
+ *  - B0: the atomic single-row `UPDATE … SET stock = stock - 1 WHERE id = $1 AND stock >= 1`;
+ *  - redis-lock: the classic `SET lock NX PX` → read → write → release, losers retry;
+ *  - naive: read stock, then write stock - 1 (no guard) — counts its oversells.
+ */
+import pg from 'pg'
+import { Redis as IORedis } from 'ioredis'
+import { Pool as HttpPool } from 'undici'
+import superjson from 'superjson'
+import { TEST_ADDRESS } from '../test-shopper'
+
+export interface Result {
+  ordersPerSecond: number
+  oversold?: number
+}
+
+async function forDuration(ms: number, c: number, work: () => Promise<boolean>): Promise<number> {
+  const end = performance.now() + ms
+  let ok = 0
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() < end) if (await work()) ok++
+    }),
+  )
+  return ok / (ms / 1000)
+}
+
+export async function ours(storeUrl: string, productId: number, sessions: string[], c: number, ms: number): Promise<Result> {
+  const http = new HttpPool(storeUrl, { connections: c, pipelining: 1 })
+  let next = 0
+  try {
+    const rate = await forDuration(ms, c, async () => {
+      const cookie = sessions[next++ % sessions.length]!
+      const body = JSON.stringify(
+        superjson.serialize({ idempotencyKey: crypto.randomUUID(), ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] }),
+      )
+      const res = await http.request({ path: '/api/trpc/checkout.placeOrder', method: 'POST', headers: { 'content-type': 'application/json', cookie }, body })
+      await res.body.dump()
+      return res.statusCode === 200
+    })
+    return { ordersPerSecond: rate }
+  } finally {
+    await http.close()
+  }
+}
+
+async function clients(databaseUrl: string, c: number): Promise<pg.Client[]> {
+  return Promise.all(
+    Array.from({ length: c }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      return client
+    }),
+  )
+}
+
+export async function b0(databaseUrl: string, productId: number, c: number, ms: number): Promise<Result> {
+  const pool = await clients(databaseUrl, c)
+  let i = 0
+  try {
+    const rate = await forDuration(ms, c, async () => {
+      const client = pool[i++ % c]!
+      const r = await client.query('UPDATE "Product" SET stock = stock - 1 WHERE id = $1 AND stock >= 1', [productId])
+      return r.rowCount === 1
+    })
+    return { ordersPerSecond: rate }
+  } finally {
+    await Promise.all(pool.map((p) => p.end()))
+  }
+}
+
+export async function naive(databaseUrl: string, productId: number, c: number, ms: number): Promise<Result> {
+  const pool = await clients(databaseUrl, c)
+  const [{ stock: initial }] = (await pool[0]!.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])).rows as [{ stock: number }]
+  let i = 0
+  let sold = 0
+  try {
+    const rate = await forDuration(ms, c, async () => {
+      const client = pool[i++ % c]!
+      const { rows } = await client.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+      if (rows[0]!.stock < 1) return false
+      await client.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
+      sold++
+      return true
+    })
+    const { rows } = await pool[0]!.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+    // Units handed out beyond what actually left the shelf: lost updates = oversold units.
+    return { ordersPerSecond: rate, oversold: sold - (initial - rows[0]!.stock) }
+  } finally {
+    await Promise.all(pool.map((p) => p.end()))
+  }
+}
+
+export async function redisLock(databaseUrl: string, redisUrl: string, productId: number, c: number, ms: number): Promise<Result> {
+  const pool = await clients(databaseUrl, c)
+  const redis = new IORedis(redisUrl)
+  const lockKey = `bench:lock:${productId}:${Date.now()}`
+  let i = 0
+  try {
+    const rate = await forDuration(ms, c, async () => {
+      const token = crypto.randomUUID()
+      if ((await redis.set(lockKey, token, 'PX', 2_000, 'NX')) !== 'OK') {
+        // "This product is being purchased, try again": the loser backs off briefly.
+        await new Promise((r) => setTimeout(r, 2))
+        return false
+      }
+      try {
+        const client = pool[i++ % c]!
+        const { rows } = await client.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+        if (rows[0]!.stock < 1) return false
+        await client.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
+        return true
+      } finally {
+        await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lockKey, token)
+      }
+    })
+    return { ordersPerSecond: rate }
+  } finally {
+    redis.disconnect()
+    await Promise.all(pool.map((p) => p.end()))
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: hot-SKU contenders measured in one process against one fresh database,
+ * interleaved (ours, B0, lock, naive, ours, B0, …) so drift on this shared 2-core
+ * machine hits every contender alike. Prints a markdown table of median [min–max]
+ * orders/s and ratios against B0 at the same concurrency.
+ */
+import { env, LOCAL_GATEWAY_TOKEN } from '../../env'
+import { startGateway } from '../gateway'
+import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../test-services'
+import { ensureTestBuild, startStore } from '../test-store'
+import { testSecrets } from '../local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
+import { b0, naive, ours, redisLock, type Result } from './hot-sku'
+import { fmt, markdownTable, summary } from './stats'
+import pg from 'pg'
+
+export const BENCH_PORT = 3500
+export const TRIAL_MS = 3_000
+export const ROUNDS = 3
+export const CONCURRENCY = [32, 128] as const
+export const SESSIONS = 2_000
+const BIG_STOCK = 10_000_000
+
+async function product(databaseUrl: string, name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO "Product" (slug, name, description, "priceCents", stock, hot, "categoryId", "updatedAt")
+       VALUES ($1, $2, 'bench', 999, $3, true, (SELECT min(id) FROM "Category"), now()) RETURNING id`,
+      [`bench-${name}-${Date.now()}`, `Bench ${name}`, BIG_STOCK],
+    )
+    return rows[0]!.id
+  } finally {
+    await client.end()
+  }
+}
+
+async function createSessions(storeUrl: string, n: number): Promise<string[]> {
+  const cookies: string[] = []
+  for (let i = 0; i < n; i += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, n - i) }, async () => {
+        const res = await fetch(`${storeUrl}/api/trpc/cart.get`)
+        await res.arrayBuffer()
+        return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      }),
+    )
+    cookies.push(...batch)
+  }
+  return cookies
+}
+
+async function main() {
+  console.error('bench: preparing a fresh database, gateway and store…')
+  const database = await createTestDatabase(env.DATABASE_URL, 'sf_bench', { seedProducts: DEFAULT_PRODUCT_COUNT })
+  const keyPrefix = uniqueKeyPrefix('bench')
+  const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const secrets = await testSecrets()
+  const storeEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, LOG_LEVEL: 'error' } }
+  await ensureTestBuild(storeEnv)
+  const store = await startStore(BENCH_PORT, storeEnv)
+  try {
+    const sessions = await createSessions(store.url, SESSIONS)
+    const ids = {
+      ours: await product(database.url, 'ours'),
+      b0: await product(database.url, 'b0'),
+      lock: await product(database.url, 'lock'),
+      naive: await product(database.url, 'naive'),
+    }
+    const serial: number[] = []
+    const rows: string[][] = []
+    for (const c of CONCURRENCY) {
+      const got: Record<'ours' | 'b0' | 'lock' | 'naive', Result[]> = { ours: [], b0: [], lock: [], naive: [] }
+      for (let round = 1; round <= ROUNDS; round++) {
+        console.error(`bench: c=${c} round ${round}/${ROUNDS}`)
+        got.ours.push(await ours(store.url, ids.ours, sessions, c, TRIAL_MS))
+        got.b0.push(await b0(database.url, ids.b0, c, TRIAL_MS))
+        got.lock.push(await redisLock(database.url, env.REDIS_URL, ids.lock, c, TRIAL_MS))
+        got.naive.push(await naive(database.url, ids.naive, c, TRIAL_MS))
+        if (c === CONCURRENCY[0]) serial.push((await b0(database.url, ids.b0, 1, TRIAL_MS)).ordersPerSecond)
+      }
+      const base = summary(got.b0.map((r) => r.ordersPerSecond)).median
+      for (const [name, label] of [['ours', 'our checkout (HTTP, folded versioned UPDATE, order + job)'], ['b0', 'B0 atomic single-row UPDATE'], ['lock', 'Redis SET NX lock'], ['naive', 'naive read-then-write']] as const) {
+        const s = summary(got[name].map((r) => r.ordersPerSecond))
+        const oversold = got[name].reduce((n, r) => n + (r.oversold ?? 0), 0)
+        rows.push([String(c), label, `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`, `${fmt(s.median / base, 2)}×`, name === 'naive' ? fmt(oversold) : '0'])
+      }
+    }
+    const s = summary(serial)
+    console.log(`\n### Hot SKU: orders/s on one product (${ROUNDS} interleaved rounds of ${TRIAL_MS / 1000} s, median [min–max])\n`)
+    console.log(markdownTable(['buyers', 'approach', 'orders/s', 'vs B0 at same c', 'oversold units'], rows))
+    console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
+    console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
+  } finally {
+    await store.stop()
+    await gateway.close()
+    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
+    await database.drop()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
