@@ -1,14 +1,27 @@
 import Link from 'next/link'
 import { caller, getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server'
+import { tagPage } from '@/server/catalog/page-tags'
+import { categoryPath } from '@/server/catalog/paths'
+import { TAGS } from '@/server/platform/cache'
 import { HotDeals } from './hot-deals'
+import { SearchForm } from './search/search-form'
 
+/** Static (ISR), shared by every shopper; tagged with the hot-deals and category listings and each deal. */
 export const revalidate = 60
+/**
+ * Static even though the Redis client's fetch() says `no-store`: those calls are cache reads,
+ * not page data Next should track (see docs/decision-caching.md). No request data is read here.
+ */
+export const dynamic = 'force-static'
 
 const HOT_DEALS_ON_HOME = 8
 
 export default async function HomePage() {
-  void getQueryClient().prefetchQuery(trpc.catalog.hotDeals.queryOptions({ limit: HOT_DEALS_ON_HOME }))
-  const categories = await caller.catalog.categories()
+  const [deals, categories] = await Promise.all([
+    getQueryClient().fetchQuery(trpc.catalog.hotDeals.queryOptions({ limit: HOT_DEALS_ON_HOME })),
+    caller.catalog.categories(),
+  ])
+  await tagPage([TAGS.hotDeals, TAGS.categories, ...deals.map((d) => TAGS.product(d.id))])
   return (
     <HydrateClient>
       <section className="rounded-2xl bg-gradient-to-br from-ink to-stone-700 px-6 py-10 text-white sm:px-10">
@@ -21,6 +34,10 @@ export default async function HomePage() {
         </p>
       </section>
 
+      <div className="mt-8">
+        <SearchForm />
+      </div>
+
       <section className="mt-10" aria-labelledby="deals-heading">
         <h2 id="deals-heading" className="text-2xl font-bold">Hot deals</h2>
         <HotDeals limit={HOT_DEALS_ON_HOME} />
@@ -32,7 +49,7 @@ export default async function HomePage() {
           {categories.map((c) => (
             <li key={c.id}>
               <Link
-                href={`/c/${c.slug}`}
+                href={categoryPath(c.slug)}
                 className="block rounded-xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-500 hover:shadow"
                 data-testid="category-link"
               >

@@ -1,11 +1,12 @@
 import Link from 'next/link'
 import type { ProductCard as ProductCardData } from '@/server/catalog/catalog.schema'
+import { productPath } from '@/server/catalog/paths'
 import { Price } from './price'
 
 export function ProductCard({ product }: { product: ProductCardData }) {
   return (
     <Link
-      href={`/p/${product.slug}`}
+      href={productPath(product.slug)}
       className="group flex flex-col overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
       data-testid="product-card"
     >

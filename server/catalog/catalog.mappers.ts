@@ -1,10 +1,22 @@
 /** Mappers between catalog DB rows and the DTOs the UI sees. */
-import type { ProductCardRow } from './catalog.repo'
-import type { CategorySummary, ProductCard } from './catalog.schema'
+import type { ProductRecordRow } from './catalog.repo'
+import type { CategorySummary, ProductCard, ProductDetail, ProductRecord, ProductSummary } from './catalog.schema'
 import { productImagePath } from './product-image'
 
-export function toProductCard(row: ProductCardRow): ProductCard {
-  return { ...row, imageUrl: productImagePath(row.slug) }
+export function toProductRecord(row: ProductRecordRow): ProductRecord {
+  return { ...row, category: { slug: row.category.slug, name: row.category.name }, imageUrl: productImagePath(row.slug) }
+}
+
+export function toProductCard(r: ProductRecord): ProductCard {
+  return { id: r.id, slug: r.slug, name: r.name, priceCents: r.priceCents, currency: r.currency, hot: r.hot, stock: r.stock, imageUrl: r.imageUrl }
+}
+
+export function toProductSummary(r: ProductRecord): ProductSummary {
+  return { ...toProductCard(r), active: r.active }
+}
+
+export function toProductDetail(r: ProductRecord): ProductDetail {
+  return { ...toProductCard(r), description: r.description, version: r.version, category: r.category }
 }
 
 export function toCategorySummary(row: {

@@ -1,8 +1,9 @@
-/** The catalog's only Prisma user. Returns DB rows; the service maps them to DTOs. */
+/** The catalog's only Prisma user. Returns DB rows; the service maps them to DTOs and caches them. */
+import { Prisma } from '../generated/prisma/client'
 import { db } from '../platform/db'
-import type { Sort } from './catalog.schema'
+import type { ProductPatch, Sort } from './catalog.schema'
 
-const cardSelect = {
+const recordSelect = {
   id: true,
   slug: true,
   name: true,
@@ -10,9 +11,13 @@ const cardSelect = {
   currency: true,
   hot: true,
   stock: true,
+  description: true,
+  version: true,
+  active: true,
+  category: { select: { slug: true, name: true } },
 } as const
 
-export type ProductCardRow = {
+export type ProductRecordRow = {
   id: number
   slug: string
   name: string
@@ -20,32 +25,26 @@ export type ProductCardRow = {
   currency: string
   hot: boolean
   stock: number
+  description: string
+  version: number
+  active: boolean
+  category: { slug: string; name: string }
 }
 
+const categorySelect = {
+  id: true,
+  slug: true,
+  name: true,
+  description: true,
+  _count: { select: { products: { where: { active: true } } } },
+} as const
+
 export async function findCategoriesWithCounts() {
-  return db.category.findMany({
-    orderBy: { position: 'asc' },
-    select: {
-      id: true,
-      slug: true,
-      name: true,
-      description: true,
-      _count: { select: { products: { where: { active: true } } } },
-    },
-  })
+  return db.category.findMany({ orderBy: { position: 'asc' }, select: categorySelect })
 }
 
 export async function findCategoryBySlug(slug: string) {
-  return db.category.findUnique({
-    where: { slug },
-    select: {
-      id: true,
-      slug: true,
-      name: true,
-      description: true,
-      _count: { select: { products: { where: { active: true } } } },
-    },
-  })
+  return db.category.findUnique({ where: { slug }, select: categorySelect })
 }
 
 const orderBy = {
@@ -54,44 +53,93 @@ const orderBy = {
   'price-desc': [{ priceCents: 'desc' }, { id: 'asc' }],
 } as const
 
-export async function findProductsInCategory(
-  categoryId: number,
-  sort: Sort,
-  skip: number,
-  take: number,
-): Promise<ProductCardRow[]> {
-  return db.product.findMany({
+export async function findProductIdsInCategory(categoryId: number, sort: Sort, skip: number, take: number): Promise<number[]> {
+  const rows = await db.product.findMany({
     where: { categoryId, active: true },
     orderBy: [...orderBy[sort]],
     skip,
     take,
-    select: cardSelect,
+    select: { id: true },
   })
+  return rows.map((r) => r.id)
 }
 
-export async function findHotProducts(limit: number): Promise<ProductCardRow[]> {
-  return db.product.findMany({
+export async function findHotProductIds(limit: number): Promise<number[]> {
+  const rows = await db.product.findMany({
     where: { hot: true, active: true },
     orderBy: [{ popularity: 'desc' }, { id: 'asc' }],
     take: limit,
-    select: cardSelect,
+    select: { id: true },
   })
+  return rows.map((r) => r.id)
 }
 
-export async function findProductBySlug(slug: string) {
-  return db.product.findFirst({
-    where: { slug, active: true },
-    select: {
-      ...cardSelect,
-      description: true,
-      version: true,
-      updatedAt: true,
-      category: { select: { slug: true, name: true } },
-    },
+/** The most popular active products first (pre-warm order). */
+export async function findTopProductIds(limit: number): Promise<number[]> {
+  const rows = await db.product.findMany({
+    where: { active: true },
+    orderBy: [{ hot: 'desc' }, { popularity: 'desc' }, { id: 'asc' }],
+    take: limit,
+    select: { id: true },
   })
+  return rows.map((r) => r.id)
 }
 
-export async function findProductsByIds(ids: number[]) {
+export async function findProductIdBySlug(slug: string): Promise<number | null> {
+  const row = await db.product.findUnique({ where: { slug }, select: { id: true } })
+  return row?.id ?? null
+}
+
+/** Products by id, active or not; unknown ids are absent. */
+export async function findProductRecords(ids: number[]): Promise<ProductRecordRow[]> {
   if (ids.length === 0) return []
-  return db.product.findMany({ where: { id: { in: ids } }, select: { ...cardSelect, active: true } })
+  return db.product.findMany({ where: { id: { in: ids } }, select: recordSelect })
+}
+
+export async function findStock(id: number): Promise<{ stock: number; active: boolean } | null> {
+  return db.product.findUnique({ where: { id }, select: { stock: true, active: true } })
+}
+
+export async function findVersion(id: number): Promise<number | null> {
+  const row = await db.product.findUnique({ where: { id }, select: { version: true } })
+  return row?.version ?? null
+}
+
+/**
+ * Applies `patch` and bumps `version` in the same UPDATE; with `expectedVersion`, only if
+ * the row still has it. `null` when no row matched (unknown id or a newer version).
+ */
+export async function updateProductVersioned(
+  id: number,
+  patch: ProductPatch,
+  expectedVersion: number | undefined,
+): Promise<ProductRecordRow | null> {
+  try {
+    return await db.product.update({
+      where: expectedVersion === undefined ? { id } : { id, version: expectedVersion },
+      data: { ...patch, version: { increment: 1 } },
+      select: recordSelect,
+    })
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') return null
+    throw error
+  }
+}
+
+/**
+ * The weighted full-text vector of a product. MUST stay identical to the expression of the
+ * GIN index "Product_search_idx" (prisma/migrations/20261128001000_search), or PostgreSQL
+ * cannot use the index.
+ */
+const PRODUCT_SEARCH_VECTOR = Prisma.sql`(setweight(to_tsvector('english'::regconfig, "name"), 'A') || setweight(to_tsvector('english'::regconfig, "description"), 'B'))`
+
+/** Active products matching `query` (web-search syntax: words, "phrases", -exclusions), best first. */
+export async function searchProductIds(query: string, limit: number): Promise<{ ids: number[]; total: number }> {
+  const rows = await db.$queryRaw<Array<{ id: number; total: bigint }>>`
+    SELECT p.id, count(*) OVER () AS total
+    FROM "Product" p, websearch_to_tsquery('english'::regconfig, ${query}) q
+    WHERE p.active AND ${PRODUCT_SEARCH_VECTOR} @@ q
+    ORDER BY ts_rank(${PRODUCT_SEARCH_VECTOR}, q) DESC, p.popularity DESC, p.id
+    LIMIT ${limit}`
+  return { ids: rows.map((r) => r.id), total: Number(rows[0]?.total ?? 0) }
 }

@@ -1,6 +1,6 @@
 /** Thin tRPC surface of the catalog: input/output schemas plus one service call each. */
 import { z } from 'zod'
-import { createTRPCRouter, publicProcedure } from '../trpc/init'
+import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc/init'
 import * as catalog from './catalog.service'
 import {
   categoryPage,
@@ -10,6 +10,11 @@ import {
   productBySlugInput,
   productCard,
   productDetail,
+  searchInput,
+  searchResult,
+  stockInput,
+  stockStatus,
+  updateProductInput,
 } from './catalog.schema'
 
 export const catalogRouter = createTRPCRouter({
@@ -26,4 +31,16 @@ export const catalogRouter = createTRPCRouter({
     .input(productBySlugInput)
     .output(productDetail)
     .query(({ input }) => catalog.getProductBySlug(input.slug)),
+  stock: publicProcedure
+    .input(stockInput)
+    .output(stockStatus)
+    .query(({ input }) => catalog.getStock(input.productId)),
+  search: publicProcedure
+    .input(searchInput)
+    .output(searchResult)
+    .query(({ input }) => catalog.searchProducts(input.q)),
+  updateProduct: adminProcedure
+    .input(updateProductInput)
+    .output(productDetail)
+    .mutation(({ input }) => catalog.updateProduct(input.id, input.patch, input.expectedVersion)),
 })

@@ -48,10 +48,73 @@ export type ProductCard = z.infer<typeof productCard>
 export const productDetail = productCard.extend({
   description: z.string(),
   version: z.number().int(),
-  updatedAt: z.date(),
   category: z.object({ slug: z.string(), name: z.string() }),
 })
 export type ProductDetail = z.infer<typeof productDetail>
+
+/**
+ * What the Redis entry `product:{id}` holds: the detail plus `active` (inactive products
+ * are cached too, so the cart can show "no longer available" without a database read).
+ * `stock` inside it is as of the last fill; the live figure is `catalog.stock`.
+ */
+export const productRecord = productDetail.extend({ active: z.boolean() })
+export type ProductRecord = z.infer<typeof productRecord>
+
+/** What the cart shows per line: a card plus whether the product can still be bought. */
+export type ProductSummary = ProductCard & { active: boolean }
+
+export const productIdSchema = z.number().int().positive().max(2_147_483_647)
+
+export const LOW_STOCK_THRESHOLD = 10
+export const stockInput = z.object({ productId: productIdSchema })
+export const stockStatus = z.object({
+  productId: z.number().int(),
+  stock: z.number().int(),
+  status: z.enum(['IN_STOCK', 'LOW_STOCK', 'SOLD_OUT']),
+})
+export type StockStatus = z.infer<typeof stockStatus>
+
+export const SEARCH_QUERY_MAX = 100
+export const SEARCH_RESULTS_MAX = 24
+/** C0/C1 control characters (tab, newline, NUL, escape, …). */
+const CONTROL_CHARS = /\p{Cc}/u
+export const searchQuerySchema = z
+  .string()
+  .max(SEARCH_QUERY_MAX * 4, `Search for at most ${SEARCH_QUERY_MAX} characters.`)
+  .transform((q) => q.normalize('NFKC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Type something to search for.')
+      .max(SEARCH_QUERY_MAX, `Search for at most ${SEARCH_QUERY_MAX} characters.`)
+      .refine((q) => !CONTROL_CHARS.test(q), 'Search text cannot contain control characters (tabs, line breaks, …).'),
+  )
+export const searchInput = z.object({ q: searchQuerySchema })
+export const searchResult = z.object({
+  query: z.string(),
+  products: z.array(productCard),
+  total: z.number().int(),
+})
+export type SearchResult = z.infer<typeof searchResult>
+
+export const productPatch = z
+  .object({
+    priceCents: z.number().int().min(0).max(100_000_000).optional(),
+    stock: z.number().int().min(0).max(1_000_000).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().max(10_000).optional(),
+    hot: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'Change at least one field.')
+export type ProductPatch = z.infer<typeof productPatch>
+export const updateProductInput = z.object({
+  id: productIdSchema,
+  patch: productPatch,
+  /** The version the admin edited; a newer one in the database → CONFLICT instead of a lost update. */
+  expectedVersion: z.number().int().min(1).optional(),
+})
 
 export const categoryPage = z.object({
   category: categorySummary,

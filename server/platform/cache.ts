@@ -122,6 +122,9 @@ export interface ReadOptions<T> {
   version?: (value: T) => number
 }
 
+/** A fixed policy, or one chosen from the loaded value (e.g. hot products expire sooner). */
+export type PolicyFor<T> = CachePolicy | ((value: T) => CachePolicy)
+
 export type CacheEvent = 'hit' | 'miss' | 'stale' | 'fill' | 'refused' | 'invalid' | 'error' | 'bypass'
 
 export function createCache(deps: CacheDeps) {
@@ -212,13 +215,13 @@ export function createCache(deps: CacheDeps) {
     return raw.ok ? decode(raw.value, schema) : { kind: 'down' }
   }
 
-  async function loadAndFill<T>(cacheKey: string, policy: CachePolicy, load: () => Promise<T>, opts: ReadOptions<T>) {
+  async function loadAndFill<T>(cacheKey: string, policy: PolicyFor<T>, load: () => Promise<T>, opts: ReadOptions<T>) {
     const value = await load()
-    await write(cacheKey, policy, value, opts.version?.(value))
+    await write(cacheKey, typeof policy === 'function' ? policy(value) : policy, value, opts.version?.(value))
     return value
   }
 
-  function refreshInBackground<T>(cacheKey: string, policy: CachePolicy, load: () => Promise<T>, opts: ReadOptions<T>) {
+  function refreshInBackground<T>(cacheKey: string, policy: PolicyFor<T>, load: () => Promise<T>, opts: ReadOptions<T>) {
     if (refreshing.has(cacheKey)) return
     refreshing.add(cacheKey)
     loadAndFill(cacheKey, policy, load, opts)
@@ -240,7 +243,7 @@ export function createCache(deps: CacheDeps) {
      * The value under `cacheKey`, or `load()`'s (then cached). A stale entry is returned
      * at once while one caller refreshes it in the background.
      */
-    readThrough<T>(cacheKey: string, policy: CachePolicy, schema: z.ZodType<T>, load: () => Promise<T>, opts: ReadOptions<T> = {}): Promise<T> {
+    readThrough<T>(cacheKey: string, policy: PolicyFor<T>, schema: z.ZodType<T>, load: () => Promise<T>, opts: ReadOptions<T> = {}): Promise<T> {
       return once(cacheKey, async () => {
         const found = await lookup(cacheKey, schema)
         if (found.kind === 'fresh') {

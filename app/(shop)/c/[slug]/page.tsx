@@ -1,75 +1,26 @@
 import type { Metadata } from 'next'
-import Link from 'next/link'
-import { notFound } from 'next/navigation'
-import { ProductCard } from '@/app/_components/product-card'
-import { orNotFound } from '@/app/_trpc/or-not-found'
 import { caller } from '@/app/_trpc/server'
-import { categoryPageInput, SORTS, type Sort } from '@/server/catalog/catalog.schema'
+import { CategoryView, loadCategoryPage } from './category-view'
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ page?: string; sort?: string }> }
+type Props = { params: Promise<{ slug: string }> }
 
-const SORT_LABEL: Record<Sort, string> = { popular: 'Most popular', 'price-asc': 'Price: low to high', 'price-desc': 'Price: high to low' }
+/** First page, most popular first: prerendered at build for every category. */
+export const revalidate = 300
+/**
+ * Static even though the Redis client's fetch() says `no-store`: those calls are cache reads,
+ * not page data Next should track (see docs/decision-caching.md). No request data is read here.
+ */
+export const dynamic = 'force-static'
 
-async function load(props: Props) {
-  const { slug } = await props.params
-  const sp = await props.searchParams
-  const parsed = categoryPageInput.safeParse({ slug, page: sp.page === undefined ? 1 : Number(sp.page), sort: sp.sort ?? 'popular' })
-  if (!parsed.success) notFound()
-  return orNotFound(caller.catalog.category(parsed.data))
+export async function generateStaticParams() {
+  return (await caller.catalog.categories()).map((c) => ({ slug: c.slug }))
 }
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
-  const { category } = await load(props)
+  const { category } = await loadCategoryPage(await props.params)
   return { title: category.name, description: category.description }
 }
 
-export default async function CategoryPage(props: Props) {
-  const { category, products, page, pageCount, sort } = await load(props)
-  const href = (p: number, s: Sort = sort) => `/c/${category.slug}?${new URLSearchParams({ page: String(p), sort: s })}`
-  return (
-    <div>
-      <nav className="text-sm text-stone-500" aria-label="Breadcrumb">
-        <Link href="/" className="hover:text-ink">Home</Link> / <span className="text-ink">{category.name}</span>
-      </nav>
-      <div className="mt-3 flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-3xl font-bold" data-testid="category-title">{category.name}</h1>
-          <p className="mt-1 max-w-2xl text-stone-600">{category.description}</p>
-        </div>
-        <div className="flex gap-2 text-sm" role="group" aria-label="Sort products">
-          {SORTS.map((s) => (
-            <Link
-              key={s}
-              href={href(1, s)}
-              aria-current={s === sort ? 'true' : undefined}
-              className={`rounded-full border px-3 py-1 ${s === sort ? 'border-ink bg-ink text-white' : 'border-stone-300 bg-white hover:border-ink'}`}
-            >
-              {SORT_LABEL[s]}
-            </Link>
-          ))}
-        </div>
-      </div>
-      <p className="mt-4 text-sm text-stone-500">
-        {category.productCount.toLocaleString('en-US')} products · page {page} of {pageCount}
-      </p>
-      <div className="mt-4 grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4">
-        {products.map((p) => (
-          <ProductCard key={p.id} product={p} />
-        ))}
-      </div>
-      <nav className="mt-8 flex items-center justify-center gap-3" aria-label="Pagination">
-        {page > 1 ? (
-          <Link href={href(page - 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="prev">
-            ← Previous
-          </Link>
-        ) : null}
-        <span className="text-sm text-stone-600">Page {page} / {pageCount}</span>
-        {page < pageCount ? (
-          <Link href={href(page + 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="next">
-            Next →
-          </Link>
-        ) : null}
-      </nav>
-    </div>
-  )
+export default async function CategoryFirstPage(props: Props) {
+  return <CategoryView data={await loadCategoryPage(await props.params)} />
 }

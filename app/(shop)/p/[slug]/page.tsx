@@ -2,24 +2,40 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { Price } from '@/app/_components/price'
+import { StockBadge } from '@/app/_components/stock-badge'
 import { orNotFound } from '@/app/_trpc/or-not-found'
 import { caller } from '@/app/_trpc/server'
-import { productBySlugInput } from '@/server/catalog/catalog.schema'
+import { HOT_DEALS_MAX, productBySlugInput } from '@/server/catalog/catalog.schema'
+import { tagPage } from '@/server/catalog/page-tags'
+import { categoryPath } from '@/server/catalog/paths'
+import { TAGS } from '@/server/platform/cache'
 
 type Props = { params: Promise<{ slug: string }> }
 
-export const revalidate = 300
+/**
+ * Static (ISR): shared by every shopper, so CDN-cacheable (`s-maxage=60`). An edit
+ * invalidates `product:{id}` on every instance within about a second; 60 s bounds what a
+ * CDN may hold. Stock is not rendered here: the client badge asks for it.
+ */
+export const revalidate = 60
+/**
+ * Static even though the Redis client's fetch() says `no-store`: those calls are cache reads,
+ * not page data Next should track (see docs/decision-caching.md). No request data is read here.
+ */
+export const dynamic = 'force-static'
 
 /** Pre-render the doorbusters at build: they get the first wave of traffic. */
 export async function generateStaticParams() {
-  const hot = await caller.catalog.hotDeals({ limit: 24 })
+  const hot = await caller.catalog.hotDeals({ limit: HOT_DEALS_MAX })
   return hot.map((p) => ({ slug: p.slug }))
 }
 
 async function load(props: Props) {
   const parsed = productBySlugInput.safeParse(await props.params)
   if (!parsed.success) notFound()
-  return orNotFound(caller.catalog.product(parsed.data))
+  const product = await orNotFound(caller.catalog.product(parsed.data))
+  await tagPage([TAGS.product(product.id), TAGS.category(product.category.slug)])
+  return product
 }
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
@@ -38,7 +54,7 @@ export default async function ProductPage(props: Props) {
       <div>
         <nav className="text-sm text-stone-500" aria-label="Breadcrumb">
           <Link href="/" className="hover:text-ink">Home</Link> /{' '}
-          <Link href={`/c/${product.category.slug}`} className="hover:text-ink">{product.category.name}</Link>
+          <Link href={categoryPath(product.category.slug)} className="hover:text-ink">{product.category.name}</Link>
         </nav>
         {product.hot && (
           <p className="mt-3 inline-block rounded-full bg-brand-100 px-3 py-1 text-xs font-bold uppercase tracking-wide text-brand-700">
@@ -47,6 +63,8 @@ export default async function ProductPage(props: Props) {
         )}
         <h1 className="mt-3 text-3xl font-bold" data-testid="product-name">{product.name}</h1>
         <Price cents={product.priceCents} currency={product.currency} className="mt-4 block text-3xl font-extrabold" />
+        <StockBadge productId={product.id} />
+        {/* Purchase actions (add to cart) go here, between the live stock and the description. */}
         <p className="mt-6 leading-relaxed text-stone-700">{product.description}</p>
       </div>
     </article>
