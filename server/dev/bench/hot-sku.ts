@@ -19,6 +19,7 @@ export interface Result {
   oversold?: number
 }
 
+/** Runs `c` concurrent workers for `ms`; returns successes/s. */
 async function forDuration(ms: number, c: number, work: () => Promise<boolean>): Promise<number> {
   const end = performance.now() + ms
   let ok = 0
@@ -49,58 +50,56 @@ export async function ours(storeUrl: string, productId: number, sessions: string
   }
 }
 
-async function clients(databaseUrl: string, c: number): Promise<pg.Client[]> {
-  return Promise.all(
-    Array.from({ length: c }, async () => {
-      const client = new pg.Client({ connectionString: databaseUrl })
-      await client.connect()
-      return client
-    }),
-  )
+/**
+ * PostgreSQL allows 100 connections here (shared with the store and the test suites), so
+ * the direct-SQL contenders use at most this many; more buyers queue for a connection,
+ * as they would behind any application's pool.
+ */
+export const MAX_BENCH_CONNECTIONS = 40
+
+function poolFor(databaseUrl: string, c: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: Math.min(c, MAX_BENCH_CONNECTIONS) })
+  pool.on('error', () => {})
+  return pool
 }
 
 export async function b0(databaseUrl: string, productId: number, c: number, ms: number): Promise<Result> {
-  const pool = await clients(databaseUrl, c)
-  let i = 0
+  const pool = poolFor(databaseUrl, c)
   try {
     const rate = await forDuration(ms, c, async () => {
-      const client = pool[i++ % c]!
-      const r = await client.query('UPDATE "Product" SET stock = stock - 1 WHERE id = $1 AND stock >= 1', [productId])
+      const r = await pool.query('UPDATE "Product" SET stock = stock - 1 WHERE id = $1 AND stock >= 1', [productId])
       return r.rowCount === 1
     })
     return { ordersPerSecond: rate }
   } finally {
-    await Promise.all(pool.map((p) => p.end()))
+    await pool.end()
   }
 }
 
 export async function naive(databaseUrl: string, productId: number, c: number, ms: number): Promise<Result> {
-  const pool = await clients(databaseUrl, c)
-  const [{ stock: initial }] = (await pool[0]!.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])).rows as [{ stock: number }]
-  let i = 0
+  const pool = poolFor(databaseUrl, c)
+  const [{ stock: initial }] = (await pool.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])).rows as [{ stock: number }]
   let sold = 0
   try {
     const rate = await forDuration(ms, c, async () => {
-      const client = pool[i++ % c]!
-      const { rows } = await client.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+      const { rows } = await pool.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
       if (rows[0]!.stock < 1) return false
-      await client.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
+      await pool.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
       sold++
       return true
     })
-    const { rows } = await pool[0]!.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+    const { rows } = await pool.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
     // Units handed out beyond what actually left the shelf: lost updates = oversold units.
     return { ordersPerSecond: rate, oversold: sold - (initial - rows[0]!.stock) }
   } finally {
-    await Promise.all(pool.map((p) => p.end()))
+    await pool.end()
   }
 }
 
 export async function redisLock(databaseUrl: string, redisUrl: string, productId: number, c: number, ms: number): Promise<Result> {
-  const pool = await clients(databaseUrl, c)
+  const pool = poolFor(databaseUrl, c)
   const redis = new IORedis(redisUrl)
   const lockKey = `bench:lock:${productId}:${Date.now()}`
-  let i = 0
   try {
     const rate = await forDuration(ms, c, async () => {
       const token = crypto.randomUUID()
@@ -110,10 +109,9 @@ export async function redisLock(databaseUrl: string, redisUrl: string, productId
         return false
       }
       try {
-        const client = pool[i++ % c]!
-        const { rows } = await client.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
+        const { rows } = await pool.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [productId])
         if (rows[0]!.stock < 1) return false
-        await client.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
+        await pool.query('UPDATE "Product" SET stock = $2 WHERE id = $1', [productId, rows[0]!.stock - 1])
         return true
       } finally {
         await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lockKey, token)
@@ -122,6 +120,6 @@ export async function redisLock(databaseUrl: string, redisUrl: string, productId
     return { ordersPerSecond: rate }
   } finally {
     redis.disconnect()
-    await Promise.all(pool.map((p) => p.end()))
+    await pool.end()
   }
 }
