@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { AddToCart } from '@/app/_components/add-to-cart'
 import { Price } from '@/app/_components/price'
 import { StockBadge } from '@/app/_components/stock-badge'
 import { orNotFound } from '@/app/_trpc/or-not-found'
@@ -64,7 +65,7 @@ export default async function ProductPage(props: Props) {
         <h1 className="mt-3 text-3xl font-bold" data-testid="product-name">{product.name}</h1>
         <Price cents={product.priceCents} currency={product.currency} className="mt-4 block text-3xl font-extrabold" />
         <StockBadge productId={product.id} />
-        {/* Purchase actions (add to cart) go here, between the live stock and the description. */}
+        <AddToCart productId={product.id} productName={product.name} />
         <p className="mt-6 leading-relaxed text-stone-700">{product.description}</p>
       </div>
     </article>
