@@ -27,7 +27,7 @@ import {
 import { getProductRecord, getProductRecords } from './product-cache'
 
 export { updateProduct, invalidateProductStock } from './update-product'
-export { prewarm } from './prewarm'
+export { prewarm, type PrewarmOptions, type PrewarmProgress, type PrewarmResult } from './prewarm'
 
 const ids = z.array(z.number().int())
 

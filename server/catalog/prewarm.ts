@@ -52,7 +52,7 @@ export async function prewarm(opts: PrewarmOptions, onProgress: (p: PrewarmProgr
 
   const productIds = await repo.findTopProductIds(opts.topProducts)
   const categories = await listCategories()
-  const dataSteps = 2 + categories.length * SORTS.length
+  const dataSteps = 2 + categories.filter((c) => c.productCount > 0).length * SORTS.length
   let done = 0
   const step = () => onProgress({ phase: 'data', done: ++done, total: dataSteps })
 
@@ -63,15 +63,13 @@ export async function prewarm(opts: PrewarmOptions, onProgress: (p: PrewarmProgr
   await listHotDeals(8)
   await listHotDeals(HOT_DEALS_MAX)
   step()
-  await pool(
-    categories.flatMap((c) => SORTS.map((sort) => ({ slug: c.slug, sort }))),
-    concurrency,
-    async ({ slug, sort }) => {
-      if ((await listCategories()).some((c) => c.slug === slug && c.productCount > 0)) await getCategoryPage(slug, 1, sort)
-      step()
-    },
-  )
-  const entries = records.size * 2 + 2 + 1 + categories.length * SORTS.length
+  const listings = categories.filter((c) => c.productCount > 0).flatMap((c) => SORTS.map((sort) => ({ slug: c.slug, sort })))
+  await pool(listings, concurrency, async ({ slug, sort }) => {
+    await getCategoryPage(slug, 1, sort)
+    step()
+  })
+  // products + their slug entries, two hot-deal lists, the category list, the listing pages
+  const entries = records.size * 2 + 2 + 1 + listings.length
 
   const paths = ['/', ...categories.map((c) => categoryPath(c.slug)), ...[...records.values()].filter((r) => r.active).map((r) => productPath(r.slug))]
   const targets = opts.storeUrls.flatMap((base) => paths.map((path) => new URL(path, base).toString()))
