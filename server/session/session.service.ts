@@ -49,7 +49,7 @@ export async function readShopperSession(jar: CookieJar): Promise<ShopperSession
   const parsed = shopperSeal.safeParse({ sid: session.sid })
   let sid = parsed.success ? parsed.data.sid : null
   if (jar.read(SHOPPER_COOKIE) && !sid && !invalid) invalid = true
-  if (sid) await touch(sid)
+  if (sid) await touchSession(sid)
   return {
     get sid() {
       return sid
@@ -60,14 +60,27 @@ export async function readShopperSession(jar: CookieJar): Promise<ShopperSession
       sid = randomBytes(18).toString('base64url')
       session.sid = sid
       await session.save()
-      await touch(sid)
+      await touchSession(sid)
       return sid
     },
   }
 }
 
+/**
+ * Sessions touched by this process recently. Sliding a 1-hour TTL needs no per-request
+ * precision, so a busy shopper costs one Redis write per TOUCH_INTERVAL_MS, not one per call.
+ */
+export const TOUCH_INTERVAL_MS = 60_000
+const TOUCHED_MAX = 50_000
+const globalForTouch = globalThis as unknown as { __sessionTouched?: Map<string, number> }
+const touched = (globalForTouch.__sessionTouched ??= new Map())
+
 /** Slides the session's expiry; best effort (a Redis hiccup must not fail the request). */
-async function touch(sid: string): Promise<void> {
+export async function touchSession(sid: string, now = Date.now()): Promise<void> {
+  const last = touched.get(sid)
+  if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return
+  if (touched.size >= TOUCHED_MAX) touched.clear()
+  touched.set(sid, now)
   try {
     await redis.set(sessionKeys.session(sid), Date.now(), { ex: SESSION_TTL_SECONDS })
   } catch (error) {

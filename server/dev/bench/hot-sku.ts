@@ -6,12 +6,17 @@
  *    folded versioned UPDATE, order + lines + payment job in one transaction);
  *  - B0: the atomic single-row `UPDATE … SET stock = stock - 1 WHERE id = $1 AND stock >= 1`;
  *  - redis-lock: the classic `SET lock NX PX` → read → write → release, losers retry;
- *  - naive: read stock, then write stock - 1 (no guard) — counts its oversells.
+ *  - naive: read stock, then write stock - 1 (no guard) — counts its oversells;
+ *  - folded / per-order: the checkout's own stock + order transaction in-process, to
+ *    separate the database design from HTTP and Redis costs.
  */
 import pg from 'pg'
 import { Redis as IORedis } from 'ioredis'
 import { Pool as HttpPool } from 'undici'
 import superjson from 'superjson'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { childEnv } from '../../env'
 import { TEST_ADDRESS } from '../test-shopper'
 
 export interface Result {
@@ -122,4 +127,25 @@ export async function redisLock(databaseUrl: string, redisUrl: string, productId
     redis.disconnect()
     await pool.end()
   }
+}
+
+const CONTENDER = fileURLToPath(new URL('./inventory-contender.ts', import.meta.url))
+
+/** The checkout's stock step in-process (no HTTP, no Redis), folded or one UPDATE per order. */
+export async function inventoryInProcess(
+  databaseUrl: string,
+  mode: 'folded' | 'per-order',
+  productId: number,
+  c: number,
+  ms: number,
+): Promise<Result> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CONTENDER, mode, String(productId), String(c), String(ms)], {
+    env: childEnv({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'error' }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const code = await new Promise<number | null>((r) => child.on('exit', r))
+  if (code !== 0) throw new Error(`inventory contender ${mode} exited ${code}`)
+  return JSON.parse(out.trim().split('\n').pop()!) as Result
 }

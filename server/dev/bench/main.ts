@@ -10,7 +10,7 @@ import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../te
 import { ensureTestBuild, startStore } from '../test-store'
 import { testSecrets } from '../local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
-import { b0, naive, ours, redisLock, type Result } from './hot-sku'
+import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
 import { fmt, markdownTable, summary } from './stats'
 import pg from 'pg'
 
@@ -67,21 +67,33 @@ async function main() {
       b0: await product(database.url, 'b0'),
       lock: await product(database.url, 'lock'),
       naive: await product(database.url, 'naive'),
+      folded: await product(database.url, 'folded'),
+      perOrder: await product(database.url, 'per-order'),
     }
     const serial: number[] = []
     const rows: string[][] = []
     for (const c of CONCURRENCY) {
-      const got: Record<'ours' | 'b0' | 'lock' | 'naive', Result[]> = { ours: [], b0: [], lock: [], naive: [] }
+      const got: Record<'ours' | 'folded' | 'perOrder' | 'b0' | 'lock' | 'naive', Result[]> = { ours: [], folded: [], perOrder: [], b0: [], lock: [], naive: [] }
       for (let round = 1; round <= ROUNDS; round++) {
         console.error(`bench: c=${c} round ${round}/${ROUNDS}`)
         got.ours.push(await ours(store.url, ids.ours, sessions, c, TRIAL_MS))
+        got.folded.push(await inventoryInProcess(database.url, 'folded', ids.folded, c, TRIAL_MS))
+        got.perOrder.push(await inventoryInProcess(database.url, 'per-order', ids.perOrder, c, TRIAL_MS))
         got.b0.push(await b0(database.url, ids.b0, c, TRIAL_MS))
         got.lock.push(await redisLock(database.url, env.REDIS_URL, ids.lock, c, TRIAL_MS))
         got.naive.push(await naive(database.url, ids.naive, c, TRIAL_MS))
         if (c === CONCURRENCY[0]) serial.push((await b0(database.url, ids.b0, 1, TRIAL_MS)).ordersPerSecond)
       }
       const base = summary(got.b0.map((r) => r.ordersPerSecond)).median
-      for (const [name, label] of [['ours', 'our checkout (HTTP, folded versioned UPDATE, order + job)'], ['b0', 'B0 atomic single-row UPDATE'], ['lock', 'Redis SET NX lock'], ['naive', 'naive read-then-write']] as const) {
+      const contenders = [
+        ['ours', 'our checkout over HTTP (session, rate limit, idempotency, gate, folded UPDATE, order + job)'],
+        ['folded', 'checkout transaction in-process, folded versioned UPDATE (order + lines + job)'],
+        ['perOrder', 'checkout transaction in-process, one versioned UPDATE per order (order + lines + job)'],
+        ['b0', 'B0 atomic single-row UPDATE (stock only)'],
+        ['lock', 'Redis SET NX lock, read, write (stock only)'],
+        ['naive', 'naive read-then-write (stock only)'],
+      ] as const
+      for (const [name, label] of contenders) {
         const s = summary(got[name].map((r) => r.ordersPerSecond))
         const oversold = got[name].reduce((n, r) => n + (r.oversold ?? 0), 0)
         rows.push([String(c), label, `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`, `${fmt(s.median / base, 2)}×`, name === 'naive' ? fmt(oversold) : '0'])

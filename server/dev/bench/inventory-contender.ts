@@ -1,0 +1,55 @@
+/**
+ * One in-process inventory contender for `npm run bench`, run as a child process so it
+ * gets the bench database through the environment: `tsx inventory-contender.ts
+ * <folded|per-order> <productId> <concurrency> <ms>` prints `{"ordersPerSecond": n}`.
+ * Both write the full order (stock, order, lines, payment job) in one transaction; only
+ * the stock step differs: one folded versioned UPDATE per batch vs one per order.
+ */
+import { randomUUID } from 'node:crypto'
+import { enqueuePayment, insertOrder } from '../../checkout/checkout.repo'
+import { placeFolded } from '../../checkout/fold-hot-buyers'
+import { draftOrder, type CheckoutRequest } from '../../checkout/order-draft'
+import { takeStock } from '../../inventory/inventory.service'
+import { pool, withTransaction } from '../../platform/db'
+import { TEST_ADDRESS } from '../test-shopper'
+
+const [mode, productArg, cArg, msArg] = process.argv.slice(2)
+const productId = Number(productArg)
+const c = Number(cArg)
+const ms = Number(msArg)
+
+function request(): CheckoutRequest {
+  const key = randomUUID()
+  return { sid: 'bench', hash: key.replace(/-/g, '').padEnd(64, '0'), input: { idempotencyKey: key, ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] } }
+}
+
+async function perOrder(): Promise<void> {
+  const req = request()
+  await withTransaction(async (client) => {
+    const order = draftOrder(req, await takeStock(client, req.input.lines))
+    await insertOrder(client, order)
+    await enqueuePayment(client, order.id)
+  })
+}
+
+async function main() {
+  const end = performance.now() + ms
+  let ok = 0
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() < end) {
+        try {
+          if (mode === 'folded') await placeFolded(productId, 1, request())
+          else await perOrder()
+          ok++
+        } catch {
+          // a shed (503) attempt counts as not sold
+        }
+      }
+    }),
+  )
+  console.log(JSON.stringify({ ordersPerSecond: ok / (ms / 1000) }))
+  await pool.end()
+}
+
+void main()
