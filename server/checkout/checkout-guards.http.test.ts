@@ -128,7 +128,7 @@ describe('sold-out gate', () => {
   let isolated: RunningStore
   beforeAll(async () => {
     // A store of its own, so its query counter sees only this test's traffic.
-    isolated = await startStore(Number(new URL(testStoreUrl()).port) + 1, currentStoreEnv())
+    isolated = await startStore('auto', currentStoreEnv())
   })
   afterAll(async () => {
     await isolated.stop()

@@ -16,3 +16,16 @@ export async function assertPortFree(host: string, port: number, variable: strin
     probe.listen(port, host, () => probe.close(() => resolve()))
   })
 }
+
+/** A port the OS says is free right now on 127.0.0.1 (for test servers that need a fixed -p). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
+}

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
 import { env } from '../env'
 import { buildNext, runNext, waitForHttp } from './next-process'
+import { assertPortFree, freePort } from './port-free'
 
 export const TEST_DIST_DIR = '.next-test'
 
@@ -47,7 +48,10 @@ export interface RunningStore {
   stop(): Promise<void>
 }
 
-export async function startStore(port: number, s: StoreEnv): Promise<RunningStore> {
+/** Starts `next start` on `port` (or a free port when 'auto'); refuses a port already taken. */
+export async function startStore(portOrAuto: number | 'auto', s: StoreEnv): Promise<RunningStore> {
+  const port = portOrAuto === 'auto' ? await freePort() : portOrAuto
+  await assertPortFree('127.0.0.1', port, 'TEST_STORE_PORT')
   const child = runNext(['start', '-p', String(port), '-H', '127.0.0.1'], appEnv(s), 'pipe')
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
