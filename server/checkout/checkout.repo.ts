@@ -19,25 +19,36 @@ export interface NewOrder {
   lines: Array<{ productId: number; name: string; quantity: number; unitPriceCents: number }>
 }
 
-export async function insertOrder(client: DbClient, o: NewOrder): Promise<void> {
+/** Inserts orders and their lines with one statement each, however many orders (a folded batch). */
+export async function insertOrders(client: DbClient, orders: NewOrder[]): Promise<void> {
+  if (orders.length === 0) return
+  const col = <K extends keyof NewOrder>(k: K) => orders.map((o) => o[k])
   await client.query(
     `INSERT INTO "Order" (id, "idempotencyKey", "requestHash", "sessionId", email, "shippingName", "shippingAddress",
                           status, "totalCents", currency, "updatedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING_PAYMENT', $8, $9, now())`,
-    [o.id, o.idempotencyKey, o.requestHash, o.sessionId, o.email, o.shippingName, o.shippingAddress, o.totalCents, o.currency],
+     SELECT id, key, hash, sid, email, name, address, 'PENDING_PAYMENT', total, currency, now()
+       FROM unnest($1::uuid[], $2::varchar[], $3::char(64)[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[],
+                   $8::int[], $9::char(3)[]) AS t(id, key, hash, sid, email, name, address, total, currency)`,
+    [col('id'), col('idempotencyKey'), col('requestHash'), col('sessionId'), col('email'), col('shippingName'), col('shippingAddress'), col('totalCents'), col('currency')],
   )
+  const lines = orders.flatMap((o) => o.lines.map((l) => ({ orderId: o.id, ...l })))
   await client.query(
     `INSERT INTO "OrderLine" ("orderId", "productId", name, quantity, "unitPriceCents")
-     SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::int[], $5::int[])`,
-    [o.id, o.lines.map((l) => l.productId), o.lines.map((l) => l.name), o.lines.map((l) => l.quantity), o.lines.map((l) => l.unitPriceCents)],
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::int[], $5::int[])`,
+    [lines.map((l) => l.orderId), lines.map((l) => l.productId), lines.map((l) => l.name), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceCents)],
   )
 }
 
-/** Enqueues the payment job in the same transaction: no order without a job, no job without an order. */
-export async function enqueuePayment(client: DbClient, orderId: string): Promise<void> {
+/**
+ * Enqueues each order's payment job in the caller's transaction: no order without a job,
+ * no job without an order. The job key is the order id, so a job can never be doubled.
+ */
+export async function enqueuePayments(client: DbClient, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return
   await client.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('orderId', $2::text), max_attempts := $3, job_key := $2::text)`,
-    [PAYMENT_TASK, orderId, PAYMENT_JOB_MAX_ATTEMPTS],
+    `SELECT graphile_worker.add_job($1, json_build_object('orderId', id), max_attempts := $3, job_key := id)
+       FROM unnest($2::text[]) AS id`,
+    [PAYMENT_TASK, orderIds, PAYMENT_JOB_MAX_ATTEMPTS],
   )
 }
 

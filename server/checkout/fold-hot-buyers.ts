@@ -15,7 +15,7 @@ import * as inventoryRepo from '../inventory/inventory.repo'
 import { AppError } from '../platform/errors'
 import { pgErrorCode, withTransaction } from '../platform/db'
 import { metrics } from '../platform/metrics'
-import { enqueuePayment, insertOrder, type NewOrder } from './checkout.repo'
+import { enqueuePayments, insertOrders, type NewOrder } from './checkout.repo'
 import { draftOrder, type CheckoutRequest } from './order-draft'
 
 /** Most buyers one UPDATE may serve (keeps one transaction's inserts bounded). */
@@ -116,10 +116,8 @@ async function allocateAndWrite(client: Parameters<Parameters<typeof withTransac
       await sleep(jitter(attempt))
       continue
     }
-    for (const [, order] of winners) {
-      await insertOrder(client, order)
-      await enqueuePayment(client, order.id)
-    }
+    await insertOrders(client, winners.map(([, o]) => o))
+    await enqueuePayments(client, winners.map(([, o]) => o.id))
     return { placed: winners.map(([w, o]) => [w, { ...o, remaining }]), refused }
   }
 }

@@ -13,7 +13,7 @@ import { pgErrorCode, withTransaction } from '../platform/db'
 import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
-import { enqueuePayment, findOrderByKey, insertOrder, type NewOrder } from './checkout.repo'
+import { enqueuePayments, findOrderByKey, insertOrders, type NewOrder } from './checkout.repo'
 import type { PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
 import { placeFolded } from './fold-hot-buyers'
 import * as idem from './idempotency.store'
@@ -60,8 +60,8 @@ async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: A
   return withTransaction(async (client) => {
     const taken = await takeStock(client, lines)
     const order = draftOrder(req, taken)
-    await insertOrder(client, order)
-    await enqueuePayment(client, order.id)
+    await insertOrders(client, [order])
+    await enqueuePayments(client, [order.id])
     return { ...order, soldOut: taken.filter((l) => l.remaining === 0).map((l) => ({ id: l.productId, name: l.name })) }
   })
 }

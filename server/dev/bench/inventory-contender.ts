@@ -6,7 +6,7 @@
  * the stock step differs: one folded versioned UPDATE per batch vs one per order.
  */
 import { randomUUID } from 'node:crypto'
-import { enqueuePayment, insertOrder } from '../../checkout/checkout.repo'
+import { enqueuePayments, insertOrders } from '../../checkout/checkout.repo'
 import { placeFolded } from '../../checkout/fold-hot-buyers'
 import { draftOrder, type CheckoutRequest } from '../../checkout/order-draft'
 import { takeStock } from '../../inventory/inventory.service'
@@ -27,8 +27,8 @@ async function perOrder(): Promise<void> {
   const req = request()
   await withTransaction(async (client) => {
     const order = draftOrder(req, await takeStock(client, req.input.lines))
-    await insertOrder(client, order)
-    await enqueuePayment(client, order.id)
+    await insertOrders(client, [order])
+    await enqueuePayments(client, [order.id])
   })
 }
 
