@@ -14,6 +14,12 @@ const nextConfig: NextConfig = {
   // Bounds the CDN's stale-while-revalidate window (`stale-while-revalidate = expireTime - revalidate`):
   // a shared cache may serve a stale catalog page for at most a day while it refreshes.
   expireTime: 86_400,
+  experimental: {
+    // Regenerated pages stay in memory (per instance); the disk keeps only the build's
+    // prerendered seeds. So no instance ever serves a page file another process regenerated
+    // from other data (restarts, several stores or test runs sharing one build directory).
+    isrFlushToDisk: false,
+  },
 }
 
 export default nextConfig
