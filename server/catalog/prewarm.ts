@@ -8,6 +8,7 @@
  * dependency needed for "at most N fetches at once").
  */
 import { cache, keys, TTL } from '../platform/cache'
+import { metrics } from '../platform/metrics'
 import { HOT_DEALS_MAX, SORTS } from './catalog.schema'
 import * as repo from './catalog.repo'
 import { getCategoryPage, listCategories, listHotDeals } from './catalog.service'
@@ -32,6 +33,7 @@ export interface PrewarmProgress {
 }
 
 export interface PrewarmResult {
+  /** Redis lookups that filled or found an entry (0 when Redis is unreachable). */
   entries: number
   pages: number
   pagesFailed: number
@@ -46,8 +48,17 @@ async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
 }
 
+/** Redis entries written or found present so far in this process (what "warmed" means). */
+async function entriesInRedis(): Promise<number> {
+  const { values } = await metrics.cacheEvents.get()
+  return values
+    .filter((v) => v.labels.layer === 'redis' && ['fill', 'hit', 'refused'].includes(String(v.labels.event)))
+    .reduce((n, v) => n + v.value, 0)
+}
+
 export async function prewarm(opts: PrewarmOptions, onProgress: (p: PrewarmProgress) => void = () => {}): Promise<PrewarmResult> {
   const started = performance.now()
+  const entriesBefore = await entriesInRedis()
   const concurrency = opts.concurrency ?? 8
 
   const productIds = await repo.findTopProductIds(opts.topProducts)
@@ -68,8 +79,8 @@ export async function prewarm(opts: PrewarmOptions, onProgress: (p: PrewarmProgr
     await getCategoryPage(slug, 1, sort)
     step()
   })
-  // products + their slug entries, two hot-deal lists, the category list, the listing pages
-  const entries = records.size * 2 + 2 + 1 + listings.length
+  // Counted from the cache's own events: with Redis down, nothing is warmed and this says 0.
+  const entries = (await entriesInRedis()) - entriesBefore
 
   const paths = ['/', ...categories.map((c) => categoryPath(c.slug)), ...[...records.values()].filter((r) => r.active).map((r) => productPath(r.slug))]
   const targets = opts.storeUrls.flatMap((base) => paths.map((path) => new URL(path, base).toString()))
