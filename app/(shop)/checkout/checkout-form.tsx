@@ -1,6 +1,6 @@
 'use client'
 
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useRef, useState } from 'react'
@@ -16,6 +16,7 @@ const FIELD_NAMES = ['email', 'shippingName', 'shippingAddress'] as const
 export function CheckoutForm() {
   const trpc = useTRPC()
   const router = useRouter()
+  const queryClient = useQueryClient()
   const { data: cart, isLoading } = useCart()
   const [fields, setFields] = useState<Fields>({ email: '', shippingName: '', shippingAddress: '' })
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof Fields, string>>>({})
@@ -23,7 +24,11 @@ export function CheckoutForm() {
   const attemptKey = useRef<string | null>(null)
   const place = useMutation(
     trpc.checkout.placeOrder.mutationOptions({
-      onSuccess: (answer) => router.push(`/orders/${answer.orderId}`),
+      onSuccess: (answer) => {
+        // The server removed the bought lines from the cart: refetch it for the badge.
+        void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
+        router.push(`/orders/${answer.orderId}`)
+      },
     }),
   )
 
