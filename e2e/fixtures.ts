@@ -1,5 +1,6 @@
-/** Shared e2e helpers: admin login through the real /ops login form's endpoint. */
+/** Shared e2e helpers: direct reads of the e2e database, and admin login. */
 import { expect, type Page } from '@playwright/test'
+import pg from 'pg'
 
 export const ADMIN_PASSWORD = () => {
   const password = process.env.E2E_ADMIN_PASSWORD
@@ -22,4 +23,15 @@ export async function loginAsAdmin(page: Page): Promise<void> {
     return res.status
   }, ADMIN_PASSWORD())
   expect(status, 'admin login').toBe(200)
+}
+
+/** Reads the e2e database directly, so assertions are about real rows. */
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL })
+  await client.connect()
+  try {
+    return (await client.query<T>(sql, params)).rows
+  } finally {
+    await client.end()
+  }
 }

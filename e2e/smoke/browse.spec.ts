@@ -1,16 +1,5 @@
 import { expect, test } from '@playwright/test'
-import pg from 'pg'
-
-/** Reads the seeded catalog straight from the e2e database, so assertions are about real data. */
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL })
-  await client.connect()
-  try {
-    return (await client.query<T>(sql, params)).rows
-  } finally {
-    await client.end()
-  }
-}
+import { query } from '../fixtures'
 
 test('a shopper browses home → category → product and sees real seeded data', async ({ page }) => {
   const [firstCategory] = await query<{ slug: string; name: string }>(

@@ -1,17 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import pg from 'pg'
-import { loginAsAdmin } from '../fixtures'
-
-/** Reads the e2e database directly, so assertions are about real rows. */
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL })
-  await client.connect()
-  try {
-    return (await client.query<T>(sql, params)).rows
-  } finally {
-    await client.end()
-  }
-}
+import { loginAsAdmin, query } from '../fixtures'
 
 const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 

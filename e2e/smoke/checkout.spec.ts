@@ -1,15 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import pg from 'pg'
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL })
-  await client.connect()
-  try {
-    return (await client.query<T>(sql, params)).rows
-  } finally {
-    await client.end()
-  }
-}
+import { query } from '../fixtures'
 
 async function addFromCategory(page: Page, categorySlug: string, index: number): Promise<string> {
   await page.goto(`/c/${categorySlug}`)
