@@ -34,10 +34,36 @@ export async function getRecord(idempotencyKey: string): Promise<IdempotencyReco
   return parse(await redis.get(recordKey(idempotencyKey)))
 }
 
-/** True when this caller claimed the key (no record existed). */
-export async function claim(idempotencyKey: string, hash: string): Promise<boolean> {
-  const record: IdempotencyRecord = { state: 'pending', hash }
-  return (await redis.set(recordKey(idempotencyKey), record, { nx: true, ex: IDEMPOTENCY_TTL_SECONDS })) === 'OK'
+/**
+ * The checkout's first Redis round trip, atomically: an existing record for the key wins;
+ * otherwise any sold-out gate among `gateKeys` refuses; otherwise the key is claimed
+ * (pending). One script instead of a read and a claim: one REST call, and no window between
+ * them for a concurrent request with the same key.
+ */
+const beginScript = redis.createScript<unknown[]>(`
+local rec = redis.call('GET', KEYS[1])
+if rec then return {'record', rec} end
+local out = {'gated'}
+for i = 2, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if v then out[#out + 1] = v end
+end
+if #out > 1 then return out end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {'claimed'}
+`)
+
+export type Begin = { kind: 'record'; record: IdempotencyRecord | null } | { kind: 'gated'; names: string[] } | { kind: 'claimed' }
+
+export async function begin(idempotencyKey: string, hash: string, gateKeys: string[]): Promise<Begin> {
+  const pending: IdempotencyRecord = { state: 'pending', hash }
+  const [kind, ...rest] = await beginScript.exec(
+    [recordKey(idempotencyKey), ...gateKeys],
+    [JSON.stringify(pending), String(IDEMPOTENCY_TTL_SECONDS)],
+  )
+  if (kind === 'record') return { kind, record: parse(typeof rest[0] === 'string' ? rest[0] : JSON.stringify(rest[0])) }
+  if (kind === 'gated') return { kind, names: rest.map(String) }
+  return { kind: 'claimed' }
 }
 
 export async function finish(idempotencyKey: string, record: Exclude<IdempotencyRecord, { state: 'pending' }>): Promise<void> {

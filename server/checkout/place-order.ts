@@ -8,7 +8,7 @@
  */
 import { removePurchasedLines } from '../cart/cart.service'
 import { SoldOutError, takeStock } from '../inventory/inventory.service'
-import { gatedNames, markSoldOut } from '../inventory/sold-out-gate'
+import { markSoldOut, soldOutGateKey } from '../inventory/sold-out-gate'
 import { pgErrorCode, withTransaction } from '../platform/db'
 import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
 import { logger } from '../platform/logger'
@@ -91,24 +91,22 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
   const key = input.idempotencyKey
   const productIds = input.lines.map((l) => l.productId)
 
-  // 1. Idempotency record and sold-out gate: one Redis round trip each, no database.
-  const [record, gated] = await Promise.all([idem.getRecord(key), gatedNames(productIds)])
+  // 1. Idempotency record, sold-out gate and claim: one Redis round trip, no database.
+  const begun = await idem.begin(key, hash, productIds.map(soldOutGateKey))
   let mayExist = false
-  if (record) {
+  if (begun.kind === 'record' && begun.record) {
+    const record = begun.record
     const settled = replay(record.state === 'pending' ? ((await idem.waitWhilePending(key)) ?? record) : record, hash)
     if (settled) return settled
     mayExist = true
-  } else if (gated.length > 0) {
-    const error = new AppError('SOLD_OUT', `Sold out: ${gated.join(', ')}`, { details: { items: gated.map((name) => ({ name, available: 0 })) } })
+  } else if (begun.kind === 'gated') {
+    const error = new AppError('SOLD_OUT', `Sold out: ${begun.names.join(', ')}`, {
+      details: { items: begun.names.map((name) => ({ name, available: 0 })) },
+    })
     await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
     throw error
-  } else if (!(await idem.claim(key, hash))) {
-    // Someone claimed this key between our read and our claim: wait for their answer.
-    const settled = await idem.waitWhilePending(key)
-    if (settled) {
-      const answer = replay(settled, hash)
-      if (answer) return answer
-    }
+  } else if (begun.kind === 'record') {
+    // An unreadable record: trust only the database.
     mayExist = true
   }
   if (mayExist) {

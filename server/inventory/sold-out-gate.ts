@@ -11,26 +11,14 @@ import { key, redis } from '../platform/redis'
 /** A gate outlives no real sale: it self-heals if a release's clear() is ever lost. */
 export const SOLD_OUT_GATE_TTL_SECONDS = 300
 
-const gateKey = (productId: number) => key('soldout', productId)
+export const soldOutGateKey = (productId: number) => key('soldout', productId)
 const log = logger.child({ module: 'sold-out-gate' })
-
-/** Names of the gated (sold-out) products among `productIds`; an unreachable Redis gates nothing. */
-export async function gatedNames(productIds: number[]): Promise<string[]> {
-  if (productIds.length === 0) return []
-  try {
-    const values = await redis.mget<(string | null)[]>(...productIds.map(gateKey))
-    return values.filter((v): v is string => typeof v === 'string')
-  } catch (error) {
-    log.warn({ err: error }, 'sold-out gate unavailable; falling through to the database')
-    return []
-  }
-}
 
 export async function markSoldOut(products: Array<{ id: number; name: string }>): Promise<void> {
   if (products.length === 0) return
   try {
     const p = redis.pipeline()
-    for (const product of products) p.set(gateKey(product.id), product.name, { ex: SOLD_OUT_GATE_TTL_SECONDS })
+    for (const product of products) p.set(soldOutGateKey(product.id), product.name, { ex: SOLD_OUT_GATE_TTL_SECONDS })
     await p.exec()
   } catch (error) {
     log.warn({ err: error }, 'could not set sold-out gate')
