@@ -28,7 +28,7 @@ export async function markSoldOut(products: Array<{ id: number; name: string }>)
 export async function clearSoldOut(productIds: number[]): Promise<void> {
   if (productIds.length === 0) return
   try {
-    await redis.del(...productIds.map(gateKey))
+    await redis.del(...productIds.map(soldOutGateKey))
   } catch (error) {
     log.warn({ err: error }, 'could not clear sold-out gate')
   }
