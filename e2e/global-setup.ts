@@ -22,6 +22,7 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.E2E_METRICS_TOKEN = secrets.metricsToken
   process.env.E2E_DATABASE_URL = database.url
   process.env.E2E_KEY_PREFIX = keyPrefix
+  process.env.E2E_GATEWAY_PORT = String(gateway.port) // for specs that start a payment worker
 
   if ((await ensureTestBuild(storeEnv)) === 'built') console.log('[e2e] built .next-test')
   const store = await startStore(E2E_PORT, storeEnv)

@@ -71,6 +71,30 @@ export const env = createEnv({
     /** Tests only: the plain admin password whose hash the test store was given. */
     TEST_ADMIN_PASSWORD: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // ── Payment worker (server/orders/worker.ts, `npm run worker`) ──────────────────────
+    /** Payment jobs one worker process runs at once (graphile-worker `concurrency`). */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** When set, the worker serves its own Prometheus text on this port (`/metrics`, METRICS_TOKEN). */
+    WORKER_METRICS_PORT: port.optional(),
+    /** A job locked longer than this belongs to a dead worker: the sweeper unlocks it for a retry. */
+    WORKER_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
+    /** How often each worker process sweeps (stale locks, stuck orders). */
+    SWEEPER_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    /** An order still PENDING_PAYMENT this long after checkout, with no live job, is resolved by the sweeper. */
+    ORDER_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).default(600_000),
+    /** Charge attempts per order for transient provider errors (timeouts, 5xx) before it fails. */
+    PAYMENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    /** Exponential backoff between attempts: full jitter over base·2^(n-1), capped. */
+    PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1_000),
+    PAYMENT_RETRY_MAX_MS: z.coerce.number().int().min(0).default(30_000),
+    /** Our side's timeout on one charge request; a slower answer counts as a transient error. */
+    PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(10).default(5_000),
+    /** Simulated provider defaults (runtime overrides live in Redis, see server/payments/payment-settings.service.ts). */
+    PAYMENT_LATENCY_P50_MS: z.coerce.number().int().min(0).max(60_000).default(80),
+    PAYMENT_LATENCY_P99_MS: z.coerce.number().int().min(0).max(60_000).default(1_500),
+    PAYMENT_TRANSIENT_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.02),
+    PAYMENT_DECLINE_RATE: z.coerce.number().min(0).max(1).default(0.03),
   },
   client: {},
   experimental__runtimeEnv: {},

@@ -4,7 +4,8 @@
  *  2. creates and migrates the database, seeds it when empty;
  *  3. starts the local Upstash-compatible gateway (unless a real Upstash URL is set);
  *  4. builds when sources changed since the last build (`--dev` runs `next dev` instead);
- *  5. starts `next start` and prints the URL. Ctrl-C stops everything.
+ *  5. starts `next start` and prints the URL;
+ *  6. starts the payment worker (server/orders/worker-main.ts). Ctrl-C stops everything.
  */
 import { env, upstash } from '../env'
 import { migrate } from '../../prisma/migrate'
@@ -15,6 +16,7 @@ import { buildNext, runNext, waitForHttp } from './next-process'
 import { assertPortFree } from './port-free'
 import { redactUrl } from './redact-url'
 import { localSecrets } from './local-secrets'
+import { spawnWorker } from './worker-process'
 
 const devMode = process.argv.includes('--dev')
 const root = process.cwd()
@@ -73,6 +75,16 @@ async function main(): Promise<void> {
   if (!env.ADMIN_PASSWORD_HASH) {
     console.log(`  ➜ ops dashboard: http://${host}:${env.PORT}/ops (password in ${secrets.adminPassword.path})\n`)
   }
+
+  // The payment worker beside the store; it stops by itself when this process exits (IPC).
+  const worker = spawnWorker({}, { inherit: true })
+  worker.child.on('exit', (code, signal) => {
+    if (code !== 0) console.error(`payment worker exited (${signal ?? code}): orders stay pending until a worker runs (npm run worker)`)
+  })
+  worker.ready.then(
+    () => console.log(`  ➜ payment worker running (${env.WORKER_CONCURRENCY} jobs at a time; npm run worker adds more)`),
+    (error: unknown) => console.error(`payment worker did not start: ${error instanceof Error ? error.message : String(error)}`),
+  )
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@
  * once per process and kept on globalThis: Next bundles routes separately, and a module
  * instantiated twice would otherwise split the figures between two registries.
  */
+import { build as buildHdr } from 'hdr-histogram-js'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 function createMetrics() {
@@ -52,6 +53,68 @@ function createMetrics() {
       registers: [registry],
     }),
     up: new Gauge({ name: 'storefront_up', help: 'Process is serving', registers: [registry] }),
+
+    // ── Job queue and payments (set by the worker process, server/orders/) ──────────
+    /** Jobs in the queue by state: ready (due now), scheduled (future run_at), running (locked), failed (attempts exhausted). */
+    queueJobs: new Gauge({
+      name: 'storefront_queue_jobs',
+      help: 'Jobs in the graphile-worker queue by state (sampled)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+    /** How long the oldest due job has waited (0 when none is waiting): the queue's latency. */
+    queueOldestJobSeconds: new Gauge({
+      name: 'storefront_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest due, unstarted job (sampled)',
+      registers: [registry],
+    }),
+    /** Finished job runs by task and outcome; jobs/s = rate() of this counter. */
+    jobsProcessed: new Counter({
+      name: 'storefront_jobs_processed_total',
+      help: 'Job runs finished by this worker, by task and outcome (success, error)',
+      labelNames: ['task', 'outcome'] as const,
+      registers: [registry],
+    }),
+    /** One charge request to the payment provider, by outcome (succeeded, declined, timeout, unavailable). */
+    paymentSeconds: new Histogram({
+      name: 'storefront_payment_seconds',
+      help: 'Payment provider charge latency as our worker saw it',
+      labelNames: ['outcome'] as const,
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4],
+      registers: [registry],
+    }),
+    /** Exact percentiles of the same latency (ms) for logs, the bench and the ops dashboard. */
+    paymentLatencyMs: buildHdr({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 }),
+    paymentRetries: new Counter({
+      name: 'storefront_payment_retries_total',
+      help: 'Charge attempts rescheduled after a transient provider error',
+      registers: [registry],
+    }),
+    /** Orders settled by the worker: paid, or failed with a reason (declined, exhausted, swept). */
+    ordersSettled: new Counter({
+      name: 'storefront_orders_settled_total',
+      help: 'Orders moved out of PENDING_PAYMENT, by final status and reason',
+      labelNames: ['status', 'reason'] as const,
+      registers: [registry],
+    }),
+    sweeperActions: new Counter({
+      name: 'storefront_sweeper_actions_total',
+      help: 'What the stuck-order sweeper did (unlocked, requeued, paid, failed)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+  }
+}
+
+/** p50/p95/p99/max of the payment latency recorder, in ms (0 when nothing was recorded). */
+export function paymentLatencyPercentiles(): { count: number; p50: number; p95: number; p99: number; max: number } {
+  const h = metrics.paymentLatencyMs
+  return {
+    count: h.totalCount,
+    p50: h.getValueAtPercentile(50),
+    p95: h.getValueAtPercentile(95),
+    p99: h.getValueAtPercentile(99),
+    max: h.maxValue,
   }
 }
 

@@ -1,0 +1,42 @@
+/**
+ * `npm run worker`: one payment worker process (WORKER_CONCURRENCY jobs at once) on
+ * DATABASE_URL. SIGTERM/SIGINT stop it gracefully (running charges finish). Started by a
+ * parent with an IPC channel (npm start, tests), it also stops when that parent goes away,
+ * so a crashed parent never leaves a worker behind, and tells it `{ type: 'worker-ready' }`.
+ */
+import { logger } from '../platform/logger'
+import { pool } from '../platform/db'
+import { startPaymentWorker } from './worker'
+
+const log = logger.child({ module: 'worker-main' })
+
+async function main(): Promise<void> {
+  const worker = await startPaymentWorker()
+  let exiting = false
+  const shutdown = (why: string) => {
+    if (exiting) return
+    exiting = true
+    log.info({ why }, 'stopping worker')
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    void worker
+      .stop()
+      .then(() => pool.end())
+      .then(() => process.exit(0), () => process.exit(1))
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  if (process.send) {
+    process.on('disconnect', () => shutdown('parent went away'))
+    process.send({ type: 'worker-ready', poolIds: worker.poolIds })
+  }
+  worker.done.catch((error: unknown) => {
+    log.fatal({ err: error }, 'worker pool died')
+    process.exit(1)
+  })
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, 'worker failed to start')
+  process.exit(1)
+})

@@ -1,0 +1,24 @@
+/**
+ * Our side's deadline on one request to the payment provider. A slower answer becomes a
+ * transient `timeout`: the outcome is unknown, and asking again with the same order id is
+ * safe because the provider is idempotent on it. The request itself is not cancelled (a
+ * real provider keeps processing what it received), so a late charge still lands in its
+ * books, and is what the retry, or our void, gets back.
+ */
+import { TransientPaymentError } from './payment-provider'
+
+export async function withDeadline<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransientPaymentError('timeout', `payment provider did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([pending, deadline])
+  } finally {
+    clearTimeout(timer)
+    pending.catch(() => {}) // a late failure after our deadline has no one to tell
+  }
+}
