@@ -3,10 +3,11 @@
  * The add is one Lua script so the per-line maximum and the line count hold under
  * concurrent clicks.
  */
-import { key, redis } from '../platform/redis'
+import { keys } from '../platform/cache'
+import { redis } from '../platform/redis'
 import { CART_TTL_SECONDS, MAX_CART_LINES, MAX_QUANTITY_PER_LINE } from './cart.schema'
 
-export const cartKey = (sid: string) => key('cart', sid)
+const cartKey = keys.cart
 
 /** Returns the new quantity, -1 when the cart has too many lines, -2 when the line would exceed the maximum. */
 const addScript = redis.createScript<number>(`

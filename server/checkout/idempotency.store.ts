@@ -7,10 +7,11 @@
  * these records make replays cheap and answers identical.
  */
 import { z } from 'zod'
-import { key, redis } from '../platform/redis'
+import { keys, TTL } from '../platform/cache'
+import { redis } from '../platform/redis'
 import { placeOrderOutput } from './checkout.schema'
 
-export const IDEMPOTENCY_TTL_SECONDS = 48 * 3_600
+export const IDEMPOTENCY_TTL_SECONDS = TTL.idempotency.ttlMs / 1_000
 /** How long a pending record may stand before a replay stops waiting and asks the database. */
 export const PENDING_WAIT_MS = 3_000
 export const PENDING_POLL_MS = 40
@@ -23,7 +24,7 @@ export const idempotencyRecord = z.discriminatedUnion('state', [
 ])
 export type IdempotencyRecord = z.infer<typeof idempotencyRecord>
 
-const recordKey = (idempotencyKey: string) => key('idem', idempotencyKey)
+const recordKey = keys.idempotency
 
 function parse(raw: unknown): IdempotencyRecord | null {
   const parsed = idempotencyRecord.safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw)

@@ -6,12 +6,12 @@
  * retry or an extra database check, never an oversell.
  */
 import { logger } from '../platform/logger'
-import { key, redis } from '../platform/redis'
+import { keys, TTL } from '../platform/cache'
+import { redis } from '../platform/redis'
 
-/** A gate outlives no real sale: it self-heals if a release's clear() is ever lost. */
-export const SOLD_OUT_GATE_TTL_SECONDS = 300
+export const SOLD_OUT_GATE_TTL_SECONDS = TTL.soldOutGate.ttlMs / 1_000
 
-export const soldOutGateKey = (productId: number) => key('soldout', productId)
+export const soldOutGateKey = keys.soldOutGate
 const log = logger.child({ module: 'sold-out-gate' })
 
 export async function markSoldOut(products: Array<{ id: number; name: string }>): Promise<void> {

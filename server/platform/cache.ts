@@ -36,8 +36,14 @@ export const keys = {
     key('category-page', slug, generation, sort, page),
   hotDeals: (generation: number, limit: number) => key('hot-deals', generation, limit),
   search: (generation: number, queryHash: string) => key('search', generation, queryHash),
-  /** Shopper sessions (the cart owns their content; the TTL lives in `TTL.session`). */
+  /** Shopper sessions (`TTL.session`, slid by activity). */
   session: (id: string) => key('session', id),
+  /** A shopper's cart: hash productId → quantity (`TTL.cart`, slid by activity). */
+  cart: (sessionId: string) => key('cart', sessionId),
+  /** Checkout idempotency records (`TTL.idempotency`). */
+  idempotency: (idempotencyKey: string) => key('idem', idempotencyKey),
+  /** Sold-out gate of a hot SKU: the product's name once its committed stock hit zero (`TTL.soldOutGate`). */
+  soldOutGate: (productId: number) => key('soldout', productId),
   /** The page-tag invalidation log shared by every Next instance (server/platform/tag-log.ts). */
   pageTagLog: () => key('page-tags'),
 } as const
@@ -75,6 +81,11 @@ export const TTL = {
   category: { ttlMs: 1_800 * s, jitter: 0.1, staleMs: 120 * s },
   hotDeals: { ttlMs: 600 * s, jitter: 0.1, staleMs: 60 * s },
   session: { ttlMs: 3_600 * s, jitter: 0, staleMs: 0 },
+  cart: { ttlMs: 3_600 * s, jitter: 0, staleMs: 0 },
+  /** Kept well past the 24 h a client may retry a checkout with the same key. */
+  idempotency: { ttlMs: 48 * 3_600 * s, jitter: 0, staleMs: 0 },
+  /** A gate outlives no real sale: it self-heals if a release's clear is ever lost. */
+  soldOutGate: { ttlMs: 300 * s, jitter: 0, staleMs: 0 },
   search: { ttlMs: 300 * s, jitter: 0.1, staleMs: 30 * s },
   /** 1-2 s: never served stale, a sold-out badge must not lag. */
   stock: { ttlMs: 1 * s, jitter: 1, staleMs: 0 },

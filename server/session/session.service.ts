@@ -9,7 +9,8 @@ import { getIronSession, type CookieJar, type SessionOptions } from 'iron-sessio
 import { env } from '../env'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
-import { key, redis } from '../platform/redis'
+import { keys } from '../platform/cache'
+import { redis } from '../platform/redis'
 import { sessionSecret } from '../platform/secrets'
 import { SESSION_TTL_SECONDS, SHOPPER_COOKIE, shopperSeal } from './session.schema'
 
@@ -24,9 +25,6 @@ export interface ShopperSessionHandle {
   ensure(): Promise<string>
 }
 
-export const sessionKeys = {
-  session: (sid: string) => key('session', sid),
-}
 
 function cookieOptions(): SessionOptions {
   return {
@@ -107,7 +105,7 @@ export async function touchSession(sid: string, now = Date.now()): Promise<void>
   if (touched.size >= TOUCHED_MAX) touched.clear()
   touched.set(sid, now)
   try {
-    await redis.set(sessionKeys.session(sid), Date.now(), { ex: SESSION_TTL_SECONDS })
+    await redis.set(keys.session(sid), Date.now(), { ex: SESSION_TTL_SECONDS })
   } catch (error) {
     log.warn({ err: error }, 'could not refresh session TTL')
   }
