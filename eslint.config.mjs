@@ -31,6 +31,17 @@ const config = [
     },
   },
   {
+    // Schemas are shared with client components (forms validate with the server's zod):
+    // they may import zod and other schemas only, never server code.
+    files: ['server/**/*.schema.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../platform/*', '../env', '../trpc/*', '**/*.service', '**/*.repo', '**/*.store'], message: 'A *.schema.ts file is bundled for the browser: zod and other schemas only.' }] },
+      ],
+    },
+  },
+  {
     // The env module itself, and tool configs/harnesses that run outside the app.
     files: ['server/env.ts', 'e2e/**/*.ts', '*.config.ts', '*.config.mjs', 'vitest.global-setup.ts'],
     rules: { 'no-restricted-properties': 'off' },

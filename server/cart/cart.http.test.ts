@@ -7,8 +7,9 @@ import { createProduct, sql } from '../checkout/test-fixtures'
 import { redis, key } from '../platform/redis'
 import { unsealData } from 'iron-session'
 import { env } from '../env'
-import { CART_TTL_SECONDS, MAX_QUANTITY_PER_LINE, type Cart } from './cart.schema'
-import { SESSION_TTL_SECONDS } from '../session/session.schema'
+import { MAX_QUANTITY_PER_LINE, type Cart } from './cart.schema'
+import { CART_TTL_SECONDS } from './cart.store'
+import { SESSION_TTL_SECONDS } from '../session/session.service'
 
 async function sidOf(shopper: TestShopper): Promise<string> {
   const sealed = decodeURIComponent(shopper.cookieHeader().match(/sf_session=([^;]+)/)![1]!)

@@ -1,10 +1,8 @@
 /** Cart inputs and outputs. Limits are named constants the UI shows too. */
 import { z } from 'zod'
-import { TTL } from '../platform/cache'
 
 export const MAX_QUANTITY_PER_LINE = 10
 export const MAX_CART_LINES = 30
-export const CART_TTL_SECONDS = TTL.cart.ttlMs / 1_000
 
 export const productIdSchema = z
   .number({ error: 'productId must be a number' })

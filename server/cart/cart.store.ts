@@ -3,11 +3,13 @@
  * The add is one Lua script so the per-line maximum and the line count hold under
  * concurrent clicks.
  */
-import { keys } from '../platform/cache'
+import { keys, TTL } from '../platform/cache'
 import { redis } from '../platform/redis'
-import { CART_TTL_SECONDS, MAX_CART_LINES, MAX_QUANTITY_PER_LINE } from './cart.schema'
+import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE } from './cart.schema'
 
 const cartKey = keys.cart
+/** Carts slide with activity, like the session they belong to. */
+export const CART_TTL_SECONDS = TTL.cart.ttlMs / 1_000
 
 /** Returns the new quantity, -1 when the cart has too many lines, -2 when the line would exceed the maximum. */
 const addScript = redis.createScript<number>(`

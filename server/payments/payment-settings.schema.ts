@@ -1,11 +1,10 @@
 /**
  * How the simulated payment provider behaves: its latency distribution and the shares of
- * transient errors and permanent declines. Defaults come from the environment
- * (PAYMENT_LATENCY_P50_MS, …); runtime overrides are stored in Redis by
+ * transient errors and permanent declines (zod only: forms import this). Defaults come from
+ * the environment (PAYMENT_LATENCY_P50_MS, …, see payment-settings.service.ts); runtime overrides are stored in Redis by
  * payment-settings.service.ts, so a drill can slow payments down without a deploy.
  */
 import { z } from 'zod'
-import { env } from '../env'
 
 export const MAX_LATENCY_MS = 60_000
 
@@ -29,12 +28,3 @@ export type PaymentSettings = z.infer<typeof paymentSettingsSchema>
 /** What the ops dashboard sends: any subset of the fields; the merged result is validated as a whole. */
 export const paymentSettingsPatch = z.object(fields).partial().strict()
 export type PaymentSettingsPatch = z.infer<typeof paymentSettingsPatch>
-
-export function defaultPaymentSettings(): PaymentSettings {
-  return {
-    latencyP50Ms: env.PAYMENT_LATENCY_P50_MS,
-    latencyP99Ms: Math.max(env.PAYMENT_LATENCY_P99_MS, env.PAYMENT_LATENCY_P50_MS),
-    transientErrorRate: env.PAYMENT_TRANSIENT_ERROR_RATE,
-    declineRate: env.PAYMENT_DECLINE_RATE,
-  }
-}

@@ -5,8 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { key, redis } from '../platform/redis'
 import { AppError } from '../platform/errors'
-import { defaultPaymentSettings } from './payment-settings.schema'
-import { getPaymentSettings, resetPaymentSettings, SETTINGS_CACHE_MS, updatePaymentSettings } from './payment-settings.service'
+import { defaultPaymentSettings, getPaymentSettings, resetPaymentSettings, SETTINGS_CACHE_MS, updatePaymentSettings } from './payment-settings.service'
 
 /** A read that ignores this process's cache, as another worker process would see it. */
 const fresh = () => getPaymentSettings(Date.now() + SETTINGS_CACHE_MS + 1)

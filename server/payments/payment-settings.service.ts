@@ -7,9 +7,10 @@
  * stored value that no longer validates falls back to the last good value (or the defaults)
  * with a warning: a settings outage must never stop payments.
  */
+import { env } from '../env'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
-import { defaultPaymentSettings, paymentSettingsPatch, paymentSettingsSchema, type PaymentSettings } from './payment-settings.schema'
+import { paymentSettingsPatch, paymentSettingsSchema, type PaymentSettings } from './payment-settings.schema'
 import { deleteStoredSettings, readStoredSettings, writeStoredSettings } from './payment-settings.store'
 
 /** How stale a worker's view of the settings may be. */
@@ -69,4 +70,14 @@ function badInput(issues: Array<{ path: PropertyKey[]; message: string }>): AppE
   return new AppError('BAD_INPUT', `Invalid payment setting ${field}: ${first?.message ?? 'invalid'}`, {
     details: { issues: issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) },
   })
+}
+
+/** The environment's defaults (PAYMENT_*), under any runtime override. */
+export function defaultPaymentSettings(): PaymentSettings {
+  return {
+    latencyP50Ms: env.PAYMENT_LATENCY_P50_MS,
+    latencyP99Ms: Math.max(env.PAYMENT_LATENCY_P99_MS, env.PAYMENT_LATENCY_P50_MS),
+    transientErrorRate: env.PAYMENT_TRANSIENT_ERROR_RATE,
+    declineRate: env.PAYMENT_DECLINE_RATE,
+  }
 }

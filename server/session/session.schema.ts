@@ -1,8 +1,5 @@
 import { z } from 'zod'
-import { TTL } from '../platform/cache'
 
-/** Shopper sessions slide: every request pushes expiry out by this much. */
-export const SESSION_TTL_SECONDS = TTL.session.ttlMs / 1_000
 export const SHOPPER_COOKIE = 'sf_session'
 export const ADMIN_COOKIE = 'sf_admin'
 /** Admin sessions do not slide; the seal itself expires. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { key, redis } from '../platform/redis'
-import { SESSION_TTL_SECONDS } from './session.schema'
-import { touchSession, TOUCH_INTERVAL_MS } from './session.service'
+import { SESSION_TTL_SECONDS, touchSession, TOUCH_INTERVAL_MS } from './session.service'
 
 describe('session sliding expiry', () => {
   it('an active session is pushed back to 1 h, at most one Redis write per interval', async () => {

@@ -9,12 +9,15 @@ import { getIronSession, type CookieJar, type SessionOptions } from 'iron-sessio
 import { env } from '../env'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
-import { keys } from '../platform/cache'
+import { keys, TTL } from '../platform/cache'
 import { redis } from '../platform/redis'
 import { sessionSecret } from '../platform/secrets'
-import { SESSION_TTL_SECONDS, SHOPPER_COOKIE, shopperSeal } from './session.schema'
+import { SHOPPER_COOKIE, shopperSeal } from './session.schema'
 
 const log = logger.child({ module: 'session' })
+
+/** Shopper sessions slide: activity pushes expiry out to this again. */
+export const SESSION_TTL_SECONDS = TTL.session.ttlMs / 1_000
 
 export interface ShopperSessionHandle {
   /** The current session id, if the request carried a valid cookie. */
