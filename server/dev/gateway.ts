@@ -29,25 +29,21 @@
  *   translates script SHA1s to match (gateway-scripts.ts).
  * - Upstash's path form (`GET /set/k/v`) is not implemented: the SDKs never use it.
  *
- * ## One connection
+ * ## Backends
  *
- * All requests share one ioredis connection, opened at start-up: `/` and `/pipeline`
- * commands are simply interleaved on it (Redis answers in order), and `/multi-exec`
- * uses ioredis `multi()`, which writes MULTI, the commands and EXEC as one contiguous
- * batch, so no other request's command can land inside the transaction. Nothing is
- * created per request, and HTTP keep-alive is left on.
- *
- * The connection speaks RESP2 (ioredis 6 defaults to RESP3) and bypasses ioredis's reply
- * transformers (which would turn HGETALL into an object), so replies have exactly the
- * shapes Upstash returns. Unanswered commands are not re-sent after a reconnect: a
- * replayed INCR would apply twice.
+ * The gateway runs commands on a {@link RedisBackend} (gateway-backend.ts): by default the
+ * real Redis at `redisUrl`, through one shared ioredis connection (gateway-ioredis-backend.ts);
+ * with `emulateRedis: true`, an in-process Redis emulation that runs Lua
+ * (gateway-emulated-backend.ts), which `npm start` uses on a machine without Redis.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { Command, Pipeline, Redis } from 'ioredis'
-import { parseCommand, parseCommandList, parseJsonBody, type RedisCommand } from './gateway-commands'
+import { UpstreamError, messageOf, type BackendItem } from './gateway-backend'
+import { parseCommand, parseCommandList, parseJsonBody } from './gateway-commands'
+import { createEmulatedBackend } from './gateway-emulated-backend'
+import { connectIoredisBackend } from './gateway-ioredis-backend'
 import { ScriptCompat, type AdaptedCommand } from './gateway-scripts'
-import { ENCODING_HEADER, encodeReply, isRedisReplyError, responseEncodingOf, type JsonReply, type ResponseEncoding } from './gateway-encoding'
+import { ENCODING_HEADER, encodeReply, responseEncodingOf, type JsonReply, type ResponseEncoding } from './gateway-encoding'
 
 /** Largest request body accepted; larger ones get 413 without being parsed. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -55,23 +51,34 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024
 /** How long close() lets in-flight requests finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5_000
 
-export interface GatewayOptions {
+export type GatewayOptions = {
   /** TCP port; 0 picks a free one (read it back from the result). */
   port: number
   /** Interface to bind; default 127.0.0.1 (the gateway is for this machine only). */
   host?: string
-  /** redis:// or rediss:// URL of the Redis to front. */
-  redisUrl: string
   /** Bearer token clients must send. */
   token: string
   /** Receives lifecycle and failure messages; silent when omitted. */
   logger?: (msg: string) => void
-}
+} & (
+  | {
+      /** redis:// or rediss:// URL of the Redis to front. */
+      redisUrl: string
+      emulateRedis?: never
+    }
+  | {
+      /** Front an in-process Redis emulation instead (in memory, gone when the gateway closes). */
+      emulateRedis: true
+      redisUrl?: never
+    }
+)
 
 export interface Gateway {
   /** Base URL for `new Redis({ url })`, e.g. `http://127.0.0.1:8079`. */
   url: string
   port: number
+  /** What it fronts: the Redis URL (password hidden) or `in-process Redis emulation`. */
+  backend: string
   /** Stops accepting requests, lets in-flight ones finish, then closes the Redis connection. */
   close(): Promise<void>
 }
@@ -84,28 +91,12 @@ interface HttpReply {
   headers?: Record<string, string>
 }
 
-/** A command whose reply is passed through untouched: Buffers, numbers, null and arrays as Redis sent them. */
-class RawReplyCommand extends Command {
-  constructor(command: RedisCommand) {
-    super(command.name, command.args, { replyEncoding: null })
-  }
-
-  override transformReply(result: Buffer | Buffer[]): Buffer | Buffer[] {
-    return result
-  }
-}
-
-/** Thrown for failures that are not Redis reply errors (connection lost, Redis down). */
-class UpstreamError extends Error {
-  override name = 'UpstreamError'
-}
-
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1'
   const log = opts.logger ?? (() => {})
   if (opts.token.length === 0) throw new Error('startGateway: token must not be empty')
 
-  const redis = await connectRedis(opts.redisUrl, log)
+  const backend = opts.emulateRedis ? createEmulatedBackend() : await connectIoredisBackend(opts.redisUrl, log)
   const checkAuth = authChecker(opts.token)
   const scripts = new ScriptCompat()
 
@@ -156,34 +147,39 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (path === '/') {
       const parsed = parseCommand(value)
       if (!parsed.ok) return { status: 400, body: { error: parsed.error } }
-      const item = await runSingle(redis, scripts.adapt(parsed.value), encoding)
+      const adapted = scripts.adapt(parsed.value)
+      const item = toItemReply(await backend.single(adapted.command), adapted, encoding)
       return { status: 'error' in item ? 400 : 200, body: item }
     }
     const parsed = parseCommandList(value)
     if (!parsed.ok) return { status: 400, body: { error: parsed.error } }
-    const commands = parsed.value.map((command) => scripts.adapt(command))
-    if (path === '/pipeline') return { status: 200, body: await runPipeline(redis, commands, encoding) }
-    return runTransaction(redis, commands, encoding)
+    const adapted = parsed.value.map((command) => scripts.adapt(command))
+    const commands = adapted.map((a) => a.command)
+    if (path === '/pipeline') return { status: 200, body: toItemReplies(await backend.pipeline(commands), adapted, encoding) }
+    const result = await backend.transaction(commands)
+    if ('aborted' in result) return { status: 400, body: { error: result.aborted } }
+    return { status: 200, body: toItemReplies(result.items, adapted, encoding) }
   }
 
   try {
     await listen(server, opts.port, host)
   } catch (error) {
-    redis.disconnect()
+    await backend.close()
     throw new Error(`gateway: cannot listen on ${host}:${opts.port}: ${messageOf(error)}`)
   }
   const port = boundPort(server)
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  log(`listening on ${url}, Redis ${redactRedisUrl(opts.redisUrl)}`)
+  log(`listening on ${url}, Redis ${backend.description}`)
 
   let closing: Promise<void> | null = null
   return {
     url,
     port,
+    backend: backend.description,
     close() {
       closing ??= (async () => {
         await stopServer(server)
-        await redis.quit().catch(() => redis.disconnect())
+        await backend.close()
         log('closed')
       })()
       return closing
@@ -203,97 +199,15 @@ export function redactRedisUrl(redisUrl: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Redis
+// Replies
 
-async function connectRedis(redisUrl: string, log: (msg: string) => void): Promise<Redis> {
-  const redis = new Redis(redisUrl, {
-    protocol: 2,
-    lazyConnect: true,
-    connectionName: 'upstash-gateway',
-    enableAutoPipelining: false,
-    autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 2,
-  })
-  let lastError = ''
-  redis.on('error', (error: Error) => {
-    // ioredis repeats the same error on every reconnect attempt; log each distinct one once.
-    if (error.message !== lastError) log(`redis error: ${error.message}`)
-    lastError = error.message
-  })
-  redis.on('ready', () => {
-    lastError = ''
-  })
-  try {
-    await redis.connect()
-  } catch (error) {
-    redis.disconnect()
-    throw new Error(`gateway: cannot connect to Redis at ${redactRedisUrl(redisUrl)}: ${messageOf(error)}`)
-  }
-  return redis
+function toItemReply(item: BackendItem, adapted: AdaptedCommand, encoding: ResponseEncoding): ItemReply {
+  return item.ok ? { result: encodeReply(adapted.mapReply(item.reply), encoding) } : { error: item.error }
 }
 
-async function runSingle(redis: Redis, adapted: AdaptedCommand, encoding: ResponseEncoding): Promise<ItemReply> {
-  const raw = new RawReplyCommand(adapted.command)
-  void redis.sendCommand(raw)
-  try {
-    const reply: unknown = await raw.promise
-    return { result: encodeReply(adapted.mapReply(reply), encoding) }
-  } catch (error) {
-    return itemError(error)
-  }
-}
-
-async function runPipeline(redis: Redis, commands: AdaptedCommand[], encoding: ResponseEncoding): Promise<ItemReply[]> {
-  const pipeline = new Pipeline(redis)
-  for (const { command } of commands) pipeline.sendCommand(new RawReplyCommand(command))
-  let results: [Error | null, unknown][] | null
-  try {
-    results = await pipeline.exec()
-  } catch (error) {
-    throw new UpstreamError(messageOf(error))
-  }
-  return toItems(results, commands, encoding)
-}
-
-async function runTransaction(redis: Redis, commands: AdaptedCommand[], encoding: ResponseEncoding): Promise<HttpReply> {
-  const transaction = redis.multi()
-  if (!(transaction instanceof Pipeline)) throw new Error('ioredis multi() did not return a Pipeline')
-  for (const { command } of commands) transaction.sendCommand(new RawReplyCommand(command))
-  let results: [Error | null, unknown][] | null
-  try {
-    results = await transaction.exec()
-  } catch (error) {
-    if (!isRedisReplyError(error)) throw new UpstreamError(messageOf(error))
-    // EXECABORT: Redis refused a command while queueing and discarded the transaction.
-    const causes = previousErrorsOf(error)
-    const detail = causes.length > 0 ? ` (${causes.join('; ')})` : ''
-    return { status: 400, body: { error: `${error.message}${detail}` } }
-  }
-  if (results === null) return { status: 400, body: { error: 'EXECABORT Transaction aborted' } }
-  return { status: 200, body: toItems(results, commands, encoding) }
-}
-
-function toItems(results: [Error | null, unknown][] | null, commands: AdaptedCommand[], encoding: ResponseEncoding): ItemReply[] {
-  if (results === null || results.length !== commands.length) {
-    throw new UpstreamError(`expected ${commands.length} replies, got ${results?.length ?? 'none'}`)
-  }
-  return results.map(([error, reply], index) => {
-    if (error) return itemError(error)
-    const mapReply = commands[index]?.mapReply ?? ((value: unknown) => value)
-    return { result: encodeReply(mapReply(reply), encoding) }
-  })
-}
-
-/** A Redis reply error becomes `{ error }`; anything else means Redis is unreachable. */
-function itemError(error: unknown): ItemReply {
-  if (isRedisReplyError(error)) return { error: error.message }
-  throw new UpstreamError(messageOf(error))
-}
-
-function previousErrorsOf(error: Error): string[] {
-  const previous: unknown = Reflect.get(error, 'previousErrors')
-  if (!Array.isArray(previous)) return []
-  return previous.filter((item: unknown): item is Error => item instanceof Error).map((item) => item.message.trim())
+function toItemReplies(items: BackendItem[], adapted: AdaptedCommand[], encoding: ResponseEncoding): ItemReply[] {
+  if (items.length !== adapted.length) throw new UpstreamError(`expected ${adapted.length} replies, got ${items.length}`)
+  return items.map((item, index) => toItemReply(item, adapted[index]!, encoding))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,8 +313,4 @@ function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
     })
     server.closeIdleConnections()
   })
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
