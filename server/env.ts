@@ -23,19 +23,44 @@ export const LOCAL_GATEWAY_TOKEN = 'local-gateway-token'
 
 const port = z.coerce.number().int().min(1).max(65535)
 
+/**
+ * The local PostgreSQL and Redis used when DATABASE_URL / REDIS_URL are unset. `npm start`
+ * probes them and runs the embedded database / the Redis emulation when nothing answers
+ * (server/dev/choose-services.ts); the embedded-mode test points them at closed ports.
+ * Validated with the other variables below; read raw here only to build the two defaults.
+ */
+const localPostgresPort = process.env.LOCAL_POSTGRES_PORT || '5432'
+const localRedisPort = process.env.LOCAL_REDIS_PORT || '6379'
+
+/** What `npm start` runs embedded, as it tells its children (`STOREFRONT_EMBEDDED=database,redis`). */
+const embeddedParts = z
+  .string()
+  .regex(/^(database|redis)(,(database|redis))?$/, 'a comma list of "database" and "redis"')
+  .optional()
+  .transform((value) => {
+    const parts = value?.split(',') ?? []
+    return { database: parts.includes('database'), redis: parts.includes('redis') }
+  })
+
 export const env = createEnv({
   server: {
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     DATABASE_URL: z
       .url()
       .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
-      .default('postgresql://postgres@127.0.0.1:5432/storefront'),
+      .default(`postgresql://postgres@127.0.0.1:${localPostgresPort}/storefront`),
     /** Connections per process in the pg pool used by Prisma's driver adapter. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z
       .url()
       .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
-      .default('redis://127.0.0.1:6379'),
+      .default(`redis://127.0.0.1:${localRedisPort}`),
+    LOCAL_POSTGRES_PORT: port.default(5432),
+    LOCAL_REDIS_PORT: port.default(6379),
+    /** Set by `npm start` for the processes it starts: which services run embedded (server/platform/runtime-mode.ts). */
+    STOREFRONT_EMBEDDED: embeddedParts,
+    /** Local state of `npm start`: generated secrets and the embedded database (gitignored). */
+    DATA_DIR: z.string().min(1).default('.data'),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     GATEWAY_PORT: port.default(DEFAULT_GATEWAY_PORT),
@@ -109,6 +134,15 @@ export const env = createEnv({
  */
 export function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides }
+}
+
+/**
+ * Which connection variables the environment sets itself (defaults do not count): `npm start`
+ * falls back to embedded services only for unset ones, never instead of an address you gave.
+ */
+export const explicitlySet = {
+  DATABASE_URL: Boolean(process.env.DATABASE_URL),
+  REDIS_URL: Boolean(process.env.REDIS_URL),
 }
 
 /** Where the app's Upstash clients connect: a real Upstash database, or the local gateway. */

@@ -34,6 +34,11 @@ export function sourceFingerprint(root: string, extra: string): string {
   return hash.digest('hex')
 }
 
+/** True when `distDir` holds a finished build (whatever it was built from). */
+export function hasBuild(distDir: string): boolean {
+  return existsSync(join(distDir, 'BUILD_ID'))
+}
+
 export function buildIsCurrent(distDir: string, fingerprint: string): boolean {
   const stamp = join(distDir, STAMP_FILE)
   return existsSync(join(distDir, 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint

@@ -1,14 +1,16 @@
 /**
  * Secrets for a local `npm start` when the environment does not provide them: generated
- * once into the gitignored .data/ folder (mode 600) and reused, so sessions survive
+ * once into the gitignored DATA_DIR folder (.data/) (mode 600) and reused, so sessions survive
  * restarts and the admin password stays the same. Production sets the variables itself.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hashPassword } from '../auth/password-hash'
+import { env } from '../env'
 
-export const DATA_DIR = '.data'
+/** `DATA_DIR` (default .data, gitignored): also home of the embedded database. */
+export const DATA_DIR = env.DATA_DIR
 
 function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
   const path = join(DATA_DIR, file)

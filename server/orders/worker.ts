@@ -14,6 +14,7 @@ import { logger } from '../platform/logger'
 import { metrics, paymentLatencyPercentiles } from '../platform/metrics'
 import { createPaymentTask } from './payment-job'
 import { PAYMENT_TASK } from './payment-queue.repo'
+import { queueConnectionOptions } from './queue-connection-options'
 import { sampleQueueMetrics } from './queue-stats'
 import { sweepStuckOrders } from './sweep-stuck-orders'
 
@@ -107,6 +108,7 @@ export async function startPaymentWorker(opts: PaymentWorkerOptions = {}): Promi
     events,
     taskList: { [PAYMENT_TASK]: createPaymentTask() },
     parsedCronItems: parseCronItems([]),
+    ...queueConnectionOptions(),
   })
 
   const stopSweeping = every(opts.sweepIntervalMs ?? env.SWEEPER_INTERVAL_MS, 'sweep', () => sweepStuckOrders({ livePools: poolIds }))
