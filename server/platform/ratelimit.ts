@@ -1,17 +1,24 @@
 /**
  * Rate limiting with @upstash/ratelimit, one POLICIES table. Limiters are created once
- * per process at module scope (kept on globalThis so every Next route bundle shares
- * them, and the in-memory ephemeral cache actually remembers blocked identifiers).
+ * per process and kept on globalThis (so every Next route bundle shares them, and the
+ * in-memory ephemeral cache actually remembers blocked identifiers).
  *
  * Each policy names its fail mode for when Redis is slow or down:
  *  - `open`: let the request through (browsing must never fail because a limiter did);
  *  - `closed`: refuse with 503 and a retry hint (checkout and login must not go unguarded).
+ *
+ * Runtime overrides: an operator can change a policy's `limit` from /ops. Overrides live in
+ * Redis (runtime-settings.ts: one hash, who and when recorded) and are read through the
+ * ≤ 2 s in-process cache; a policy's limiter is rebuilt when its limit changes. When Redis
+ * cannot be read the last known overrides stay in force.
  */
 import { Ratelimit } from '@upstash/ratelimit'
+import { z } from 'zod'
 import { AppError } from './errors'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { key, redis } from './redis'
+import { createSettingsHash, type SettingsHash } from './runtime-settings'
 
 type Duration = `${number} s`
 
@@ -68,17 +75,36 @@ export const POLICIES = {
 } as const satisfies Record<string, Policy>
 
 export type PolicyName = keyof typeof POLICIES
+export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[]
+export const policyNameSchema = z.enum(POLICY_NAMES as [PolicyName, ...PolicyName[]])
+
+/** Bounds of an operator's override: at least one request per window, at most this many. */
+export const MIN_POLICY_LIMIT = 1
+export const MAX_POLICY_LIMIT = 100_000
+export const policyLimitSchema = z.number().int().min(MIN_POLICY_LIMIT).max(MAX_POLICY_LIMIT)
 
 /** Seconds a fail-closed policy asks the caller to wait when Redis did not answer. */
 export const FAIL_CLOSED_RETRY_SECONDS = 2
 
-function createLimiter(name: PolicyName, policy: Policy): Ratelimit {
+export interface RateLimitView {
+  policy: PolicyName
+  limit: number
+  defaultLimit: number
+  window: Duration
+  key: Policy['key']
+  failMode: Policy['failMode']
+  /** Who overrode the limit and when; null when the default applies. */
+  changedBy: string | null
+  changedAt: Date | null
+}
+
+function createLimiter(name: PolicyName, policy: Policy, limit: number): Ratelimit {
   return new Ratelimit({
     redis,
     limiter:
       policy.algorithm === 'slidingWindow'
-        ? Ratelimit.slidingWindow(policy.limit, policy.window)
-        : Ratelimit.fixedWindow(policy.limit, policy.window),
+        ? Ratelimit.slidingWindow(limit, policy.window)
+        : Ratelimit.fixedWindow(limit, policy.window),
     prefix: key('rl', name),
     ephemeralCache: new Map(),
     timeout: policy.timeoutMs,
@@ -86,34 +112,117 @@ function createLimiter(name: PolicyName, policy: Policy): Ratelimit {
   })
 }
 
-const globalForLimiters = globalThis as unknown as { __limiters?: Map<PolicyName, Ratelimit> }
-const limiters = (globalForLimiters.__limiters ??= new Map(
-  (Object.keys(POLICIES) as PolicyName[]).map((name) => [name, createLimiter(name, POLICIES[name])]),
-))
-
 const log = logger.child({ module: 'ratelimit' })
 
+/**
+ * The rate limits of one process over one overrides store. The module-level instance below
+ * is the app's; tests make their own over a store of their own.
+ */
+export function createRateLimits(overrides: SettingsHash) {
+  const limiters = new Map<PolicyName, { limit: number; limiter: Ratelimit }>()
+
+  function overrideOf(entries: ReadonlyMap<string, { value: unknown }>, name: PolicyName): number | null {
+    const parsed = policyLimitSchema.safeParse(entries.get(name)?.value)
+    return parsed.success ? parsed.data : null
+  }
+
+  async function limiterFor(name: PolicyName): Promise<Ratelimit> {
+    const { entries } = await overrides.read()
+    const limit = overrideOf(entries, name) ?? POLICIES[name].limit
+    let current = limiters.get(name)
+    if (!current || current.limit !== limit) {
+      current = { limit, limiter: createLimiter(name, POLICIES[name], limit) }
+      limiters.set(name, current)
+      if (limit !== POLICIES[name].limit) log.info({ policy: name, limit }, 'rate-limit override in force')
+    }
+    return current.limiter
+  }
+
+  return {
+    /** Throws RATE_LIMITED (429 + Retry-After) or, for a fail-closed policy without Redis, UNAVAILABLE (503). */
+    async enforce(name: PolicyName, identifier: string, now: () => number = Date.now): Promise<void> {
+      const policy: Policy = POLICIES[name]
+      const limiter = await limiterFor(name)
+      let result: Awaited<ReturnType<Ratelimit['limit']>> | null = null
+      try {
+        result = await limiter.limit(identifier)
+      } catch (error) {
+        log.warn({ err: error, policy: name }, 'rate limiter unavailable')
+      }
+      if (result === null || result.reason === 'timeout') {
+        if (policy.failMode === 'open') return
+        metrics.rateLimitBlocks.inc({ policy: name, reason: 'unavailable' })
+        throw new AppError('UNAVAILABLE', `${policy.message.replace(/\.$/, '')}: our limiter is not answering, so we are holding requests for a moment.`, {
+          retryAfterSeconds: FAIL_CLOSED_RETRY_SECONDS,
+        })
+      }
+      if (!result.success) {
+        metrics.rateLimitBlocks.inc({ policy: name, reason: 'limit' })
+        const retryAfterSeconds = Math.max(1, Math.ceil((result.reset - now()) / 1000))
+        throw new AppError('RATE_LIMITED', policy.message, { retryAfterSeconds, details: { policy: name } })
+      }
+    },
+
+    /** Every policy with its limit in force, its default and who changed it. */
+    async list(): Promise<{ policies: RateLimitView[]; source: 'redis' | 'fallback' }> {
+      const { entries, source } = await overrides.read()
+      const policies = POLICY_NAMES.map((name): RateLimitView => {
+        const policy: Policy = POLICIES[name]
+        const override = overrideOf(entries, name)
+        const entry = override === null ? undefined : entries.get(name)
+        return {
+          policy: name,
+          limit: override ?? policy.limit,
+          defaultLimit: policy.limit,
+          window: policy.window,
+          key: policy.key,
+          failMode: policy.failMode,
+          changedBy: entry?.by ?? null,
+          changedAt: entry ? new Date(entry.at) : null,
+        }
+      })
+      return { policies, source }
+    },
+
+    /**
+     * Overrides a policy's limit fleet wide (`null` restores the default). An unknown policy
+     * or a limit outside [MIN_POLICY_LIMIT, MAX_POLICY_LIMIT] → BAD_INPUT, nothing stored.
+     */
+    async setLimit(name: unknown, limit: unknown, by: string): Promise<RateLimitView> {
+      const policy = policyNameSchema.safeParse(name)
+      if (!policy.success) throw new AppError('BAD_INPUT', `Unknown rate-limit policy "${String(name)}" (known: ${POLICY_NAMES.join(', ')})`)
+      const value = limit === null ? null : policyLimitSchema.safeParse(limit)
+      if (value !== null && !value.success) {
+        throw new AppError('BAD_INPUT', `A ${policy.data} limit is a whole number from ${MIN_POLICY_LIMIT} to ${MAX_POLICY_LIMIT}`)
+      }
+      try {
+        if (value === null || value.data === POLICIES[policy.data].limit) await overrides.clear(policy.data)
+        else await overrides.set(policy.data, value.data, by)
+      } catch (error) {
+        throw new AppError('UNAVAILABLE', 'Redis did not accept the change; the limit is unchanged', { cause: error, retryAfterSeconds: 2 })
+      }
+      const { policies } = await this.list()
+      return policies.find((p) => p.policy === policy.data)!
+    },
+  }
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>
+
+const globalForLimits = globalThis as unknown as { __rateLimits?: RateLimits }
+const rateLimits: RateLimits = (globalForLimits.__rateLimits ??= createRateLimits(
+  createSettingsHash({ name: 'ratelimit-overrides', onError: 'last-known' }),
+))
+
 /** Throws RATE_LIMITED (429 + Retry-After) or, for a fail-closed policy without Redis, UNAVAILABLE (503). */
-export async function enforceRateLimit(name: PolicyName, identifier: string, now: () => number = Date.now): Promise<void> {
-  const policy: Policy = POLICIES[name]
-  const limiter = limiters.get(name)!
-  let result: Awaited<ReturnType<Ratelimit['limit']>> | null = null
-  try {
-    result = await limiter.limit(identifier)
-  } catch (error) {
-    log.warn({ err: error, policy: name }, 'rate limiter unavailable')
-  }
-  const unavailable = result === null || result.reason === 'timeout'
-  if (unavailable) {
-    if (policy.failMode === 'open') return
-    metrics.rateLimitBlocks.inc({ policy: name, reason: 'unavailable' })
-    throw new AppError('UNAVAILABLE', `${policy.message.replace(/\.$/, '')}: our limiter is not answering, so we are holding requests for a moment.`, {
-      retryAfterSeconds: FAIL_CLOSED_RETRY_SECONDS,
-    })
-  }
-  if (!result!.success) {
-    metrics.rateLimitBlocks.inc({ policy: name, reason: 'limit' })
-    const retryAfterSeconds = Math.max(1, Math.ceil((result!.reset - now()) / 1000))
-    throw new AppError('RATE_LIMITED', policy.message, { retryAfterSeconds, details: { policy: name } })
-  }
+export function enforceRateLimit(name: PolicyName, identifier: string, now: () => number = Date.now): Promise<void> {
+  return rateLimits.enforce(name, identifier, now)
+}
+
+export function listRateLimits(): ReturnType<RateLimits['list']> {
+  return rateLimits.list()
+}
+
+export function setRateLimit(name: unknown, limit: unknown, by: string): Promise<RateLimitView> {
+  return rateLimits.setLimit(name, limit, by)
 }

@@ -1,0 +1,162 @@
+/**
+ * Operator settings that change at run time without a deploy (feature flags, fault
+ * injection, rate-limit overrides): one Redis hash per kind, field → `{ value, by, at }`,
+ * read through an in-process cache so the request path almost never waits for Redis.
+ *
+ * Cache rule (what "≤ 2 s" means): a read younger than `freshMs` is used as is; between
+ * `freshMs` and `maxAgeMs` it is still used while one background refresh runs; older than
+ * `maxAgeMs` the caller waits for the refresh. So a change made on any instance is in force
+ * on every instance within `maxAgeMs` (plus one Redis round trip).
+ *
+ * Redis errors and timeouts: `onError: 'defaults'` answers with no stored entries (the
+ * callers' defaults apply), `'last-known'` keeps the last good read; either way the failure
+ * is logged (at most every 10 s) and Redis is not asked again for `retryMs`.
+ *
+ * Hand-written rather than a library: it is a Map, two timestamps and one in-flight promise;
+ * the npm "settings"/"feature flag" clients all talk to their own hosted backends.
+ */
+import type { Redis } from '@upstash/redis'
+import { z } from 'zod'
+import { logger } from './logger'
+import { key, redis as appRedis } from './redis'
+
+export interface SettingEntry {
+  value: unknown
+  /** Who set it (the admin's name). */
+  by: string
+  /** When (ms since the epoch). */
+  at: number
+}
+
+const entrySchema = z.object({ value: z.unknown(), by: z.string().max(120), at: z.number() })
+
+export interface SettingsRead {
+  entries: ReadonlyMap<string, SettingEntry>
+  /** `redis`: a real read; `fallback`: Redis failed and defaults/last-known values answer. */
+  source: 'redis' | 'fallback'
+}
+
+export interface SettingsHashOptions {
+  /** Name of the hash (the Redis key is `key('settings', name)`). */
+  name: string
+  onError: 'defaults' | 'last-known'
+  redis?: Redis
+  now?: () => number
+  freshMs?: number
+  maxAgeMs?: number
+  timeoutMs?: number
+  retryMs?: number
+}
+
+/** Freshness of the in-process copy: used as is for 1 s, refreshed in the background until 2 s. */
+export const SETTINGS_FRESH_MS = 1_000
+export const SETTINGS_MAX_AGE_MS = 2_000
+const DEFAULT_TIMEOUT_MS = 500
+const LOG_EVERY_MS = 10_000
+
+export type SettingsHash = ReturnType<typeof createSettingsHash>
+
+export function createSettingsHash(opts: SettingsHashOptions) {
+  const redis = opts.redis ?? appRedis
+  const now = opts.now ?? Date.now
+  const freshMs = opts.freshMs ?? SETTINGS_FRESH_MS
+  const maxAgeMs = opts.maxAgeMs ?? SETTINGS_MAX_AGE_MS
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const retryMs = opts.retryMs ?? maxAgeMs
+  const hashKey = key('settings', opts.name)
+  const log = logger.child({ module: 'runtime-settings', settings: opts.name })
+
+  let current: SettingsRead | null = null
+  let readAt = 0
+  let lastGood: SettingsRead = { entries: new Map(), source: 'fallback' }
+  let inFlight: Promise<SettingsRead> | null = null
+  let lastLog = 0
+
+  function parse(raw: Record<string, unknown> | null): Map<string, SettingEntry> {
+    const entries = new Map<string, SettingEntry>()
+    for (const [field, stored] of Object.entries(raw ?? {})) {
+      let candidate: unknown = stored
+      if (typeof stored === 'string') {
+        try {
+          candidate = JSON.parse(stored) as unknown
+        } catch {
+          candidate = null
+        }
+      }
+      const parsed = entrySchema.safeParse(candidate)
+      if (parsed.success) entries.set(field, parsed.data as SettingEntry)
+      else log.warn({ field }, 'ignoring a malformed stored setting')
+    }
+    return entries
+  }
+
+  async function withTimeout<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      return await Promise.race([
+        call,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`settings read timed out after ${timeoutMs} ms`)), timeoutMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  function refresh(): Promise<SettingsRead> {
+    inFlight ??= (async () => {
+      try {
+        const raw = await withTimeout(redis.hgetall<Record<string, unknown>>(hashKey))
+        const read: SettingsRead = { entries: parse(raw), source: 'redis' }
+        lastGood = read
+        current = read
+        readAt = now()
+      } catch (error) {
+        if (now() - lastLog > LOG_EVERY_MS) {
+          lastLog = now()
+          log.warn({ err: error }, opts.onError === 'defaults' ? 'settings unavailable: using defaults' : 'settings unavailable: keeping the last known values')
+        }
+        current = opts.onError === 'defaults' ? { entries: new Map(), source: 'fallback' } : { entries: lastGood.entries, source: 'fallback' }
+        // Ask again after retryMs, not on every call.
+        readAt = now() - maxAgeMs + retryMs
+      }
+      return current
+    })().finally(() => {
+      inFlight = null
+    })
+    return inFlight
+  }
+
+  return {
+    /** The settings in force (see the cache rule above). */
+    read(): Promise<SettingsRead> {
+      const age = now() - readAt
+      if (current && age < freshMs) return Promise.resolve(current)
+      if (current && age < maxAgeMs) {
+        void refresh()
+        return Promise.resolve(current)
+      }
+      return refresh()
+    },
+
+    /** Stores one setting for every instance; this process sees it at once. Throws when Redis fails. */
+    async set(field: string, value: unknown, by: string): Promise<SettingEntry> {
+      const entry: SettingEntry = { value, by, at: now() }
+      await redis.hset(hashKey, { [field]: JSON.stringify(entry) })
+      readAt = 0
+      return entry
+    },
+
+    /** Removes one setting (its default applies again). Throws when Redis fails. */
+    async clear(field: string): Promise<void> {
+      await redis.hdel(hashKey, field)
+      readAt = 0
+    },
+
+    /** Forget the cached copy (tests, and after writes made elsewhere in this process). */
+    invalidate(): void {
+      readAt = 0
+    },
+  }
+}
