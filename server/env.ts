@@ -86,6 +86,11 @@ export const env = createEnv({
       .optional(),
     /** Bearer token for /api/metrics (Prometheus); unset → the endpoint answers 404. */
     METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * Where other instances reach this one (pre-warm from /ops requests every instance's pages).
+     * Unset → `http://BIND_HOST:<port it listens on>` (the host name when bound to all interfaces).
+     */
+    OPS_INSTANCE_URL: z.url().optional(),
     /** Mark cookies `Secure` (set true behind HTTPS). */
     COOKIE_SECURE: z
       .enum(['true', 'false'])

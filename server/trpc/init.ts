@@ -7,6 +7,7 @@
  * turns a retry hint into a `Retry-After` header for the fetch adapter.
  */
 import { initTRPC, TRPCError } from '@trpc/server'
+import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import type { TRPCError as TRPCErrorType } from '@trpc/server'
 import superjson from 'superjson'
 import { z, ZodError } from 'zod'
@@ -15,6 +16,7 @@ import { readAdminSession } from '../auth/admin-session.service'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { enforceRateLimit, POLICIES, type PolicyName } from '../platform/ratelimit'
+import { outcomeOfStatus, requestStats } from '../platform/request-stats'
 import type { AdminSeal } from '../session/session.schema'
 import { SHOPPER_COOKIE } from '../session/session.schema'
 import { invalidSessionError, readShopperSession, type ShopperSessionHandle } from '../session/session.service'
@@ -107,9 +109,21 @@ const appErrors = t.middleware(async ({ next, path, type }) => {
   return result
 })
 
+/**
+ * Latency and outcome of every procedure called over HTTP, for /ops (server-side renders
+ * are timed as the page they belong to). O(1) per call: server/platform/request-stats.ts.
+ */
+const timing = t.middleware(async ({ ctx, path, next }) => {
+  if (ctx.source !== 'http') return next()
+  const started = performance.now()
+  const result = await next()
+  requestStats.record(path, performance.now() - started, result.ok ? 'ok' : outcomeOfStatus(getHTTPStatusCodeFromError(result.error)))
+  return result
+})
+
 export const createTRPCRouter = t.router
 export const createCallerFactory = t.createCallerFactory
-export const publicProcedure = t.procedure.use(appErrors)
+export const publicProcedure = t.procedure.use(timing).use(appErrors)
 
 /**
  * Procedures that act for a shopper: a valid session is found or created (its cookie set on

@@ -1,0 +1,83 @@
+/**
+ * What each instance publishes to Redis once per slot (SLOT_MS), and where: the compact
+ * snapshot the fleet view merges. One key per (instance, slot), written once when the slot
+ * closes and kept SNAPSHOT_TTL_MS; a sorted set of instances (score = last publish) and a
+ * hash of their details.
+ *
+ *   ops:slot:{instance}:{slot}  JSON SlotSnapshot        (slot = start ms / SLOT_MS)
+ *   ops:instances               ZSET instance → last publish ms
+ *   ops:instance-info           HASH instance → JSON InstanceInfo
+ *   ops:queue:{slot}            JSON QueueSample: the job queue, sampled by the dashboard
+ *                               (not by every instance: web instances issue no SQL of their
+ *                               own, so "this path never touched PostgreSQL" stays provable)
+ *
+ * Size: ~100-400 bytes per active endpoint (an HDR histogram compresses well), so a slot
+ * of a busy instance is a few KB.
+ */
+import { z } from 'zod'
+import { key } from '../platform/redis'
+import { SLOT_MS } from '../platform/request-stats'
+
+export const SNAPSHOT_VERSION = 1
+/** How long a slot stays readable: the longest window (5 min) plus margin. */
+export const SNAPSHOT_TTL_MS = 6 * 60_000
+/** Slots in the dashboard's windows. */
+export const WINDOW_SLOTS = { '1m': 60_000 / SLOT_MS, '5m': 300_000 / SLOT_MS } as const
+export type WindowName = keyof typeof WINDOW_SLOTS
+/** An instance that has not published for this long is shown as gone. */
+export const INSTANCE_LIVE_MS = 3 * SLOT_MS
+
+export const endpointSlotSchema = z.object({
+  endpoint: z.string().max(200),
+  count: z.number().int().min(0),
+  client: z.number().int().min(0),
+  shed: z.number().int().min(0),
+  server: z.number().int().min(0),
+  histogram: z.string().max(100_000),
+})
+
+export const queueSampleSchema = z.object({
+  ready: z.number(),
+  scheduled: z.number(),
+  running: z.number(),
+  failed: z.number(),
+  oldestReadySeconds: z.number(),
+})
+export type QueueSample = z.infer<typeof queueSampleSchema>
+
+export const slotSnapshotSchema = z.object({
+  v: z.literal(SNAPSHOT_VERSION),
+  instance: z.string().max(120),
+  slot: z.number().int(),
+  endpoints: z.array(endpointSlotSchema),
+  /** Counter increments during the slot, by name (`cache:redis:hit`, `rl:checkout:limit`, `checkout:placed`, …). */
+  counters: z.record(z.string(), z.number()),
+  gauges: z.object({
+    eventLoopP99Ms: z.number(),
+    eventLoopMaxMs: z.number(),
+    rssMb: z.number(),
+    heapUsedMb: z.number(),
+  }),
+})
+export type SlotSnapshot = z.infer<typeof slotSnapshotSchema>
+
+export const instanceInfoSchema = z.object({
+  id: z.string(),
+  /** Where pre-warm and operators reach this instance; null until its server has taken a request. */
+  url: z.string().nullable(),
+  host: z.string(),
+  pid: z.number().int(),
+  startedAt: z.number(),
+})
+export type InstanceInfo = z.infer<typeof instanceInfoSchema>
+
+export const opsKeys = {
+  slot: (instance: string, slot: number) => key('ops', 'slot', instance, slot),
+  instances: () => key('ops', 'instances'),
+  instanceInfo: () => key('ops', 'instance-info'),
+  queueSample: (slot: number) => key('ops', 'queue', slot),
+  prewarm: () => key('ops', 'prewarm'),
+} as const
+
+/** The slot a moment falls in. */
+export const slotOf = (ms: number) => Math.floor(ms / SLOT_MS)
