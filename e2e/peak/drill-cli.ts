@@ -1,0 +1,104 @@
+/**
+ * `npm run drill -- [--quick | --ci] [--faults] [options]`: resolves the drill's options,
+ * prints them, and runs the peak Playwright config with them (DRILL_OPTIONS). Exits with
+ * Playwright's code, so a failed invariant or threshold fails the command.
+ *
+ *   --quick                 the compressed profile (≤ 3 min), judged by the declared SLOs
+ *   --ci                    the quick profile with thresholds tolerant of CI noise
+ *   --faults                SIGKILL the worker, restart Redis, slow Redis — during the hold
+ *   --baseline-rps N  --multiplier N  --warmup-s N  --baseline-s N  --ramp-up-s N
+ *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
+ *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
+ *   --threshold key=value   override one threshold (repeatable; keys in drill-options.ts)
+ *   --keep-db               keep the drill database afterwards
+ */
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { parseArgs } from 'node:util'
+import { resolveOptions, thresholdsSchema, type DrillOverrides, type LoadShape, type Thresholds } from './drill-options'
+
+const require = createRequire(import.meta.url)
+
+const num = { type: 'string' } as const
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    ci: { type: 'boolean', default: false },
+    faults: { type: 'boolean', default: false },
+    'baseline-rps': num,
+    multiplier: num,
+    'warmup-s': num,
+    'baseline-s': num,
+    'ramp-up-s': num,
+    'hold-s': num,
+    'ramp-down-s': num,
+    'recovery-s': num,
+    contexts: num,
+    sessions: num,
+    'worker-concurrency': num,
+    port: num,
+    seed: num,
+    threshold: { type: 'string', multiple: true },
+    'keep-db': { type: 'boolean', default: false },
+  },
+})
+
+function number(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${raw}"`)
+  return n
+}
+
+const shapeFlags: Record<string, keyof LoadShape> = {
+  'baseline-rps': 'baselineRps',
+  multiplier: 'multiplier',
+  'warmup-s': 'warmupS',
+  'baseline-s': 'baselineS',
+  'ramp-up-s': 'rampUpS',
+  'hold-s': 'holdS',
+  'ramp-down-s': 'rampDownS',
+  'recovery-s': 'recoveryS',
+}
+
+function overrides(): DrillOverrides {
+  const shape: Partial<LoadShape> = {}
+  for (const [flag, key] of Object.entries(shapeFlags)) {
+    const n = number(flag, values[flag as keyof typeof values] as string | undefined)
+    if (n !== undefined) shape[key] = n
+  }
+  const thresholds: Partial<Thresholds> = {}
+  const keys = Object.keys(thresholdsSchema.shape) as Array<keyof Thresholds>
+  for (const item of values.threshold ?? []) {
+    const [key, raw] = item.split('=')
+    if (!keys.includes(key as keyof Thresholds)) throw new Error(`--threshold ${item}: unknown key (one of ${keys.join(', ')})`)
+    thresholds[key as keyof Thresholds] = number(`threshold ${key}`, raw)!
+  }
+  const port = values.port === 'auto' ? 'auto' : number('port', values.port)
+  return {
+    profile: values.ci ? 'ci' : values.quick ? 'quick' : 'full',
+    faults: values.faults,
+    shape,
+    thresholds,
+    browserContexts: number('contexts', values.contexts),
+    sessions: number('sessions', values.sessions),
+    workerConcurrency: number('worker-concurrency', values['worker-concurrency']),
+    port,
+    seed: number('seed', values.seed),
+    keepDatabase: values['keep-db'],
+  }
+}
+
+try {
+  const o = overrides()
+  const resolved = resolveOptions(o) // validate now, with a readable error, before Playwright starts
+  console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}`)
+  const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--config', 'e2e/peak/playwright.peak.config.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, DRILL_OPTIONS: JSON.stringify(o) },
+  })
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(2)
+}

@@ -1,0 +1,249 @@
+/**
+ * What one drill run does, declared before it starts: the load shape, the traffic mix, the
+ * browsers, the faults and the thresholds it is judged by. Three profiles:
+ *  - `full`: the sale-day drill (about 6 minutes of load);
+ *  - `quick`: the same shape compressed to fit in 3 minutes on this 2-core machine, judged by
+ *    the product's declared SLOs;
+ *  - `ci`: the quick shape with thresholds tolerant of a noisy shared CI machine.
+ * Invariants (oversell, lost or duplicate orders, charges) are not thresholds: they are
+ * strict in every profile and cannot be configured away.
+ *
+ * Options travel from `npm run drill` (drill-cli.ts) to the Playwright test as JSON in
+ * DRILL_OPTIONS; zod validates the merged result.
+ */
+import { z } from 'zod'
+
+export const PROFILES = ['full', 'quick', 'ci'] as const
+export type ProfileName = (typeof PROFILES)[number]
+
+const seconds = z.number().min(0).max(3_600)
+
+export const loadShapeSchema = z
+  .object({
+    /** B: arrivals per second before and after the step. */
+    baselineRps: z.number().min(1).max(2_000),
+    /** The step: 10 means 10×B. */
+    multiplier: z.number().min(1).max(100),
+    /** At B, excluded from every statistic (connections, JIT, caches settle). */
+    warmupS: seconds,
+    baselineS: seconds.min(5),
+    /** From B to multiplier×B, linearly; the issue allows at most 10 s. */
+    rampUpS: seconds.max(10),
+    holdS: seconds.min(5),
+    rampDownS: seconds.max(30),
+    /** Back at B after the step. */
+    recoveryS: seconds,
+  })
+  .strict()
+export type LoadShape = z.infer<typeof loadShapeSchema>
+
+const share = z.number().min(0).max(1)
+export const trafficMixSchema = z
+  .object({
+    /** Shares of arrivals; they must add up to 1. */
+    browse: share,
+    cart: share,
+    checkout: share,
+    /** Share of checkouts aimed at the one hot SKU (the doorbuster). */
+    hotShare: share,
+    /** Share of checkouts that re-send an earlier request with the same idempotency key (a double submit). */
+    replayShare: share,
+    /** Share of product page views that go to the long tail (pages nobody pre-warmed). */
+    longTailShare: share,
+    /**
+     * Units of the hot SKU on the shelf at the start, as a share of the hot checkouts the
+     * schedule is expected to send: below 1 it sells out during the step, as a doorbuster does.
+     */
+    hotStockShare: z.number().min(0).max(10),
+  })
+  .strict()
+  .refine((m) => Math.abs(m.browse + m.cart + m.checkout - 1) < 1e-9, 'browse + cart + checkout must be 1')
+export type TrafficMix = z.infer<typeof trafficMixSchema>
+
+export const thresholdsSchema = z
+  .object({
+    /** Product page p99 during the hold, as a multiple of the baseline p99. */
+    productP99StepRatioMax: z.number().positive(),
+    /** Checkout answers 200 (order accepted): p99 in ms over the whole run. */
+    acceptedCheckoutP99MsMax: z.number().positive(),
+    /** 5xx other than an intended 503, plus network errors and timeouts (outside fault windows). */
+    unexpectedErrorsMax: z.number().int().min(0),
+    /** 4xx the traffic should never cause (400, 401, 404, 422 …). */
+    unexpectedClientErrorsMax: z.number().int().min(0),
+    /** Intended shedding (429/503) must be fast: p99 in ms. */
+    shedP99MsMax: z.number().positive(),
+    /** Sold-out refusals of the hot SKU: p99 in ms (the gate answers without PostgreSQL). */
+    soldOutP99MsMax: z.number().positive(),
+    /** Browser journeys that did not reach the order page. */
+    journeyFailuresMax: z.number().int().min(0),
+    /** At least this many full browser journeys must complete (else the browsers proved nothing). */
+    journeysMin: z.number().int().min(0),
+    /** After the load stops, the payment queue must drain within this many seconds. */
+    drainSMax: z.number().positive(),
+    /** Validity: arrivals the generator could not send (in-flight cap). Above this the run is INVALID. */
+    droppedArrivalsMax: z.number().int().min(0),
+    /** Validity: the generator's own dispatch lag p99 (ms); above it the generator, not the store, was the bottleneck. */
+    generatorLagP99MsMax: z.number().positive(),
+  })
+  .strict()
+export type Thresholds = z.infer<typeof thresholdsSchema>
+
+export const faultPlanSchema = z
+  .object({
+    /** Seconds after the hold starts. */
+    workerKillAtS: seconds,
+    workerDownS: seconds,
+    redisRestartAtS: seconds,
+    redisDownS: seconds,
+    redisLatencyAtS: seconds,
+    redisLatencyS: seconds,
+    /** Added to every chunk in each direction through the proxy. */
+    redisLatencyMs: z.number().int().min(1).max(5_000),
+    /** After a fault ends, its requests are still counted as "during the fault" for this long. */
+    graceS: seconds,
+  })
+  .strict()
+export type FaultPlan = z.infer<typeof faultPlanSchema>
+
+export const drillOptionsSchema = z
+  .object({
+    profile: z.enum(PROFILES),
+    shape: loadShapeSchema,
+    mix: trafficMixSchema,
+    thresholds: thresholdsSchema,
+    /** null: no faults. */
+    faults: faultPlanSchema.nullable(),
+    /** Real Chromium contexts running full journeys throughout. */
+    browserContexts: z.number().int().min(0).max(8),
+    /** Shopper sessions (cookies) the HTTP load spreads over; checkout allows 30/min per session. */
+    sessions: z.number().int().min(10).max(20_000),
+    /** Generator safety valve: arrivals beyond this many requests in flight are dropped (and the run invalid). */
+    maxInFlight: z.number().int().min(10).max(50_000),
+    /** A request unanswered after this long counts as a timeout. */
+    requestTimeoutMs: z.number().int().min(100).max(120_000),
+    /** Latency percentiles over time are computed over windows of this length. */
+    windowS: z.number().int().min(1).max(60),
+    /** Payment worker concurrency (one worker process). */
+    workerConcurrency: z.number().int().min(1).max(256),
+    /** Store port: a number, or 'auto' for any free port. */
+    port: z.union([z.number().int().min(1).max(65_535), z.literal('auto')]),
+    seed: z.number().int(),
+    /** Leave the database in place after the run (for digging into a failure). */
+    keepDatabase: z.boolean(),
+  })
+  .strict()
+export type DrillOptions = z.infer<typeof drillOptionsSchema>
+
+const QUICK_SHAPE: LoadShape = { baselineRps: 15, multiplier: 10, warmupS: 5, baselineS: 25, rampUpS: 5, holdS: 40, rampDownS: 2, recoveryS: 15 }
+const FULL_SHAPE: LoadShape = { baselineRps: 20, multiplier: 10, warmupS: 10, baselineS: 60, rampUpS: 10, holdS: 180, rampDownS: 5, recoveryS: 60 }
+
+const MIX: TrafficMix = { browse: 0.9, cart: 0.07, checkout: 0.03, hotShare: 0.8, replayShare: 0.05, longTailShare: 0.05, hotStockShare: 0.5 }
+
+/** The product's declared SLOs (docs/PERFORMANCE.md): what `full` and `quick` are judged by. */
+export const SLO_THRESHOLDS: Thresholds = {
+  productP99StepRatioMax: 2,
+  acceptedCheckoutP99MsMax: 1_000,
+  unexpectedErrorsMax: 0,
+  unexpectedClientErrorsMax: 0,
+  shedP99MsMax: 250,
+  soldOutP99MsMax: 250,
+  journeyFailuresMax: 0,
+  journeysMin: 3,
+  drainSMax: 60,
+  droppedArrivalsMax: 0,
+  generatorLagP99MsMax: 50,
+}
+
+/**
+ * CI: the same run on a machine whose two cores are shared with other suites, so latency
+ * thresholds get room for noise (a neighbour's build can stall any process for seconds);
+ * correctness-like thresholds (unexpected errors, journeys) stay as they are.
+ */
+export const CI_THRESHOLDS: Thresholds = {
+  ...SLO_THRESHOLDS,
+  productP99StepRatioMax: 10,
+  acceptedCheckoutP99MsMax: 5_000,
+  shedP99MsMax: 2_000,
+  soldOutP99MsMax: 2_000,
+  journeysMin: 1,
+  drainSMax: 90,
+  generatorLagP99MsMax: 500,
+}
+
+/** Fault times fit the quick hold (40 s): worker at +5 s, Redis restart at +15 s, latency at +28 s. */
+export const DEFAULT_FAULTS: FaultPlan = {
+  workerKillAtS: 5,
+  workerDownS: 3,
+  redisRestartAtS: 15,
+  redisDownS: 3,
+  redisLatencyAtS: 28,
+  redisLatencyS: 6,
+  redisLatencyMs: 40,
+  graceS: 5,
+}
+
+export function profileDefaults(profile: ProfileName): DrillOptions {
+  return {
+    profile,
+    shape: profile === 'full' ? FULL_SHAPE : QUICK_SHAPE,
+    mix: MIX,
+    thresholds: profile === 'ci' ? CI_THRESHOLDS : SLO_THRESHOLDS,
+    faults: null,
+    browserContexts: 3,
+    sessions: 600,
+    maxInFlight: 2_000,
+    requestTimeoutMs: 15_000,
+    windowS: profile === 'full' ? 5 : 2,
+    workerConcurrency: 16,
+    port: 3700,
+    seed: 20261128,
+    keepDatabase: false,
+  }
+}
+
+/** A partial override, as drill-cli.ts builds it from the command line. */
+export interface DrillOverrides {
+  profile?: ProfileName
+  faults?: boolean
+  shape?: Partial<LoadShape>
+  mix?: Partial<TrafficMix>
+  thresholds?: Partial<Thresholds>
+  faultPlan?: Partial<FaultPlan>
+  browserContexts?: number
+  sessions?: number
+  workerConcurrency?: number
+  port?: number | 'auto'
+  seed?: number
+  keepDatabase?: boolean
+}
+
+export function resolveOptions(o: DrillOverrides): DrillOptions {
+  const base = profileDefaults(o.profile ?? 'full')
+  const faults = o.faults || o.faultPlan ? { ...DEFAULT_FAULTS, ...o.faultPlan } : null
+  const merged = {
+    ...base,
+    shape: { ...base.shape, ...o.shape },
+    mix: { ...base.mix, ...o.mix },
+    thresholds: { ...base.thresholds, ...o.thresholds },
+    faults,
+    ...(o.browserContexts !== undefined && { browserContexts: o.browserContexts }),
+    ...(o.sessions !== undefined && { sessions: o.sessions }),
+    ...(o.workerConcurrency !== undefined && { workerConcurrency: o.workerConcurrency }),
+    ...(o.port !== undefined && { port: o.port }),
+    ...(o.seed !== undefined && { seed: o.seed }),
+    ...(o.keepDatabase !== undefined && { keepDatabase: o.keepDatabase }),
+  }
+  const parsed = drillOptionsSchema.parse(merged)
+  if (parsed.faults) {
+    const f = parsed.faults
+    const lastFaultEnd = Math.max(f.workerKillAtS + f.workerDownS, f.redisRestartAtS + f.redisDownS, f.redisLatencyAtS + f.redisLatencyS)
+    if (lastFaultEnd > parsed.shape.holdS) throw new Error(`faults end ${lastFaultEnd} s into the hold, which lasts only ${parsed.shape.holdS} s`)
+  }
+  return parsed
+}
+
+/** The options of this run, from DRILL_OPTIONS (set by drill-cli.ts), or the CI profile when run bare. */
+export function optionsFromEnvironment(raw: string | undefined): DrillOptions {
+  if (!raw) return resolveOptions({ profile: 'ci' })
+  return resolveOptions(JSON.parse(raw) as DrillOverrides)
+}

@@ -1,0 +1,179 @@
+/**
+ * The peak drill: a step-shaped open-model load on a fresh store, real Chromium shoppers
+ * throughout, optional faults during the step, then the invariants from PostgreSQL once the
+ * payment queue has drained, an HTML + JSON report in e2e/reports/, and a summary. Passes
+ * only when every invariant holds and every declared threshold is met.
+ */
+import { expect, test } from '@playwright/test'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { startShoppers } from './browser/shoppers'
+import { JOURNEY_STEPS } from './browser/journey'
+import { waitForDrain } from './check/drain'
+import { checkInvariants } from './check/invariants'
+import { evaluateThresholds, headline } from './check/thresholds'
+import { optionsFromEnvironment } from './drill-options'
+import { endpointPhaseTable, lagPercentiles, latencySeries, percentilesOfMs, rateSeries } from './load/analysis'
+import { startGenerator } from './load/generator-process'
+import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
+import { ENDPOINTS } from './load/traffic'
+import { describeEnvironment } from './report/environment'
+import { renderHtml } from './report/html-report'
+import { verdictOf, type DrillReport } from './report/report-data'
+import { declaration, summaryText } from './report/summary'
+import { readCatalogFacts, setHotStock, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
+import { PREWARM_TOP, startDrillWorld } from './world/drill-world'
+import { FaultRunner } from './world/faults'
+import { startQueueSampler } from './world/queue-sampler'
+import { createSessions } from './world/sessions'
+
+const options = optionsFromEnvironment(process.env.DRILL_OPTIONS)
+const REPORT_DIR = join(process.cwd(), 'e2e', 'reports')
+/** Setup (database, build check, store, worker, pre-warm, sessions) plus drain and report. */
+const OVERHEAD_MS = 6 * 60_000
+
+/** Real shoppers read pages; it also keeps three Chromium renderers from eating the two cores. */
+const BROWSER_THINK_MS = 800
+
+const log = (line: string) => console.log(`[drill] ${line}`)
+
+/** Doorbuster units: a share of the hot checkouts the schedule will send, so it sells out mid-step. */
+function hotUnits(): number {
+  const { shape, mix } = options
+  const hotCheckouts = expectedArrivals(shape) * mix.checkout * mix.hotShare * (1 - mix.replayShare)
+  return Math.max(1, Math.round(hotCheckouts * mix.hotStockShare))
+}
+
+test('peak drill: step load, shoppers, invariants, report', async ({ browser }) => {
+  test.setTimeout(durationS(options.shape) * 1000 + OVERHEAD_MS)
+  log(`${options.profile} profile${options.faults ? ' with faults' : ''}; schedule ${durationS(options.shape)} s, ~${Math.round(expectedArrivals(options.shape))} arrivals`)
+  log(declaration(options.thresholds))
+  const startedAt = new Date()
+
+  let facts: CatalogFacts | null = null
+  const hot = hotUnits()
+  const world = await startDrillWorld(options, log, async (pool) => {
+    facts = await readCatalogFacts(pool, PREWARM_TOP)
+    await setHotStock(pool, facts.traffic.hotId, hot)
+  })
+  try {
+    const catalog = facts as CatalogFacts | null
+    if (!catalog) throw new Error('catalog facts were not read')
+    log(`hot SKU ${catalog.hotSlug} (#${catalog.traffic.hotId}) starts with ${hot} units`)
+    const sessions = await createSessions(world.storeUrl, options.sessions + 1)
+    const probeCookie = sessions.pop()!
+    log(`${sessions.length} shopper sessions`)
+    const environment = await describeEnvironment(world.pool, world.redis.port, browser.version(), {
+      ...world.settings,
+      sessions: sessions.length,
+      hotInitialUnits: hot,
+    })
+    const initialStock = await stockSnapshot(world.pool)
+
+    const sampler = startQueueSampler(world.pool)
+    const shoppers = startShoppers(browser, {
+      contexts: options.browserContexts,
+      baseURL: world.storeUrl,
+      buyable: catalog.buyable,
+      stepTimeoutMs: options.profile === 'ci' ? 45_000 : 20_000,
+      settleWaitMs: 15_000,
+      thinkMs: BROWSER_THINK_MS,
+      seed: options.seed,
+      onJourney: (j) => log(`journey ${j.context}: ${j.outcome}${j.error ? ` at ${j.failedStep}: ${j.error}` : ''} (${j.finalStatus ?? '–'})`),
+    })
+    mkdirSync(REPORT_DIR, { recursive: true })
+    const samplesFile = join(tmpdir(), `drill-samples-${process.pid}-${Date.now()}.json`)
+    const generator = startGenerator(
+      {
+        origin: world.storeUrl,
+        shape: options.shape,
+        mix: options.mix,
+        catalog: catalog.traffic,
+        sessions,
+        seed: options.seed,
+        maxInFlight: options.maxInFlight,
+        requestTimeoutMs: options.requestTimeoutMs,
+        connections: 256,
+        outFile: samplesFile,
+      },
+      (p) => {
+        if (Math.round(p.tMs / 1000) % 10 === 0) log(`t=${Math.round(p.tMs / 1000)} s sent ${p.sent}, in flight ${p.inFlight}, dropped ${p.dropped}`)
+      },
+    )
+    const loadStartedAt = await generator.started
+    environment.generatorNice = generator.nice
+    const hold = phaseSpans(options.shape).find((p) => p.phase === 'hold')!
+    const faults = options.faults ? new FaultRunner(world, options.faults, probeCookie, log) : null
+    const faultsDone = faults?.run(loadStartedAt + hold.startS * 1000) ?? Promise.resolve()
+
+    const load = await generator.result
+    await faultsDone
+    log(`load done: ${load.samples.length} sent, ${load.droppedMs.length} dropped; waiting for the browsers' last journeys`)
+    await shoppers.stop()
+    const drain = await waitForDrain(world.pool, options.thresholds.drainSMax)
+    await sampler.stop()
+    sampler.samples.push(drain.last)
+    log(drain.drained ? `queue drained in ${drain.seconds.toFixed(1)} s` : `queue NOT drained after ${drain.seconds.toFixed(1)} s`)
+
+    const invariants = await checkInvariants(
+      world.pool,
+      {
+        initialStock,
+        checkouts: load.checkouts,
+        browserOrderIds: shoppers.journeys.map((j) => j.orderId).filter((id): id is string => id !== null),
+      },
+      catalog.traffic.hotId,
+    )
+    const faultWindows = faults?.windows(loadStartedAt) ?? []
+    const measured = { load, shape: options.shape, faultWindows, journeys: shoppers.journeys, drainS: drain.seconds, drained: drain.drained }
+    const thresholds = evaluateThresholds(options.thresholds, measured)
+    const { verdict, reasons } = verdictOf(thresholds, invariants)
+    const co = load.checkouts
+    const report: DrillReport = {
+      verdict,
+      reasons,
+      startedAt: startedAt.toISOString(),
+      loadStartedAt,
+      options,
+      environment,
+      phases: phaseSpans(options.shape),
+      expectedArrivals: Math.round(expectedArrivals(options.shape)),
+      headline: headline(measured),
+      thresholds,
+      invariants,
+      endpoints: endpointPhaseTable(load, options.shape),
+      rates: rateSeries(load),
+      latency: Object.fromEntries(ENDPOINTS.map((e) => [e, latencySeries(load, e, options.windowS)])),
+      generatorLag: lagPercentiles(load),
+      queue: sampler.samples,
+      drain,
+      journeys: shoppers.journeys,
+      journeySteps: JOURNEY_STEPS.map((step) => ({
+        step,
+        ...percentilesOfMs(shoppers.journeys.flatMap((j) => j.steps.filter((s) => s.step === step).map((s) => s.ms))),
+      })),
+      faults: faults?.events ?? [],
+      probes: faults?.probes ?? [],
+      checkouts: {
+        sent: co.length,
+        replays: co.filter((c) => c.replay).length,
+        accepted: co.filter((c) => c.outcome === 'ok').length,
+        soldOut: co.filter((c) => c.outcome === 'soldOut').length,
+        shed: co.filter((c) => c.outcome === 'shed').length,
+        unexpected: co.filter((c) => !['ok', 'soldOut', 'shed'].includes(c.outcome)).length,
+        hotAccepted: co.filter((c) => c.hot && c.outcome === 'ok' && !c.replay).length,
+      },
+    }
+    const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
+    const name = `drill-${options.profile}${options.faults ? '-faults' : ''}-${stamp}`
+    const htmlPath = join(REPORT_DIR, `${name}.html`)
+    const jsonPath = join(REPORT_DIR, `${name}.json`)
+    writeFileSync(jsonPath, JSON.stringify(report, null, 1))
+    writeFileSync(htmlPath, renderHtml(report))
+    console.log(summaryText(report, htmlPath, jsonPath))
+    expect(report.reasons, `drill verdict ${report.verdict}`).toEqual([])
+  } finally {
+    await world.stop({ keepDatabase: options.keepDatabase })
+  }
+})

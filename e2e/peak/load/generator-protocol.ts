@@ -1,0 +1,26 @@
+/** Messages between the drill and its load generator process (generator-main.ts). */
+import type { LoadShape, TrafficMix } from '../drill-options'
+import type { TrafficCatalog } from './traffic'
+
+export interface GeneratorJob {
+  origin: string
+  shape: LoadShape
+  mix: TrafficMix
+  catalog: TrafficCatalog
+  /** Cookie headers, one per shopper session. */
+  sessions: string[]
+  seed: number
+  maxInFlight: number
+  requestTimeoutMs: number
+  connections: number
+  /** Where the generator writes its LoadSamples JSON. */
+  outFile: string
+}
+
+export type ParentMessage = { type: 'start'; job: GeneratorJob } | { type: 'stop' }
+
+export type GeneratorMessage =
+  | { type: 'started'; epochMs: number }
+  | { type: 'progress'; tMs: number; sent: number; inFlight: number; dropped: number }
+  | { type: 'done'; arrivals: number }
+  | { type: 'failed'; message: string }

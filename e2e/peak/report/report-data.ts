@@ -1,0 +1,51 @@
+/** The drill report: one JSON document, also embedded in the HTML report. */
+import type { DrillOptions } from '../drill-options'
+import type { Journey, JourneyStep } from '../browser/journey'
+import type { DrainResult } from '../check/drain'
+import type { InvariantReport } from '../check/invariants'
+import type { HeadlineFigures, ThresholdResult } from '../check/thresholds'
+import type { EndpointPhaseRow, LatencyPoint, Percentiles, RatePoint } from '../load/analysis'
+import type { PhaseSpan } from '../load/schedule'
+import type { Endpoint } from '../load/traffic'
+import type { FaultEvent, Probe } from '../world/faults'
+import type { QueueSample } from '../world/queue-sampler'
+import type { Environment } from './environment'
+
+export type Verdict = 'PASS' | 'FAIL' | 'INVALID'
+
+export interface DrillReport {
+  verdict: Verdict
+  /** Why, in one line per failed item. */
+  reasons: string[]
+  startedAt: string
+  loadStartedAt: number
+  options: DrillOptions
+  environment: Environment
+  phases: PhaseSpan[]
+  expectedArrivals: number
+  headline: HeadlineFigures
+  thresholds: ThresholdResult[]
+  invariants: InvariantReport
+  endpoints: EndpointPhaseRow[]
+  rates: RatePoint[]
+  latency: Partial<Record<Endpoint, LatencyPoint[]>>
+  generatorLag: Percentiles
+  queue: QueueSample[]
+  drain: DrainResult
+  journeys: Journey[]
+  journeySteps: Array<{ step: JourneyStep } & Percentiles>
+  faults: FaultEvent[]
+  probes: Probe[]
+  checkouts: { sent: number; replays: number; accepted: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
+}
+
+export function verdictOf(thresholds: ThresholdResult[], invariants: InvariantReport): { verdict: Verdict; reasons: string[] } {
+  const reasons = [
+    ...invariants.results.filter((r) => !r.ok).map((r) => `invariant: ${r.name} — ${r.detail}`),
+    ...thresholds.filter((t) => !t.ok).map((t) => `${t.kind === 'validity' ? 'validity' : 'threshold'}: ${t.label} ${t.comparison} ${t.limit}${t.unit} (measured ${t.measured ?? '–'})`),
+  ]
+  // A broken invariant is a failure whatever the load was; otherwise an unhealthy generator voids the figures.
+  if (invariants.results.some((r) => !r.ok)) return { verdict: 'FAIL', reasons }
+  if (thresholds.some((t) => t.kind === 'validity' && !t.ok)) return { verdict: 'INVALID', reasons }
+  return { verdict: reasons.length === 0 ? 'PASS' : 'FAIL', reasons }
+}

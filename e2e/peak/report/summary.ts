@@ -1,0 +1,51 @@
+/** The summary printed at the end of a drill (and the declaration printed before it). */
+import { fmt } from '../check/thresholds'
+import type { Thresholds } from '../drill-options'
+import type { DrillReport } from './report-data'
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+export function declaration(t: Thresholds): string {
+  return `thresholds declared before the run:\n${table(['threshold', 'limit'], Object.entries(t).map(([k, v]) => [k, String(v)]))}`
+}
+
+export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string): string {
+  const h = r.headline
+  const f = r.invariants.figures
+  const parts = [
+    `\n=== peak drill: ${r.verdict} (${r.options.profile}${r.options.faults ? ', faults' : ''}) ===`,
+    table(
+      ['figure', 'value'],
+      [
+        ['product p99 baseline → hold', `${fmt(h.productP99BaselineMs)} ms → ${fmt(h.productP99HoldMs)} ms = ${fmt(h.productP99StepRatio, 2)}×`],
+        ['accepted checkout p99', `${fmt(h.acceptedCheckoutP99Ms)} ms (${h.acceptedCheckouts} accepted)`],
+        ['oversold / lost / duplicate', `${f.oversoldUnits} / ${f.lostOrders} / ${f.duplicateOrders}`],
+        ['hot SKU sold', `${f.soldHotUnits} of ${f.hotInitial}`],
+        ['checkouts sent → ok / sold out / shed / unexpected', `${r.checkouts.sent} → ${r.checkouts.accepted} / ${r.checkouts.soldOut} / ${r.checkouts.shed} / ${r.checkouts.unexpected}`],
+        ['requests sent / dropped', `${r.rates.reduce((n, p) => n + p.sent, 0)} / ${r.rates.reduce((n, p) => n + p.offered - p.sent, 0)}`],
+        ['browser journeys completed / failed', `${r.journeys.filter((j) => j.outcome === 'completed').length} / ${r.journeys.filter((j) => j.outcome === 'failed').length}`],
+        ['queue drained', r.drain.drained ? `${fmt(r.drain.seconds)} s` : `NO, ${r.drain.last.pending} pending`],
+      ],
+    ),
+    table(
+      ['', 'threshold', 'limit', 'measured'],
+      r.thresholds.map((t) => [t.ok ? 'ok' : 'MISS', t.label, `${t.comparison} ${t.limit}${t.unit}`, t.measured === null ? '–' : `${fmt(t.measured, 2)}${t.unit}`]),
+    ),
+    table(['', 'invariant', 'violations'], r.invariants.results.map((i) => [i.ok ? 'ok' : 'FAIL', i.name, String(i.violations)])),
+  ]
+  if (r.faults.length) {
+    parts.push(
+      table(
+        ['fault', 'at (s)', 'recovery after end'],
+        r.faults.map((e) => [e.label, fmt((e.startedAt - r.loadStartedAt) / 1000), e.recoveryMs === null ? 'NOT recovered' : `${e.recoveryMs} ms`]),
+      ),
+    )
+  }
+  if (r.reasons.length) parts.push(`why ${r.verdict}:\n${r.reasons.map((x) => `  - ${x}`).join('\n')}`)
+  parts.push(`report: ${htmlPath}\njson:   ${jsonPath}`)
+  return parts.join('\n\n')
+}
