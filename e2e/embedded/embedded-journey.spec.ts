@@ -1,6 +1,6 @@
 /**
  * The store started by `npm start` with no PostgreSQL and no Redis reachable (see
- * global-setup.ts): it says what it runs on, and a shopper can browse, fill a cart, check
+ * global-setup.ts): it says what it runs on, and a shopper can search, browse, fill a cart, check
  * out (through the rate limiter and the checkout script on the Redis emulation) and watch
  * the order turn PAID (the payment worker polling the embedded database).
  */
@@ -20,6 +20,15 @@ test('npm start says it runs embedded, and which database and Redis it uses', ()
   expect(output).toMatch(/database: embedded PostgreSQL \d+\.\d+ \(PGlite\) at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres/)
   expect(output).toContain('in-process Redis emulation (ioredis-mock, in memory)')
   expect(output).toMatch(/seeded 5000 products|catalog already seeded \(5000 products\)/)
+})
+
+test('full-text search answers from the embedded database', async ({ page }) => {
+  const [product] = await query<{ name: string }>('SELECT name FROM "Product" WHERE active ORDER BY id LIMIT 1 OFFSET 30')
+  await page.goto('/')
+  await page.getByTestId('search-input').fill(product!.name)
+  await page.getByRole('button', { name: 'Search' }).click()
+  await expect(page).toHaveURL(/\/search\?q=/)
+  await expect(page.getByTestId('search-results').getByTestId('product-card').filter({ hasText: product!.name }).first()).toBeVisible()
 })
 
 test('browse → cart → checkout → the order turns from pending to paid', async ({ page }) => {
