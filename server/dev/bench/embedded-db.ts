@@ -59,6 +59,8 @@ async function timed(n: number, workers: number, op: (i: number) => Promise<void
 }
 
 async function measure(pool: pg.Pool): Promise<Figures> {
+  // An idle client's error (a server closing) must not end the run before its clean-up.
+  pool.on('error', () => {})
   await pool.query('CREATE TABLE IF NOT EXISTS bench_order (id serial PRIMARY KEY, product int NOT NULL, qty int NOT NULL)')
   const read = (i: number) => pool.query('SELECT id, name, "priceCents", stock, version FROM "Product" WHERE id = $1', [(i % PRODUCTS) + 1]).then(() => {})
   const tx = async (i: number) => {
