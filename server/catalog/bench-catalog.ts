@@ -4,16 +4,18 @@
  *     shoppers sees: Next page cache (`x-nextjs-cache`) over every warmed page, and the
  *     Redis data layer over the warmed products, categories and listings;
  *  2. req/s of one cached product page from `next start` against a plain `node:http`
- *     server sending the same bytes, same load generator, same connections and duration.
+ *     server sending the same gzip bytes (server/dev/bench/page-vs-node.ts), same load
+ *     generator, same connections and duration. `npm run bench` measures the same pair
+ *     interleaved over several rounds; this script is the one-shot version beside pre-warm.
  *
  *   npx tsx server/catalog/bench-catalog.ts --url http://127.0.0.1:3000 [--top 200] [--seconds 6] [--connections 50]
  *
- * The load generator is a closed loop over an undici Pool (undici is already a dependency;
- * autocannon would only add a second HTTP client). It prints figures, asserts nothing.
+ * The load generator is the bench's closed loop over an undici Pool (server/dev/bench/closed-loop.ts).
+ * It prints figures, asserts nothing.
  */
-import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
-import { Pool } from 'undici'
+import { closedLoop } from '../dev/bench/closed-loop'
+import { PAGE_REQUEST_HEADERS, servePageTwin } from '../dev/bench/page-vs-node'
 import { metrics } from '../platform/metrics'
 import * as repo from './catalog.repo'
 import { getCategoryPage, getProductSummaries, listCategories, listHotDeals, prewarm } from './catalog.service'
@@ -40,30 +42,9 @@ async function redisEvents(): Promise<Record<string, number>> {
 }
 
 async function load(origin: string, path: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  const pool = new Pool(origin, { connections, pipelining: 1 })
-  const deadline = performance.now() + seconds * 1000
-  const latencies: number[] = []
-  let errors = 0
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now()
-      try {
-        const res = await pool.request({ path, method: 'GET' })
-        await res.body.arrayBuffer()
-        if (res.statusCode !== 200) errors++
-        latencies.push(performance.now() - t)
-      } catch {
-        errors++
-      }
-    }
-  }
-  const started = performance.now()
-  await Promise.all(Array.from({ length: connections }, worker))
-  const elapsed = (performance.now() - started) / 1000
-  await pool.close()
-  latencies.sort((a, b) => a - b)
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors }
+  const r = await closedLoop(origin, { path, headers: PAGE_REQUEST_HEADERS }, connections, seconds * 1000)
+  const errors = Object.entries(r.statuses).reduce((n, [status, count]) => n + (status === '200' ? 0 : count), 0)
+  return { rps: r.rps, p50: r.latency.p50, p99: r.latency.p99, errors }
 }
 
 const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 1)
@@ -97,21 +78,13 @@ console.log(`redis data cache after prewarm: ${d('hit')}/${lookups} hits (${fmt(
 // 2. Cached product page vs the same bytes from node:http.
 const hot = [...records.values()].find((r) => r.hot) ?? [...records.values()][0]!
 const path = productPath(hot.slug)
-const sample = await fetch(new URL(path, base))
-const body = Buffer.from(await sample.arrayBuffer())
-const contentType = sample.headers.get('content-type') ?? 'text/html; charset=utf-8'
-const raw = createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': contentType, 'content-length': body.length })
-  res.end(body)
-})
-await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r))
-const rawOrigin = `http://127.0.0.1:${(raw.address() as { port: number }).port}`
+const twin = await servePageTwin(new URL(path, base).toString())
 
 await load(new URL(base).origin, path) // warm-up, discarded
 const next = await load(new URL(base).origin, path)
-const plain = await load(rawOrigin, '/')
-raw.close()
-console.log(`cached product page ${path} (${body.length} bytes), c=${connections}, ${seconds} s each:`)
+const plain = await load(twin.origin, '/')
+await twin.close()
+console.log(`cached product page ${path} (${twin.bytes} bytes, ${twin.contentEncoding ?? 'identity'}), c=${connections}, ${seconds} s each:`)
 console.log(`  next start : ${fmt(next.rps)} req/s  p50 ${fmt(next.p50)} ms  p99 ${fmt(next.p99)} ms  errors ${next.errors}`)
 console.log(`  node:http  : ${fmt(plain.rps)} req/s  p50 ${fmt(plain.p50)} ms  p99 ${fmt(plain.p99)} ms  errors ${plain.errors}`)
 console.log(`  ratio      : ${(next.rps / plain.rps).toFixed(3)}× of plain node:http`)

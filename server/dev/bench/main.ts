@@ -1,8 +1,14 @@
 /**
- * `npm run bench`: hot-SKU contenders measured in one process against one fresh database,
- * interleaved (ours, B0, lock, naive, ours, B0, …) so drift on this shared 2-core
- * machine hits every contender alike. Prints a markdown table of median [min–max]
- * orders/s and ratios against B0 at the same concurrency.
+ * `npm run bench`: side-by-side ratios against a baseline measured in the same run, on one
+ * fresh database and one store, every pair interleaved (A B A B …) so drift on this shared
+ * 2-core machine hits both sides alike. Prints markdown tables of median [min–max]:
+ *  1. hot-SKU orders/s at 32 and 128 buyers: our checkout vs B0 (atomic single-row UPDATE),
+ *     a Redis SET NX lock and a naive read-then-write (with its oversell count);
+ *  2. a cached product page on `next start` vs plain node:http sending the identical bytes;
+ *  3. sold-out rejections (p99, PostgreSQL statements per rejection) vs accepted checkouts;
+ *  4. the stock read through tRPC vs a plain route handler;
+ *  5. Prisma `findUnique` vs node-postgres running the same SQL.
+ * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
 import { env, LOCAL_GATEWAY_TOKEN } from '../../env'
 import { startGateway } from '../gateway'
@@ -11,6 +17,7 @@ import { ensureTestBuild, startStore } from '../test-store'
 import { testSecrets } from '../local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
+import { runPairs } from './pairs'
 import { fmt, markdownTable, summary } from './stats'
 import pg from 'pg'
 
@@ -104,6 +111,7 @@ async function main() {
     console.log(markdownTable(['buyers', 'approach', 'orders/s', 'vs B0 at same c', 'oversold units'], rows))
     console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
     console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
+    console.log(await runPairs({ storeUrl: store.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
     await store.stop()
     await gateway.close()

@@ -1,4 +1,22 @@
-/** Median/min/max of repeated trials, and a markdown table printer for `npm run bench`. */
+/** Median/min/max of repeated trials, latency percentiles (HDR), and a markdown table printer for `npm run bench`. */
+import { build } from 'hdr-histogram-js'
+
+export interface LatencyPercentiles {
+  count: number
+  p50: number
+  p99: number
+  max: number
+}
+
+/** p50/p99/max in ms, through an HDR histogram at microsecond resolution. */
+export function latencyPercentiles(valuesMs: readonly number[]): LatencyPercentiles {
+  if (valuesMs.length === 0) return { count: 0, p50: NaN, p99: NaN, max: NaN }
+  const h = build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed' })
+  for (const ms of valuesMs) h.recordValue(Math.max(1, Math.round(ms * 1000)))
+  const result = { count: h.totalCount, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000, max: h.maxValue / 1000 }
+  h.destroy()
+  return result
+}
 export interface Trials {
   label: string
   values: number[]

@@ -1,0 +1,23 @@
+import { stockInput, stockStatus } from '@/server/catalog/catalog.schema'
+import { getStock } from '@/server/catalog/catalog.service'
+import { AppError } from '@/server/platform/errors'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * The stock badge's read as a plain route handler: the same zod input and output schemas and
+ * the same service call as the tRPC `catalog.stock` query, without tRPC's machinery (context,
+ * middleware chain, superjson, URL input decoding). `npm run bench` measures the two side by
+ * side, so the cost of tRPC on a hot read is a number, not a guess.
+ */
+export async function GET(_req: Request, ctx: { params: Promise<{ productId: string }> }) {
+  const { productId } = await ctx.params
+  const input = stockInput.safeParse({ productId: Number(productId) })
+  if (!input.success) return Response.json({ error: 'productId must be a positive whole number' }, { status: 400 })
+  try {
+    return Response.json(stockStatus.parse(await getStock(input.data.productId)))
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return Response.json({ error: error.message }, { status: 404 })
+    throw error
+  }
+}
