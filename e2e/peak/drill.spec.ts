@@ -14,7 +14,7 @@ import { waitForDrain } from './check/drain'
 import { checkInvariants } from './check/invariants'
 import { evaluateThresholds, headline } from './check/thresholds'
 import { optionsFromEnvironment } from './drill-options'
-import { endpointPhaseTable, lagPercentiles, latencySeries, percentilesOfMs, rateSeries } from './load/analysis'
+import { endpointPhaseTable, lagPercentiles, latencySeries, percentilesOfMs, rateSeries, windowStats } from './load/analysis'
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { ENDPOINTS } from './load/traffic'
@@ -153,7 +153,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
         step,
         ...percentilesOfMs(shoppers.journeys.flatMap((j) => j.steps.filter((s) => s.step === step).map((s) => s.ms))),
       })),
-      faults: faults?.events ?? [],
+      faults: (faults?.events ?? []).map((e, i) => ({ ...e, during: windowStats(load, faultWindows[i]!) })),
       probes: faults?.probes ?? [],
       checkouts: {
         sent: co.length,

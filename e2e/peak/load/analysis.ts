@@ -46,17 +46,18 @@ export function percentiles(samples: readonly Sample[]): Percentiles {
   return percentilesOfMs(samples.map((s) => s.latencyMs))
 }
 
-export function inWindows(tMs: number, windows: readonly Window[]): boolean {
-  return windows.some((w) => tMs >= w.startMs && tMs < w.endMs)
+/** True when the request was in flight at any moment of one of the windows (sent before it and still waiting counts). */
+export function overlapsWindows(s: Pick<Sample, 't' | 'latencyMs'>, windows: readonly Window[]): boolean {
+  return windows.some((w) => s.t < w.endMs && s.t + s.latencyMs >= w.startMs)
 }
 
 export interface SampleFilter {
   endpoint?: Endpoint
   outcomes?: readonly Outcome[]
   phases?: readonly Phase[]
-  /** Leave out samples whose intended time fell inside a fault window. */
+  /** Leave out requests that were in flight during a fault window. */
   outside?: readonly Window[]
-  /** Only samples inside these windows. */
+  /** Only requests in flight during these windows. */
   inside?: readonly Window[]
 }
 
@@ -67,8 +68,8 @@ export function select(load: LoadSamples, shape: LoadShape, f: SampleFilter): Sa
       (!f.endpoint || s.endpoint === f.endpoint) &&
       (!f.outcomes || f.outcomes.includes(s.outcome)) &&
       (!spans || spans.some((p) => s.t >= p.startS * 1000 && s.t < p.endS * 1000)) &&
-      (!f.outside || !inWindows(s.t, f.outside)) &&
-      (!f.inside || inWindows(s.t, f.inside)),
+      (!f.outside || !overlapsWindows(s, f.outside)) &&
+      (!f.inside || overlapsWindows(s, f.inside)),
   )
 }
 
@@ -160,6 +161,35 @@ export function latencySeries(load: LoadSamples, endpoint: Endpoint, windowS: nu
     const n = (v: number) => (p.count === 0 ? null : Math.round(v * 10) / 10)
     return { s: w * windowS, p50: n(p.p50), p95: n(p.p95), p99: n(p.p99), count: p.count }
   })
+}
+
+export interface WindowStats {
+  requests: number
+  ok: number
+  shed: number
+  soldOut: number
+  unexpected: number
+  /** Unexpected answers by endpoint, e.g. { cart: 31, checkout: 28 }. */
+  unexpectedBy: Partial<Record<Endpoint, number>>
+  /** Latency of 2xx answers in the window. */
+  okLatency: Percentiles
+}
+
+/** What shoppers got while one fault was active (until it recovered, plus the grace period). */
+export function windowStats(load: LoadSamples, window: Window): WindowStats {
+  const inside = load.samples.filter((s) => overlapsWindows(s, [window]))
+  const unexpected = inside.filter((s) => UNEXPECTED.has(s.outcome) || s.outcome === 'clientError')
+  const unexpectedBy: Partial<Record<Endpoint, number>> = {}
+  for (const s of unexpected) unexpectedBy[s.endpoint] = (unexpectedBy[s.endpoint] ?? 0) + 1
+  return {
+    requests: inside.length,
+    ok: inside.filter((s) => s.outcome === 'ok').length,
+    shed: inside.filter((s) => s.outcome === 'shed').length,
+    soldOut: inside.filter((s) => s.outcome === 'soldOut').length,
+    unexpected: unexpected.length,
+    unexpectedBy,
+    okLatency: percentiles(inside.filter((s) => s.outcome === 'ok')),
+  }
 }
 
 export function unexpectedCount(samples: readonly Sample[]): number {

@@ -53,10 +53,21 @@ function sections(r: DrillReport): string {
   out.push(table(['', 'invariant', 'violations', 'detail'], r.invariants.results.map((x) => [x.ok ? '✓' : '✗', x.name, x.violations, x.detail]), (i) => (r.invariants.results[i]!.ok ? 'ok' : 'bad')))
   if (r.faults.length) {
     out.push('<h2>Faults</h2>')
+    out.push(`<p>Thresholds count only requests that were not in flight during a fault (until it recovered, plus ${r.options.faults?.graceS ?? 0} s); what happened meanwhile is here.</p>`)
     out.push(
       table(
-        ['fault', 'started', 'ended', 'recovered', 'recovery after end', 'how recovery was judged'],
-        r.faults.map((x) => [x.label, rel(x.startedAt), rel(x.endedAt), rel(x.recoveredAt), x.recoveryMs === null ? 'NOT recovered' : `${x.recoveryMs} ms`, x.detail]),
+        ['fault', 'started', 'ended', 'recovered', 'recovery after end', 'how recovery was judged', 'requests in flight meanwhile: 2xx / shed / sold out / unexpected', 'unexpected by endpoint', '2xx p99'],
+        r.faults.map((x) => [
+          x.label,
+          rel(x.startedAt),
+          rel(x.endedAt),
+          rel(x.recoveredAt),
+          x.recoveryMs === null ? 'NOT recovered' : `${x.recoveryMs} ms`,
+          x.detail,
+          `${x.during.requests}: ${x.during.ok} / ${x.during.shed} / ${x.during.soldOut} / ${x.during.unexpected}`,
+          Object.entries(x.during.unexpectedBy).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
+          `${fmt(x.during.okLatency.p99)} ms`,
+        ]),
       ),
     )
   }

@@ -4,7 +4,7 @@ import type { Journey, JourneyStep } from '../browser/journey'
 import type { DrainResult } from '../check/drain'
 import type { InvariantReport } from '../check/invariants'
 import type { HeadlineFigures, ThresholdResult } from '../check/thresholds'
-import type { EndpointPhaseRow, LatencyPoint, Percentiles, RatePoint } from '../load/analysis'
+import type { EndpointPhaseRow, LatencyPoint, Percentiles, RatePoint, WindowStats } from '../load/analysis'
 import type { PhaseSpan } from '../load/schedule'
 import type { Endpoint } from '../load/traffic'
 import type { FaultEvent, Probe } from '../world/faults'
@@ -34,7 +34,8 @@ export interface DrillReport {
   drain: DrainResult
   journeys: Journey[]
   journeySteps: Array<{ step: JourneyStep } & Percentiles>
-  faults: FaultEvent[]
+  /** Each fault with what shoppers got while it lasted (same order). */
+  faults: Array<FaultEvent & { during: WindowStats }>
   probes: Probe[]
   checkouts: { sent: number; replays: number; accepted: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
 }

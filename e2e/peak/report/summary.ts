@@ -40,8 +40,13 @@ export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string):
   if (r.faults.length) {
     parts.push(
       table(
-        ['fault', 'at (s)', 'recovery after end'],
-        r.faults.map((e) => [e.label, fmt((e.startedAt - r.loadStartedAt) / 1000), e.recoveryMs === null ? 'NOT recovered' : `${e.recoveryMs} ms`]),
+        ['fault', 'at (s)', 'recovery after end', 'meanwhile: 2xx / shed / unexpected (by endpoint)'],
+        r.faults.map((e) => [
+          e.label,
+          fmt((e.startedAt - r.loadStartedAt) / 1000),
+          e.recoveryMs === null ? 'NOT recovered' : `${e.recoveryMs} ms`,
+          `${e.during.ok} / ${e.during.shed} / ${e.during.unexpected}${e.during.unexpected ? ` (${Object.entries(e.during.unexpectedBy).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
+        ]),
       ),
     )
   }

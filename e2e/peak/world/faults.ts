@@ -82,7 +82,7 @@ export class FaultRunner {
     ])
   }
 
-  /** Load-time windows (ms after `loadStartedAt`) in which each fault was active, plus the grace period. */
+  /** Load-time windows (ms after `loadStartedAt`) in which each fault was active until it recovered, plus the grace period; one per event, in order. */
   windows(loadStartedAt: number): Window[] {
     return this.events.map((e) => ({
       startMs: e.startedAt - loadStartedAt,
