@@ -4,7 +4,8 @@
  *  - `full`: the sale-day drill (about 6 minutes of load);
  *  - `quick`: the same shape compressed to fit in 3 minutes on this 2-core machine, judged by
  *    the product's declared SLOs;
- *  - `ci`: the quick shape with thresholds tolerant of a noisy shared CI machine.
+ *  - `ci`: the quick shape at B = 10 with two browsers, and thresholds tolerant of a noisy
+ *    2-core machine; this is the one `npm test` runs.
  * Invariants (oversell, lost or duplicate orders, charges) are not thresholds: they are
  * strict in every profile and cannot be configured away.
  *
@@ -135,6 +136,7 @@ export const drillOptionsSchema = z
 export type DrillOptions = z.infer<typeof drillOptionsSchema>
 
 const QUICK_SHAPE: LoadShape = { baselineRps: 15, multiplier: 10, warmupS: 5, baselineS: 25, rampUpS: 5, holdS: 40, rampDownS: 2, recoveryS: 15 }
+const CI_SHAPE: LoadShape = { ...QUICK_SHAPE, baselineRps: 10 }
 const FULL_SHAPE: LoadShape = { baselineRps: 20, multiplier: 10, warmupS: 10, baselineS: 60, rampUpS: 10, holdS: 180, rampDownS: 5, recoveryS: 60 }
 
 const MIX: TrafficMix = { browse: 0.9, cart: 0.07, checkout: 0.03, hotShare: 0.8, replayShare: 0.05, longTailShare: 0.05, hotStockShare: 0.5 }
@@ -155,19 +157,22 @@ export const SLO_THRESHOLDS: Thresholds = {
 }
 
 /**
- * CI: the same run on a machine whose two cores are shared with other suites, so latency
- * thresholds get room for noise (a neighbour's build can stall any process for seconds);
- * correctness-like thresholds (unexpected errors, journeys) stay as they are.
+ * CI: the quick shape at a lower baseline on a machine whose two cores run the store,
+ * PostgreSQL, Redis, the worker, Chromium and the generator at once (and, on a developer's
+ * machine, other suites too). Measured there: a neighbour's burst can stall every process for
+ * several seconds, so latency thresholds get room for one such stall; they still catch a store
+ * that hangs or times out. Error and journey thresholds stay as declared, and the invariants
+ * are never relaxed.
  */
 export const CI_THRESHOLDS: Thresholds = {
   ...SLO_THRESHOLDS,
   productP99StepRatioMax: 10,
-  acceptedCheckoutP99MsMax: 5_000,
-  shedP99MsMax: 2_000,
-  soldOutP99MsMax: 2_000,
+  acceptedCheckoutP99MsMax: 8_000,
+  shedP99MsMax: 8_000,
+  soldOutP99MsMax: 8_000,
   journeysMin: 1,
   drainSMax: 90,
-  generatorLagP99MsMax: 500,
+  generatorLagP99MsMax: 1_000,
 }
 
 /** Fault times fit the quick hold (40 s): worker at +5 s, Redis restart at +15 s, latency at +28 s. */
@@ -185,11 +190,11 @@ export const DEFAULT_FAULTS: FaultPlan = {
 export function profileDefaults(profile: ProfileName): DrillOptions {
   return {
     profile,
-    shape: profile === 'full' ? FULL_SHAPE : QUICK_SHAPE,
+    shape: profile === 'full' ? FULL_SHAPE : profile === 'ci' ? CI_SHAPE : QUICK_SHAPE,
     mix: MIX,
     thresholds: profile === 'ci' ? CI_THRESHOLDS : SLO_THRESHOLDS,
     faults: null,
-    browserContexts: 3,
+    browserContexts: profile === 'ci' ? 2 : 3,
     sessions: 600,
     maxInFlight: 2_000,
     requestTimeoutMs: 15_000,

@@ -18,7 +18,7 @@ let pool: pg.Pool
 let products: number[]
 
 test.beforeAll(async () => {
-  database = await createTestDatabase(env.DATABASE_URL, 'sf_drill_check', { seedProducts: 20 })
+  database = await createTestDatabase(env.DATABASE_URL, 'sf_peakcheck', { seedProducts: 20 })
   pool = new pg.Pool({ connectionString: database.url, max: 2 })
   products = (await pool.query<{ id: number }>('UPDATE "Product" SET stock = 100 RETURNING id')).rows.map((r) => r.id).sort((a, b) => a - b)
 })

@@ -21,6 +21,7 @@ import { spawnWorker, type WorkerProcess } from '../../../server/dev/worker-proc
 import type { DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
 import { startOwnRedis, type OwnRedis } from './own-redis'
+import { DRILL_DB_LABEL, dropStaleDrillDatabases } from './stale-databases'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy'
 
 /** Products whose pages are pre-warmed, as ops would before a sale. */
@@ -84,7 +85,9 @@ export async function startDrillWorld(
     for (const fn of cleanups.reverse()) await fn().catch(() => {})
   }
   try {
-    const database: TestDatabase = await createTestDatabase(env.DATABASE_URL, 'sf_drill', { seedProducts: DEFAULT_PRODUCT_COUNT })
+    const stale = await dropStaleDrillDatabases(env.DATABASE_URL)
+    if (stale.length) log(`dropped ${stale.length} drill database(s) left behind by interrupted runs`)
+    const database: TestDatabase = await createTestDatabase(env.DATABASE_URL, DRILL_DB_LABEL, { seedProducts: DEFAULT_PRODUCT_COUNT })
     if (!o.keepDatabase) cleanups.push(() => database.drop())
     log(`database ${database.name} (${DEFAULT_PRODUCT_COUNT} products)`)
     const pool = new pg.Pool({ connectionString: database.url, max: 2 })
