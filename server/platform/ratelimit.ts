@@ -114,12 +114,13 @@ function createLimiter(name: PolicyName, policy: Policy, limit: number): Ratelim
 
 const log = logger.child({ module: 'ratelimit' })
 
+type Limiters = Map<PolicyName, { limit: number; limiter: Ratelimit }>
+
 /**
- * The rate limits of one process over one overrides store. The module-level instance below
- * is the app's; tests make their own over a store of their own.
+ * The rate limits over one overrides store and one set of limiters. The app's state is
+ * shared by every Next route bundle (see below); tests make their own over a store of their own.
  */
-export function createRateLimits(overrides: SettingsHash) {
-  const limiters = new Map<PolicyName, { limit: number; limiter: Ratelimit }>()
+export function createRateLimits(overrides: SettingsHash, limiters: Limiters = new Map()) {
 
   function overrideOf(entries: ReadonlyMap<string, { value: unknown }>, name: PolicyName): number | null {
     const parsed = policyLimitSchema.safeParse(entries.get(name)?.value)
@@ -209,10 +210,18 @@ export function createRateLimits(overrides: SettingsHash) {
 
 export type RateLimits = ReturnType<typeof createRateLimits>
 
-const globalForLimits = globalThis as unknown as { __rateLimits?: RateLimits }
-const rateLimits: RateLimits = (globalForLimits.__rateLimits ??= createRateLimits(
-  createSettingsHash({ name: 'ratelimit-overrides', onError: 'last-known' }),
-))
+/**
+ * Only the *state* (overrides cache, limiters with their ephemeral caches) lives on globalThis,
+ * shared by every route bundle of the process. The functions are built per bundle: a shared
+ * function would throw another bundle's AppError class, which this bundle's error middleware
+ * would not recognise (`instanceof`) and would answer with a 500 instead of a 429.
+ */
+const globalForLimits = globalThis as unknown as { __rateLimitState?: { overrides: SettingsHash; limiters: Limiters } }
+const state = (globalForLimits.__rateLimitState ??= {
+  overrides: createSettingsHash({ name: 'ratelimit-overrides', onError: 'last-known' }),
+  limiters: new Map(),
+})
+const rateLimits: RateLimits = createRateLimits(state.overrides, state.limiters)
 
 /** Throws RATE_LIMITED (429 + Retry-After) or, for a fail-closed policy without Redis, UNAVAILABLE (503). */
 export function enforceRateLimit(name: PolicyName, identifier: string, now: () => number = Date.now): Promise<void> {
