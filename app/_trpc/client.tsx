@@ -2,7 +2,7 @@
 
 import type { QueryClient } from '@tanstack/react-query'
 import { QueryClientProvider } from '@tanstack/react-query'
-import { createTRPCClient, httpBatchLink } from '@trpc/client'
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client'
 import { createTRPCContext } from '@trpc/tanstack-react-query'
 import { useState } from 'react'
 import superjson from 'superjson'
@@ -23,7 +23,13 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+        // Degradable widgets send `context: { skipBatch: true }`: a slow widget must never hold
+        // up a batch carrying the page's own calls (stock badge, cart).
+        splitLink({
+          condition: (op) => op.context.skipBatch === true,
+          true: httpLink({ url: '/api/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+        }),
       ],
     }),
   )

@@ -3,7 +3,10 @@ import { authRouter } from '../auth/auth.router'
 import { cartRouter } from '../cart/cart.router'
 import { catalogRouter } from '../catalog/catalog.router'
 import { checkoutRouter } from '../checkout/checkout.router'
+import { flagsRouter } from '../flags/flags.router'
 import { ordersRouter } from '../orders/orders.router'
+import { recommendationsRouter } from '../recommendations/recommendations.router'
+import { reviewsRouter } from '../reviews/reviews.router'
 import { createCallerFactory, createTRPCRouter } from './init'
 
 export const appRouter = createTRPCRouter({
@@ -11,7 +14,10 @@ export const appRouter = createTRPCRouter({
   cart: cartRouter,
   catalog: catalogRouter,
   checkout: checkoutRouter,
+  flags: flagsRouter,
   orders: ordersRouter,
+  recommendations: recommendationsRouter,
+  reviews: reviewsRouter,
 })
 
 export type AppRouter = typeof appRouter

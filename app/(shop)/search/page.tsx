@@ -15,6 +15,18 @@ export const metadata: Metadata = { title: 'Search' }
 export default async function SearchPage({ searchParams }: Props) {
   const { q } = await searchParams
   const raw = Array.isArray(q) ? q[0] : q
+  // The `search` flag (switched at /ops) pauses search without a deploy: no query is run.
+  const { search: enabled } = await caller.flags.enabled()
+  if (!enabled) {
+    return (
+      <div>
+        <h1 className="text-3xl font-bold">Search</h1>
+        <p className="mt-4 text-stone-600" data-testid="search-paused">
+          Search is paused for a moment while we serve the sale. Browse the deals and categories instead.
+        </p>
+      </div>
+    )
+  }
   const parsed = raw === undefined ? null : searchInput.safeParse({ q: raw })
   const result = parsed?.success ? await caller.catalog.search(parsed.data) : null
   return (

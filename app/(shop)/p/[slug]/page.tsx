@@ -2,7 +2,9 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { AddToCart } from '@/app/_components/add-to-cart'
+import { FlagGate } from '@/app/_components/flag-gate'
 import { Price } from '@/app/_components/price'
+import { ProductWidgets } from '@/app/_components/product-widgets'
 import { StockBadge } from '@/app/_components/stock-badge'
 import { orNotFound } from '@/app/_trpc/or-not-found'
 import { caller } from '@/app/_trpc/server'
@@ -47,6 +49,7 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
 export default async function ProductPage(props: Props) {
   const product = await load(props)
   return (
+    <>
     <article className="grid gap-8 md:grid-cols-2" data-testid="product" data-product-id={product.id} data-version={product.version}>
       <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white">
         {/* eslint-disable-next-line @next/next/no-img-element -- tiny local SVGs, no optimisation needed */}
@@ -64,10 +67,15 @@ export default async function ProductPage(props: Props) {
         )}
         <h1 className="mt-3 text-3xl font-bold" data-testid="product-name">{product.name}</h1>
         <Price cents={product.priceCents} currency={product.currency} className="mt-4 block text-3xl font-extrabold" />
-        <StockBadge productId={product.id} />
+        <FlagGate flag="stockBadge">
+          <StockBadge productId={product.id} />
+        </FlagGate>
         <AddToCart productId={product.id} productName={product.name} />
         <p className="mt-6 leading-relaxed text-stone-700">{product.description}</p>
       </div>
     </article>
+    {/* Degradable widgets: client-side, after the main content, each behind a flag (server/platform/flags.ts). */}
+    <ProductWidgets productId={product.id} />
+    </>
   )
 }
