@@ -4,6 +4,7 @@ import { cartRouter } from '../cart/cart.router'
 import { catalogRouter } from '../catalog/catalog.router'
 import { checkoutRouter } from '../checkout/checkout.router'
 import { flagsRouter } from '../flags/flags.router'
+import { opsRouter } from '../ops/ops.router'
 import { ordersRouter } from '../orders/orders.router'
 import { recommendationsRouter } from '../recommendations/recommendations.router'
 import { reviewsRouter } from '../reviews/reviews.router'
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   catalog: catalogRouter,
   checkout: checkoutRouter,
   flags: flagsRouter,
+  ops: opsRouter,
   orders: ordersRouter,
   recommendations: recommendationsRouter,
   reviews: reviewsRouter,

@@ -1,9 +1,10 @@
+import { fleetRegistry } from '@/server/ops/fleet-prometheus'
 import { prometheusText } from '@/server/ops/prometheus.service'
 
 export const dynamic = 'force-dynamic'
 
 export async function GET(req: Request) {
-  const answer = await prometheusText(req.headers.get('authorization'))
+  const answer = await prometheusText(req.headers.get('authorization'), [fleetRegistry()])
   return new Response(answer.body, {
     status: answer.status,
     headers: {

@@ -1,0 +1,103 @@
+/**
+ * The dashboard's fleet-wide figures as Prometheus gauges (`storefront_fleet_*`), from the
+ * same cached fleet read /ops shows — so a scrape and the dashboard never disagree. Redis
+ * only: a scrape never adds SQL to the process it measures (the queue gauges come from the
+ * last dashboard sample). Per-process counters stay on the app registry; these are added
+ * only to /api/metrics of web instances.
+ */
+import { Gauge, Registry } from 'prom-client'
+import { WINDOW_SLOTS, type WindowName } from './metrics-snapshot'
+import { evaluateAlerts } from './alerts'
+import type { FleetRead } from './fleet-reader'
+import { fleetView } from './overview.service'
+
+const WINDOWS = Object.keys(WINDOW_SLOTS) as WindowName[]
+const QUANTILES = [
+  ['0.5', 'p50Ms'],
+  ['0.95', 'p95Ms'],
+  ['0.99', 'p99Ms'],
+  ['1', 'maxMs'],
+] as const
+
+function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
+  const registry = new Registry()
+  new Gauge({
+    name: 'storefront_fleet_requests',
+    help: 'Requests served by the whole fleet in the window, per endpoint and outcome',
+    labelNames: ['endpoint', 'window', 'outcome'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const e of (await read()).figures.endpoints) {
+        for (const window of WINDOWS) {
+          const w = e.windows[window]
+          for (const outcome of ['ok', 'client', 'shed', 'server'] as const) this.set({ endpoint: e.endpoint, window, outcome }, w[outcome])
+        }
+      }
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_request_latency_ms',
+    help: 'Latency quantiles of the merged fleet-wide HDR histograms, per endpoint and window (quantile 1 = max)',
+    labelNames: ['endpoint', 'window', 'quantile'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const e of (await read()).figures.endpoints) {
+        for (const window of WINDOWS) for (const [quantile, field] of QUANTILES) this.set({ endpoint: e.endpoint, window, quantile }, e.windows[window][field])
+      }
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_cache_hit_ratio',
+    help: 'Cache hit ratio across the fleet per layer (redis data cache, page cache) and window',
+    labelNames: ['layer', 'window'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { cache } = (await read()).figures
+      for (const window of WINDOWS) {
+        for (const layer of ['redis', 'page'] as const) {
+          const ratio = cache[window][layer].ratio
+          if (ratio !== null) this.set({ layer, window }, ratio)
+        }
+      }
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_instances',
+    help: 'Instances that published figures in the last five minutes, live or gone',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const { instances } = await read()
+      this.set({ state: 'live' }, instances.filter((i) => i.live).length)
+      this.set({ state: 'gone' }, instances.filter((i) => !i.live).length)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_alerts',
+    help: 'Dashboard thresholds crossed right now, per panel',
+    labelNames: ['panel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const fleet = await read()
+      const alerts = evaluateAlerts({
+        figures: fleet.figures,
+        queue: fleet.queue.at(-1)?.sample ?? null,
+        redis: fleet.redis,
+        liveInstanceIds: new Set(fleet.instances.filter((i) => i.live).map((i) => i.id)),
+      })
+      for (const a of alerts) this.inc({ panel: a.panel })
+    },
+  })
+  return registry
+}
+
+const FLEET = Symbol.for('storefront.fleetRegistry')
+const g = globalThis as unknown as { [FLEET]?: Registry }
+
+export function fleetRegistry(): Registry {
+  return (g[FLEET] ??= createFleetRegistry(() => fleetView()))
+}

@@ -1,0 +1,62 @@
+/**
+ * The ops dashboard's tRPC surface. Every procedure is admin-only (401 without an admin
+ * session; mutations also need our own Origin, else 403); each is its schemas plus one
+ * service call. Who made a change is the admin session's name.
+ */
+import { resetPaymentSettings, updatePaymentSettings } from '../payments/payment-settings.service'
+import { setFault } from '../platform/faults'
+import { setFlag } from '../platform/flags'
+import { setRateLimit } from '../platform/ratelimit'
+import { adminProcedure, createTRPCRouter } from '../trpc/init'
+import { findProduct } from './find-product'
+import { levers } from './levers.service'
+import {
+  findProductInput,
+  findProductOutput,
+  leversSchema,
+  overviewSchema,
+  paymentSettingsPatch,
+  paymentSettingsSchema,
+  prewarmStatusSchema,
+  setFaultInput,
+  setFlagInput,
+  setRateLimitInput,
+  startPrewarmInput,
+} from './ops.schema'
+import { overview } from './overview.service'
+import { prewarmStatus, startPrewarm } from './prewarm-job'
+
+const flagOutput = leversSchema.shape.flags.element
+const faultsOutput = leversSchema.shape.faults
+const rateLimitOutput = leversSchema.shape.rateLimits.element
+
+export const opsRouter = createTRPCRouter({
+  overview: adminProcedure.output(overviewSchema).query(() => overview()),
+  levers: adminProcedure.output(leversSchema).query(() => levers()),
+  setFlag: adminProcedure
+    .input(setFlagInput)
+    .output(flagOutput)
+    .mutation(({ ctx, input }) => setFlag(input.name, input.enabled, ctx.admin.name)),
+  setFault: adminProcedure
+    .input(setFaultInput)
+    .output(faultsOutput)
+    .mutation(({ ctx, input }) => setFault(input, ctx.admin.name)),
+  setRateLimit: adminProcedure
+    .input(setRateLimitInput)
+    .output(rateLimitOutput)
+    .mutation(({ ctx, input }) => setRateLimit(input.policy, input.limit, ctx.admin.name)),
+  setPaymentSettings: adminProcedure
+    .input(paymentSettingsPatch)
+    .output(paymentSettingsSchema)
+    .mutation(({ input }) => updatePaymentSettings(input)),
+  resetPaymentSettings: adminProcedure.output(paymentSettingsSchema).mutation(() => resetPaymentSettings()),
+  prewarmStatus: adminProcedure.output(prewarmStatusSchema).query(() => prewarmStatus()),
+  startPrewarm: adminProcedure
+    .input(startPrewarmInput)
+    .output(prewarmStatusSchema)
+    .mutation(({ ctx, input }) => startPrewarm(input.topProducts, ctx.admin.name)),
+  findProduct: adminProcedure
+    .input(findProductInput)
+    .output(findProductOutput)
+    .query(({ input }) => findProduct(input.q)),
+})

@@ -1,0 +1,165 @@
+/** zod shapes of the ops dashboard's inputs and outputs. Limits are named constants. */
+import { z } from 'zod'
+import { productIdSchema, slugSchema } from '../catalog/catalog.schema'
+import { paymentSettingsSchema } from '../payments/payment-settings.schema'
+import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
+
+export { paymentSettingsPatch, paymentSettingsSchema } from '../payments/payment-settings.schema'
+
+/** Products the pre-warm button may warm at once. */
+export const PREWARM_MAX_PRODUCTS = 5_000
+export const PREWARM_DEFAULT_PRODUCTS = 200
+
+/**
+ * Lever inputs. Names and bounds are checked by the modules that own them (platform/flags,
+ * faults, ratelimit: BAD_INPUT naming the problem, nothing stored); these shapes only keep
+ * out what could never be valid. Schemas stay browser-safe, so they do not import those modules.
+ */
+const NAME_MAX = 60
+export const setFlagInput = z.object({ name: z.string().max(NAME_MAX), enabled: z.boolean() })
+export const setFaultInput = z.object({ name: z.string().max(NAME_MAX), value: z.union([z.number(), z.boolean()]) })
+export const setRateLimitInput = z.object({ policy: z.string().max(NAME_MAX), limit: z.number().nullable() })
+export const startPrewarmInput = z.object({ topProducts: z.number().int().min(1).max(PREWARM_MAX_PRODUCTS).default(PREWARM_DEFAULT_PRODUCTS) })
+/** A product id, or the slug from its page address. */
+export const findProductInput = z.object({
+  q: z.union([z.coerce.number().pipe(productIdSchema), slugSchema]),
+})
+
+const windowFigures = z.object({
+  count: z.number(),
+  rps: z.number(),
+  ok: z.number(),
+  client: z.number(),
+  shed: z.number(),
+  server: z.number(),
+  serverErrorRate: z.number(),
+  shedRate: z.number(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+  p99Ms: z.number(),
+  maxMs: z.number(),
+})
+const byWindow = <T extends z.ZodType>(t: T) => z.object({ '1m': t, '5m': t })
+const ratio = z.object({ hits: z.number(), misses: z.number(), ratio: z.number().nullable() })
+const nullableSeries = z.array(z.number().nullable())
+
+export const fleetFiguresSchema = z.object({
+  lastSlotStart: z.number(),
+  endpoints: z.array(z.object({ endpoint: z.string(), kind: z.enum(['trpc', 'http', 'asset']), windows: byWindow(windowFigures) })),
+  totals: byWindow(windowFigures),
+  series: z.object({
+    at: z.array(z.number()),
+    rps: z.array(z.number()),
+    clientRps: z.array(z.number()),
+    shedRps: z.array(z.number()),
+    serverRps: z.array(z.number()),
+    latency: z.array(z.object({ endpoint: z.string(), p95: nullableSeries, p99: nullableSeries })),
+    cacheHitRatio: z.object({ redis: nullableSeries, page: nullableSeries }),
+    checkoutsPerMinute: z.array(z.number()),
+  }),
+  cache: byWindow(z.object({ redis: ratio, page: ratio })),
+  rateLimitBlocks: z.array(z.object({ policy: z.string(), reason: z.string(), counts: byWindow(z.number()) })),
+  checkouts: byWindow(z.record(z.string(), z.number())),
+  instances: z.array(
+    z.object({
+      id: z.string(),
+      lastSlotStart: z.number(),
+      rps1m: z.number(),
+      eventLoopP99Ms: z.number(),
+      eventLoopMaxMs: z.number(),
+      rssMb: z.number(),
+      heapUsedMb: z.number(),
+    }),
+  ),
+})
+
+const queueSample = z.object({ ready: z.number(), scheduled: z.number(), running: z.number(), failed: z.number(), oldestReadySeconds: z.number() })
+
+export const alertSchema = z.object({
+  id: z.string(),
+  panel: z.enum(['latency', 'errors', 'queue', 'cache', 'instances', 'redis']),
+  reason: z.string(),
+  runbook: z.enum(Object.values(RUNBOOK_SECTIONS) as [RunbookSection, ...RunbookSection[]]),
+})
+
+export const overviewSchema = z.object({
+  generatedAt: z.date(),
+  source: z.enum(['fleet', 'local']),
+  redis: z.enum(['up', 'down']),
+  database: z.enum(['up', 'down']),
+  slotMs: z.number(),
+  figures: fleetFiguresSchema,
+  instances: z.array(
+    z.object({ id: z.string(), url: z.string().nullable(), host: z.string(), pid: z.number(), startedAt: z.number(), lastSeen: z.number(), live: z.boolean() }),
+  ),
+  queue: z.object({ now: queueSample.nullable(), series: z.array(z.object({ at: z.number(), sample: queueSample })) }),
+  orders: z.object({ lastMinute: z.number(), last5Minutes: z.number() }).nullable(),
+  payments: z.object({ paid5m: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() }).nullable(),
+  hotSkus: z
+    .array(
+      z.object({
+        id: z.number(),
+        slug: z.string(),
+        name: z.string(),
+        stock: z.number(),
+        priceCents: z.number(),
+        currency: z.string(),
+        version: z.number(),
+        hot: z.boolean(),
+        ordersPerMinute: z.number(),
+      }),
+    )
+    .nullable(),
+  alerts: z.array(alertSchema),
+  thresholds: z.record(z.string(), z.number()),
+})
+export type Overview = z.infer<typeof overviewSchema>
+
+const changed = { changedBy: z.string().nullable(), changedAt: z.date().nullable() }
+
+export const prewarmStatusSchema = z.object({
+  state: z.enum(['idle', 'running', 'done', 'failed']),
+  by: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  updatedAt: z.number().nullable(),
+  topProducts: z.number().nullable(),
+  targets: z.array(z.string()),
+  phase: z.enum(['data', 'pages']).nullable(),
+  done: z.number(),
+  total: z.number(),
+  result: z.object({ entries: z.number(), pages: z.number(), pagesFailed: z.number(), ms: z.number() }).nullable(),
+  error: z.string().nullable(),
+})
+export type PrewarmStatus = z.infer<typeof prewarmStatusSchema>
+
+export const leversSchema = z.object({
+  flags: z.array(
+    z.object({ name: z.string(), label: z.string(), offEffect: z.string(), enabled: z.boolean(), defaultOn: z.boolean(), ...changed }),
+  ),
+  faults: z.array(z.object({ name: z.string(), label: z.string(), effect: z.string(), value: z.union([z.number(), z.boolean()]), ...changed })),
+  rateLimits: z.array(
+    z.object({
+      policy: z.string(),
+      limit: z.number(),
+      defaultLimit: z.number(),
+      window: z.string(),
+      key: z.enum(['ip', 'session']),
+      failMode: z.enum(['open', 'closed']),
+      ...changed,
+    }),
+  ),
+  payments: paymentSettingsSchema,
+  /** `fallback`: Redis did not answer; flags show their defaults, limits the last known values. */
+  settingsSource: z.enum(['redis', 'fallback']),
+})
+export type Levers = z.infer<typeof leversSchema>
+
+export const findProductOutput = z.object({
+  id: productIdSchema,
+  slug: z.string(),
+  name: z.string(),
+  priceCents: z.number().int(),
+  currency: z.string(),
+  stock: z.number().int(),
+  version: z.number().int(),
+})
