@@ -109,6 +109,10 @@ async function main(): Promise<void> {
         { path, input },
       )
     await admin('ops.setPaymentSettings', { latencyP50Ms: 300, latencyP99Ms: 2_500 })
+    // Every instance has served a request and published (one slot, plus the dashboard's 2 s
+    // cache), so pre-warm knows both URLs.
+    await Promise.all(stores.map(async (s) => (await fetch(s.url)).arrayBuffer()))
+    await sleep(12_000)
     await admin('ops.startPrewarm', { topProducts: 100 })
 
     console.log(`[capture] ${SHOPPERS} shoppers for ${SECONDS} s against ${stores.map((s) => s.url).join(' and ')}`)
