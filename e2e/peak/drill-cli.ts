@@ -4,15 +4,17 @@
  * Playwright's code, so a failed invariant or threshold fails the command.
  *
  *   --quick                 the compressed profile (≤ 3 min), judged by the declared SLOs
- *   --ci                    the quick profile with thresholds tolerant of CI noise
+ *   --ci                    quick shape at B = 10/s, two browsers, thresholds tolerant of CI noise (npm test)
  *   --faults                SIGKILL the worker, restart Redis, slow Redis — during the hold
  *   --baseline-rps N  --multiplier N  --warmup-s N  --baseline-s N  --ramp-up-s N
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
  *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
  *   --threshold key=value   override one threshold (repeatable; keys in drill-options.ts)
  *   --keep-db               keep the drill database afterwards
+ *   --help                  this text
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { resolveOptions, thresholdsSchema, type DrillOverrides, type LoadShape, type Thresholds } from './drill-options'
@@ -40,8 +42,16 @@ const { values } = parseArgs({
     seed: num,
     threshold: { type: 'string', multiple: true },
     'keep-db': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 })
+
+if (values.help) {
+  // The usage is this file's own header comment.
+  const header = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(new URL(import.meta.url), 'utf8'))?.[1] ?? ''
+  console.log(header.replace(/^ \* ?/gm, '').trim())
+  process.exit(0)
+}
 
 function number(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined

@@ -175,16 +175,19 @@ export const CI_THRESHOLDS: Thresholds = {
   generatorLagP99MsMax: 1_000,
 }
 
-/** Fault times fit the quick hold (40 s): worker at +5 s, Redis restart at +15 s, latency at +28 s. */
+/**
+ * Fault times fit the quick hold (40 s) without their windows (fault + recovery + grace)
+ * overlapping: worker at +4 s, Redis restart at +16 s, Redis latency at +29 s.
+ */
 export const DEFAULT_FAULTS: FaultPlan = {
-  workerKillAtS: 5,
+  workerKillAtS: 4,
   workerDownS: 3,
-  redisRestartAtS: 15,
+  redisRestartAtS: 16,
   redisDownS: 3,
-  redisLatencyAtS: 28,
+  redisLatencyAtS: 29,
   redisLatencyS: 6,
   redisLatencyMs: 40,
-  graceS: 5,
+  graceS: 3,
 }
 
 export function profileDefaults(profile: ProfileName): DrillOptions {
