@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { query } from '../fixtures'
+import { loginAsAdmin, query } from '../fixtures'
 
 function launcherOutput(): string {
   const file = process.env.E2E_EMBEDDED_LOG
@@ -20,6 +20,13 @@ test('npm start says it runs embedded, and which database and Redis it uses', ()
   expect(output).toMatch(/database: embedded PostgreSQL \d+\.\d+ \(PGlite\) at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres/)
   expect(output).toContain('in-process Redis emulation (ioredis-mock, in memory)')
   expect(output).toMatch(/seeded 5000 products|catalog already seeded \(5000 products\)/)
+})
+
+test('/ops says it runs embedded, for the admin who might otherwise load-test it', async ({ page }) => {
+  await loginAsAdmin(page)
+  await page.goto('/ops')
+  await expect(page.getByTestId('ops-runtime-banner')).toContainText('embedded mode: single process, data in ./.data/e2e-embedded, not for load tests')
+  await expect(page.getByTestId('ops-runtime-banner')).toContainText('PGlite')
 })
 
 test('full-text search answers from the embedded database', async ({ page }) => {

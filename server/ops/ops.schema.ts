@@ -84,6 +84,8 @@ export const alertSchema = z.object({
 
 export const overviewSchema = z.object({
   generatedAt: z.date(),
+  /** What this instance runs on; `banner` is set in embedded mode (server/platform/runtime-mode.ts). */
+  runtime: z.object({ mode: z.enum(['embedded', 'services']), database: z.string(), redis: z.string(), banner: z.string().nullable() }),
   source: z.enum(['fleet', 'local']),
   redis: z.enum(['up', 'down']),
   database: z.enum(['up', 'down']),

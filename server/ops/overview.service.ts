@@ -6,6 +6,7 @@
  * alert; PostgreSQL down → the database panels say so; never a crashed dashboard.
  */
 import { SLOT_MS } from '../platform/request-stats'
+import { runtimeMode } from '../platform/runtime-mode'
 import { evaluateAlerts, THRESHOLDS } from './alerts'
 import { createFleetReader, type FleetRead, type FleetReader } from './fleet-reader'
 import * as repo from './ops.repo'
@@ -73,6 +74,7 @@ async function build(now: number): Promise<Overview> {
   const liveInstanceIds = new Set(fleet.instances.filter((i) => i.live).map((i) => i.id))
   return {
     generatedAt: new Date(now),
+    runtime: runtimeMode(),
     source: fleet.source,
     redis: fleet.redis,
     database,

@@ -14,6 +14,13 @@ export function OpsHeader({ adminName, overview, failing }: { adminName: string;
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => router.replace('/ops/login') }))
   const live = overview?.instances.filter((i) => i.live).length ?? 0
   return (
+    <>
+    {overview?.runtime.banner && (
+      <p role="status" className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-semibold text-amber-900" data-testid="ops-runtime-banner">
+        {overview.runtime.banner}
+        <span className="block font-normal">Database: {overview.runtime.database} · Redis: {overview.runtime.redis}</span>
+      </p>
+    )}
     <header className="flex flex-wrap items-center justify-between gap-3">
       <div>
         <h1 className="text-2xl font-bold">Sale-day operations</h1>
@@ -50,6 +57,7 @@ export function OpsHeader({ adminName, overview, failing }: { adminName: string;
         </button>
       </div>
     </header>
+    </>
   )
 }
 
