@@ -7,7 +7,7 @@
  * `DATABASE_URL` (validated by server/env.ts) and exits non-zero on failure.
  */
 import { isMainModule } from '../server/dev/is-main'
-import { redactUrl } from '../server/dev/redact-url'
+import { redactUrl } from '../server/platform/redact-url'
 import { env } from '../server/env'
 import { ensureDatabase } from './ensure-database'
 import { Logger, runMigrations } from 'graphile-worker'

@@ -15,7 +15,7 @@ import { Command, Pipeline, Redis } from 'ioredis'
 import { UpstreamError, messageOf, type BackendItem, type RedisBackend, type TransactionResult } from './gateway-backend'
 import type { RedisCommand } from './gateway-commands'
 import { isRedisReplyError } from './gateway-encoding'
-import { redactUrl } from './redact-url'
+import { redactUrl } from '../platform/redact-url'
 
 /** A command whose reply is passed through untouched: Buffers, numbers, null and arrays as Redis sent them. */
 class RawReplyCommand extends Command {

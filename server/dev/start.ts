@@ -22,7 +22,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 import { buildNext, runNext, waitForHttp } from './next-process'
 import { assertPortFree } from './port-free'
 import { withTicker } from './progress-ticker'
-import { redactUrl } from './redact-url'
+import { redactUrl } from '../platform/redact-url'
 import { localSecrets } from './local-secrets'
 import { spawnWorker, type WorkerProcess } from './worker-process'
 

@@ -4,6 +4,7 @@
  * PostgreSQL or Redis (server/dev/start.ts sets STOREFRONT_EMBEDDED for its children).
  */
 import { env, upstash } from '../env'
+import { redactUrl } from './redact-url'
 
 export type RuntimeMode = {
   mode: 'embedded' | 'services'
@@ -20,25 +21,14 @@ export function embeddedBanner(dataDir: string = env.DATA_DIR): string {
   return `embedded mode: single process, data in ./${dataDir.replace(/^\.\//, '')}, not for load tests`
 }
 
-/** Hides the password part of a connection URL. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '(unparseable URL)'
-  }
-}
-
 export function runtimeMode(): RuntimeMode {
   const embedded = env.STOREFRONT_EMBEDDED
-  const database = embedded.database ? `embedded PostgreSQL (PGlite) in ${env.DATA_DIR}/pglite` : redact(env.DATABASE_URL)
+  const database = embedded.database ? `embedded PostgreSQL (PGlite) in ${env.DATA_DIR}/pglite` : redactUrl(env.DATABASE_URL)
   const redis = !upstash.local
     ? `Upstash ${upstash.url}`
     : embedded.redis
       ? `Redis emulation (ioredis-mock, in memory) behind the local gateway ${upstash.url}`
-      : `${redact(env.REDIS_URL)} behind the local gateway ${upstash.url}`
+      : `${redactUrl(env.REDIS_URL)} behind the local gateway ${upstash.url}`
   const isEmbedded = embedded.database || embedded.redis
   return { mode: isEmbedded ? 'embedded' : 'services', database, redis, banner: isEmbedded ? embeddedBanner() : null }
 }
