@@ -4,7 +4,8 @@
  * Upstash clients use (`upstash.token`). Ctrl-C / SIGTERM close it cleanly.
  */
 import { env, upstash } from '../env'
-import { redactRedisUrl, startGateway } from './gateway'
+import { redactUrl } from '../platform/redact-url'
+import { startGateway } from './gateway'
 
 async function main(): Promise<void> {
   const gateway = await startGateway({
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
     token: upstash.token,
     logger: (msg) => console.error(`[gateway] ${msg}`),
   })
-  console.log(`gateway listening on ${gateway.url} → ${redactRedisUrl(env.REDIS_URL)}`)
+  console.log(`gateway listening on ${gateway.url} → ${redactUrl(env.REDIS_URL)}`)
   if (!upstash.local) {
     console.log(`note: UPSTASH_REDIS_REST_URL is set, so the app talks to ${upstash.url}, not to this gateway`)
   }

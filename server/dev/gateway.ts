@@ -187,17 +187,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 }
 
-/** `redis://user:secret@host` → `redis://user:***@host`, for log lines. */
-export function redactRedisUrl(redisUrl: string): string {
-  try {
-    const url = new URL(redisUrl)
-    if (url.password) url.password = '***'
-    return url.toString()
-  } catch {
-    return '<invalid Redis URL>'
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Replies
 
