@@ -5,22 +5,16 @@
  * only when every invariant holds and every declared threshold is met.
  */
 import { expect, test } from '@playwright/test'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { startShoppers } from './browser/shoppers'
-import { JOURNEY_STEPS } from './browser/journey'
 import { waitForDrain } from './check/drain'
 import { checkInvariants } from './check/invariants'
-import { evaluateThresholds, headline } from './check/thresholds'
 import { optionsFromEnvironment } from './drill-options'
-import { endpointPhaseTable, lagPercentiles, latencySeries, percentilesOfMs, rateSeries, windowStats } from './load/analysis'
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
-import { ENDPOINTS } from './load/traffic'
 import { describeEnvironment } from './report/environment'
-import { renderHtml } from './report/html-report'
-import { verdictOf, type DrillReport } from './report/report-data'
+import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
 import { readCatalogFacts, setHotStock, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
 import { PREWARM_TOP, startDrillWorld } from './world/drill-world'
@@ -29,7 +23,6 @@ import { startQueueSampler } from './world/queue-sampler'
 import { createSessions } from './world/sessions'
 
 const options = optionsFromEnvironment(process.env.DRILL_OPTIONS)
-const REPORT_DIR = join(process.cwd(), 'e2e', 'reports')
 /** Setup (database, build check, store, worker, pre-warm, sessions) plus drain and report. */
 const OVERHEAD_MS = 6 * 60_000
 
@@ -82,7 +75,6 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       seed: options.seed,
       onJourney: (j) => log(`journey ${j.context}: ${j.outcome}${j.error ? ` at ${j.failedStep}: ${j.error}` : ''} (${j.finalStatus ?? '–'})`),
     })
-    mkdirSync(REPORT_DIR, { recursive: true })
     const samplesFile = join(tmpdir(), `drill-samples-${process.pid}-${Date.now()}.json`)
     const generator = startGenerator(
       {
@@ -125,52 +117,21 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       },
       catalog.traffic.hotId,
     )
-    const faultWindows = faults?.windows(loadStartedAt) ?? []
-    const measured = { load, shape: options.shape, faultWindows, journeys: shoppers.journeys, drainS: drain.seconds, drained: drain.drained }
-    const thresholds = evaluateThresholds(options.thresholds, measured)
-    const { verdict, reasons } = verdictOf(thresholds, invariants)
-    const co = load.checkouts
-    const report: DrillReport = {
-      verdict,
-      reasons,
-      startedAt: startedAt.toISOString(),
-      loadStartedAt,
+    const report = buildReport({
       options,
+      startedAt,
+      loadStartedAt,
       environment,
-      phases: phaseSpans(options.shape),
-      expectedArrivals: Math.round(expectedArrivals(options.shape)),
-      headline: headline(measured),
-      thresholds,
-      invariants,
-      endpoints: endpointPhaseTable(load, options.shape),
-      rates: rateSeries(load),
-      latency: Object.fromEntries(ENDPOINTS.map((e) => [e, latencySeries(load, e, options.windowS)])),
-      generatorLag: lagPercentiles(load),
+      load,
+      journeys: shoppers.journeys,
       queue: sampler.samples,
       drain,
-      journeys: shoppers.journeys,
-      journeySteps: JOURNEY_STEPS.map((step) => ({
-        step,
-        ...percentilesOfMs(shoppers.journeys.flatMap((j) => j.steps.filter((s) => s.step === step).map((s) => s.ms))),
-      })),
-      faults: (faults?.events ?? []).map((e, i) => ({ ...e, during: windowStats(load, faultWindows[i]!) })),
+      invariants,
+      faults: faults?.events ?? [],
+      faultWindows: faults?.windows(loadStartedAt) ?? [],
       probes: faults?.probes ?? [],
-      checkouts: {
-        sent: co.length,
-        replays: co.filter((c) => c.replay).length,
-        accepted: co.filter((c) => c.outcome === 'ok').length,
-        soldOut: co.filter((c) => c.outcome === 'soldOut').length,
-        shed: co.filter((c) => c.outcome === 'shed').length,
-        unexpected: co.filter((c) => !['ok', 'soldOut', 'shed'].includes(c.outcome)).length,
-        hotAccepted: co.filter((c) => c.hot && c.outcome === 'ok' && !c.replay).length,
-      },
-    }
-    const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
-    const name = `drill-${options.profile}${options.faults ? '-faults' : ''}-${stamp}`
-    const htmlPath = join(REPORT_DIR, `${name}.html`)
-    const jsonPath = join(REPORT_DIR, `${name}.json`)
-    writeFileSync(jsonPath, JSON.stringify(report, null, 1))
-    writeFileSync(htmlPath, renderHtml(report))
+    })
+    const { htmlPath, jsonPath } = writeReport(report)
     console.log(summaryText(report, htmlPath, jsonPath))
     expect(report.reasons, `drill verdict ${report.verdict}`).toEqual([])
   } finally {
