@@ -18,6 +18,8 @@ export interface StepTiming {
 export interface Journey {
   context: number
   startedAt: number
+  /** Wall clock when the journey ended (completed, failed or stopped waiting). */
+  endedAt: number
   steps: StepTiming[]
   /** completed: reached the order page; failed: a step threw or timed out. */
   outcome: 'completed' | 'failed'
@@ -40,7 +42,7 @@ export interface JourneyPlan {
 }
 
 export async function runJourney(context: BrowserContext, index: number, plan: JourneyPlan): Promise<Journey> {
-  const journey: Journey = { context: index, startedAt: Date.now(), steps: [], outcome: 'failed', orderId: null, finalStatus: null, error: null, failedStep: null }
+  const journey: Journey = { context: index, startedAt: Date.now(), endedAt: 0, steps: [], outcome: 'failed', orderId: null, finalStatus: null, error: null, failedStep: null }
   const page: Page = await context.newPage()
   page.setDefaultTimeout(plan.stepTimeoutMs)
   page.setDefaultNavigationTimeout(plan.stepTimeoutMs)
@@ -85,7 +87,12 @@ export async function runJourney(context: BrowserContext, index: number, plan: J
     await page.getByLabel('Shipping address').fill('2 Browser Lane, Springfield')
     await step('place-order', async () => {
       await page.getByTestId('place-order').click()
-      await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+      // Either the order page, or the form's own error (sold out, "try again in N s"): say which.
+      await page.waitForFunction(() => /^\/orders\/[0-9a-f-]{36}$/.test(location.pathname) || document.querySelector('[data-testid="checkout-error"]') !== null)
+      const refusal = page.getByTestId('checkout-error')
+      if (!/\/orders\//.test(new URL(page.url()).pathname) && (await refusal.count()) > 0) {
+        throw new Error(`the checkout form showed: ${((await refusal.first().textContent()) ?? '').trim().slice(0, 200)}`)
+      }
       await page.getByTestId('order-status').waitFor()
     })
     journey.orderId = page.url().split('/').pop() ?? null
@@ -108,6 +115,7 @@ export async function runJourney(context: BrowserContext, index: number, plan: J
     journey.failedStep = current
     journey.error = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error)
   } finally {
+    journey.endedAt = Date.now()
     await page.close().catch(() => {})
   }
   return journey

@@ -7,7 +7,7 @@
  */
 import type { Thresholds } from '../drill-options'
 import type { Journey } from '../browser/journey'
-import { lagPercentiles, percentiles, select, unexpectedCount, type Window } from '../load/analysis'
+import { lagPercentiles, overlapsWindows, percentiles, select, unexpectedCount, type Window } from '../load/analysis'
 import type { LoadSamples } from '../load/samples'
 import type { LoadShape } from '../drill-options'
 
@@ -25,6 +25,8 @@ export interface ThresholdResult {
 
 export interface Measured {
   load: LoadSamples
+  /** Wall clock of the load's t = 0, to place browser journeys against fault windows. */
+  loadStartedAt: number
   shape: LoadShape
   faultWindows: Window[]
   journeys: readonly Journey[]
@@ -61,7 +63,10 @@ export function evaluateThresholds(t: Thresholds, m: Measured): ThresholdResult[
   const shed = percentiles(all.filter((s) => s.outcome === 'shed'))
   const soldOut = percentiles(all.filter((s) => s.endpoint === 'checkout' && s.outcome === 'soldOut'))
   const completed = m.journeys.filter((j) => j.outcome === 'completed').length
-  const failed = m.journeys.filter((j) => j.outcome === 'failed').length
+  const duringFault = (j: Journey) => overlapsWindows({ t: j.startedAt - m.loadStartedAt, latencyMs: j.endedAt - j.startedAt }, outside)
+  const failedJourneys = m.journeys.filter((j) => j.outcome === 'failed')
+  const failed = failedJourneys.filter((j) => !duringFault(j)).length
+  const failedInFaults = failedJourneys.length - failed
   const lag = lagPercentiles(m.load)
   const faultNote = outside.length ? ' (outside fault windows)' : ''
   const rows: Array<Omit<ThresholdResult, 'ok'>> = [
@@ -71,7 +76,7 @@ export function evaluateThresholds(t: Thresholds, m: Measured): ThresholdResult[
     { key: 'unexpectedClientErrorsMax', label: 'unexpected 4xx', kind: 'slo', comparison: '≤', limit: t.unexpectedClientErrorsMax, measured: all.filter((s) => s.outcome === 'clientError').length, unit: '', note: faultNote.trim() },
     { key: 'shedP99MsMax', label: 'shed answers (429/503) p99', kind: 'slo', comparison: '≤', limit: t.shedP99MsMax, measured: shed.count ? shed.p99 : null, unit: 'ms', note: `${shed.count} shed` },
     { key: 'soldOutP99MsMax', label: 'sold-out refusals p99', kind: 'slo', comparison: '≤', limit: t.soldOutP99MsMax, measured: soldOut.count ? soldOut.p99 : null, unit: 'ms', note: `${soldOut.count} refused` },
-    { key: 'journeyFailuresMax', label: 'failed browser journeys', kind: 'slo', comparison: '≤', limit: t.journeyFailuresMax, measured: failed, unit: '', note: `${m.journeys.length} journeys` },
+    { key: 'journeyFailuresMax', label: 'failed browser journeys', kind: 'slo', comparison: '≤', limit: t.journeyFailuresMax, measured: failed, unit: '', note: `${m.journeys.length} journeys${outside.length ? `; ${failedInFaults} more failed during a fault` : ''}` },
     { key: 'journeysMin', label: 'completed browser journeys', kind: 'slo', comparison: '≥', limit: t.journeysMin, measured: completed, unit: '', note: '' },
     { key: 'drainSMax', label: 'payment queue drained after the load', kind: 'slo', comparison: '≤', limit: t.drainSMax, measured: m.drained ? m.drainS : null, unit: 's', note: m.drained ? '' : `not drained after ${fmt(m.drainS)} s` },
     { key: 'droppedArrivalsMax', label: 'dropped (unsent) arrivals', kind: 'validity', comparison: '≤', limit: t.droppedArrivalsMax, measured: m.load.droppedMs.length, unit: '', note: `of ${m.load.samples.length + m.load.droppedMs.length} scheduled` },

@@ -36,7 +36,7 @@ export interface DrillRecord {
 
 export function buildReport(r: DrillRecord): DrillReport {
   const { options, load } = r
-  const measured: Measured = { load, shape: options.shape, faultWindows: r.faultWindows, journeys: r.journeys, drainS: r.drain.seconds, drained: r.drain.drained }
+  const measured: Measured = { load, loadStartedAt: r.loadStartedAt, shape: options.shape, faultWindows: r.faultWindows, journeys: r.journeys, drainS: r.drain.seconds, drained: r.drain.drained }
   const thresholds = evaluateThresholds(options.thresholds, measured)
   const co = load.checkouts
   return {
