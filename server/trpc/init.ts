@@ -15,6 +15,7 @@ import { webCookies, type CookieJar } from 'iron-session'
 import { readAdminSession } from '../auth/admin-session.service'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
+import { isRedisUnavailable } from '../platform/redis'
 import { enforceRateLimit, POLICIES, type PolicyName } from '../platform/ratelimit'
 import { outcomeOfStatus, requestStats } from '../platform/request-stats'
 import type { AdminSeal } from '../session/session.schema'
@@ -94,6 +95,10 @@ const t = initTRPC.context<Context>().create({
 
 const log = logger.child({ module: 'trpc' })
 
+/** What a shopper sees when Redis (sessions, carts, limits) is not answering. */
+export const REDIS_DOWN_MESSAGE = 'Our store is catching its breath. Please try again in a few seconds.'
+export const REDIS_DOWN_RETRY_SECONDS = 2
+
 /** Maps AppError → TRPCError and logs anything unexpected exactly once. */
 const appErrors = t.middleware(async ({ next, path, type }) => {
   const result = await next()
@@ -101,6 +106,11 @@ const appErrors = t.middleware(async ({ next, path, type }) => {
     const cause = result.error.cause
     if (cause instanceof AppError) {
       throw new TRPCError({ code: TRPC_CODE_OF[cause.code], message: cause.message, cause })
+    }
+    if (result.error.code === 'INTERNAL_SERVER_ERROR' && isRedisUnavailable(cause)) {
+      log.warn({ err: cause, path, type }, 'redis unavailable: request shed with 503')
+      const shed = new AppError('UNAVAILABLE', REDIS_DOWN_MESSAGE, { retryAfterSeconds: REDIS_DOWN_RETRY_SECONDS, cause })
+      throw new TRPCError({ code: TRPC_CODE_OF.UNAVAILABLE, message: shed.message, cause: shed })
     }
     if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       log.error({ err: cause ?? result.error, path, type }, 'unexpected error in procedure')
