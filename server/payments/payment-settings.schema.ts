@@ -25,6 +25,6 @@ export const paymentSettingsSchema = z
   .refine((s) => s.latencyP99Ms >= s.latencyP50Ms, { message: 'latencyP99Ms must be at least latencyP50Ms', path: ['latencyP99Ms'] })
 export type PaymentSettings = z.infer<typeof paymentSettingsSchema>
 
-/** What the ops dashboard sends: any subset of the fields; the merged result is validated as a whole. */
+/** What the ops dashboard sends (some or all of the fields); the merged result is validated as a whole. */
 export const paymentSettingsPatch = z.object(fields).partial().strict()
 export type PaymentSettingsPatch = z.infer<typeof paymentSettingsPatch>
