@@ -3,7 +3,6 @@
  * own (server/ops/test-ops.ts): who may call it, what the levers change for shoppers, what
  * bad input does, and that the figures it shows match the traffic the test sent.
  */
-import { createServer } from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
@@ -13,6 +12,7 @@ import { waitUntil } from '../orders/test-world'
 import { appRouter } from '../trpc/root'
 import type { Levers, Overview, PrewarmStatus } from './ops.schema'
 import { adminClient, startOpsStores, type OpsStores } from './test-ops'
+import { freePort } from '../dev/port-free'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 let world: OpsStores
@@ -246,17 +246,9 @@ describe('levers', () => {
 })
 
 describe('Redis down', () => {
-  async function deadPort(): Promise<number> {
-    const server = createServer()
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    const { port } = server.address() as { port: number }
-    await new Promise<void>((r) => server.close(() => r()))
-    return port
-  }
-
   it('the dashboard says Redis is down and shows this instance alone; flags are at their defaults; levers refuse changes', async () => {
     // Same secrets, so the admin's sealed cookie (no Redis needed to read it) is valid here too.
-    const redisless = await startStore('auto', { ...currentStoreEnv(), keyPrefix: world.keyPrefix, gatewayPort: await deadPort() })
+    const redisless = await startStore('auto', { ...currentStoreEnv(), keyPrefix: world.keyPrefix, gatewayPort: await freePort() })
     try {
       const admin2 = new TestShopper(redisless.url, { origin: redisless.url })
       admin2.setCookie('sf_admin', admin.cookieHeader().match(/sf_admin=([^;]+)/)![1]!)

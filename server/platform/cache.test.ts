@@ -3,7 +3,6 @@
  * key namespace of its own. Time and randomness are injected where an assertion needs them.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { Redis } from '@upstash/redis'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -11,6 +10,7 @@ import { upstash } from '../env'
 import { createCache, jitteredTtlMs, TTL, type CachePolicy } from './cache'
 import { metrics } from './metrics'
 import { key, redis } from './redis'
+import { freePort } from '../dev/port-free'
 
 const ns = `cache-test-${randomBytes(3).toString('hex')}`
 const k = (name: string) => key(ns, name)
@@ -144,16 +144,8 @@ describe('set-if-newer', () => {
 })
 
 describe('Redis unavailable', () => {
-  async function deadPort(): Promise<number> {
-    const server = createServer()
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    const { port } = server.address() as { port: number }
-    await new Promise<void>((r) => server.close(() => r()))
-    return port
-  }
-
   it('answers from the loader, counts the error and skips Redis for a while instead of failing', async () => {
-    const dead = new Redis({ url: `http://127.0.0.1:${await deadPort()}`, token: upstash.token, retry: { retries: 0 } })
+    const dead = new Redis({ url: `http://127.0.0.1:${await freePort()}`, token: upstash.token, retry: { retries: 0 } })
     const cache = createCache({ redis: dead, layer: 'test-down' })
     const load = async () => ({ id: 1, name: 'from postgres', version: 1 })
     expect((await cache.readThrough(k('down'), policy, item, load)).name).toBe('from postgres')
