@@ -4,22 +4,19 @@
  * real Redis, and a real store (`next start` on the shared test build) for the tests that
  * must go through the HTTP endpoint. Workers inherit the resulting environment.
  */
-import { env, LOCAL_GATEWAY_TOKEN } from './server/env'
-import { startGateway } from './server/dev/gateway'
 import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from './server/dev/test-services'
-import { ensureTestBuild, startStore, type StoreEnv } from './server/dev/test-store'
+import { openScratchWorld } from './server/dev/test-services'
+import { ensureTestBuild, startStore } from './server/dev/test-store'
 import { testSecrets } from './server/dev/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
 const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
 
 export default async function setup() {
-  const database = await createTestDatabase(env.DATABASE_URL, 'sf_test', { seedProducts: DEFAULT_PRODUCT_COUNT })
-  const keyPrefix = uniqueKeyPrefix('test')
-  const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const world = await openScratchWorld('test', { seedProducts: DEFAULT_PRODUCT_COUNT })
+  const { database, keyPrefix, gateway } = world
   const secrets = await testSecrets()
-  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: secrets.env }
+  const storeEnv = world.storeEnv(secrets.env)
   await ensureTestBuild(storeEnv)
   const store = await startStore(TEST_STORE_PORT, storeEnv)
 
@@ -36,8 +33,6 @@ export default async function setup() {
   process.env.LOG_LEVEL = 'warn'
   return async () => {
     await store.stop()
-    await gateway.close()
-    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
-    await database.drop()
+    await world.close()
   }
 }

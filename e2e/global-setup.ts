@@ -4,20 +4,17 @@
  * and `next start` on E2E_PORT. Returns the teardown that stops all of it and drops the database.
  */
 import type { FullConfig } from '@playwright/test'
-import { env, LOCAL_GATEWAY_TOKEN } from '../server/env'
-import { startGateway } from '../server/dev/gateway'
 import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../server/dev/test-services'
-import { ensureTestBuild, startStore, type StoreEnv } from '../server/dev/test-store'
+import { openScratchWorld } from '../server/dev/test-services'
+import { ensureTestBuild, startStore } from '../server/dev/test-store'
 import { testSecrets } from '../server/dev/local-secrets'
 import { E2E_PORT } from './e2e-env'
 
 export default async function globalSetup(_config: FullConfig) {
-  const database = await createTestDatabase(env.DATABASE_URL, 'sf_e2e', { seedProducts: DEFAULT_PRODUCT_COUNT })
-  const keyPrefix = uniqueKeyPrefix('e2e')
-  const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const world = await openScratchWorld('e2e', { seedProducts: DEFAULT_PRODUCT_COUNT })
+  const { database, keyPrefix, gateway } = world
   const secrets = await testSecrets()
-  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: secrets.env }
+  const storeEnv = world.storeEnv(secrets.env)
   process.env.E2E_ADMIN_PASSWORD = secrets.adminPassword
   process.env.E2E_METRICS_TOKEN = secrets.metricsToken
   process.env.E2E_DATABASE_URL = database.url
@@ -29,8 +26,6 @@ export default async function globalSetup(_config: FullConfig) {
 
   return async () => {
     await store.stop()
-    await gateway.close()
-    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
-    await database.drop()
+    await world.close()
   }
 }

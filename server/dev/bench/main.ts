@@ -10,9 +10,8 @@
  *  5. Prisma `findUnique` vs node-postgres running the same SQL.
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
-import { env, LOCAL_GATEWAY_TOKEN } from '../../env'
-import { startGateway } from '../gateway'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../test-services'
+import { env } from '../../env'
+import { openScratchWorld } from '../test-services'
 import { ensureTestBuild, startStore } from '../test-store'
 import { testSecrets } from '../local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
@@ -60,11 +59,10 @@ async function createSessions(storeUrl: string, n: number): Promise<string[]> {
 
 async function main() {
   console.error('bench: preparing a fresh database, gateway and store…')
-  const database = await createTestDatabase(env.DATABASE_URL, 'sf_bench', { seedProducts: DEFAULT_PRODUCT_COUNT })
-  const keyPrefix = uniqueKeyPrefix('bench')
-  const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const world = await openScratchWorld('bench', { seedProducts: DEFAULT_PRODUCT_COUNT })
+  const { database } = world
   const secrets = await testSecrets()
-  const storeEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, LOG_LEVEL: 'error' } }
+  const storeEnv = world.storeEnv({ ...secrets.env, LOG_LEVEL: 'error' })
   await ensureTestBuild(storeEnv)
   const store = await startStore(BENCH_PORT, storeEnv)
   try {
@@ -114,9 +112,7 @@ async function main() {
     console.log(await runPairs({ storeUrl: store.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
     await store.stop()
-    await gateway.close()
-    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
-    await database.drop()
+    await world.close()
   }
 }
 

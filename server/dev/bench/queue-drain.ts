@@ -12,10 +12,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { env, LOCAL_GATEWAY_TOKEN } from '../../env'
 import { enqueuePayments, insertOrders, type NewOrder } from '../../checkout/checkout.repo'
-import { startGateway } from '../gateway'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../test-services'
+import { openScratchWorld } from '../test-services'
 import { spawnWorker } from '../worker-process'
 import { fmt, markdownTable, summary } from './stats'
 
@@ -109,9 +107,8 @@ function percentiles(output: string): { p50: number; p95: number; p99: number } 
 
 async function main() {
   console.error('bench:queue: preparing a fresh database and gateway…')
-  const database = await createTestDatabase(env.DATABASE_URL, 'sf_bench_queue', { seedProducts: 20 })
-  const keyPrefix = uniqueKeyPrefix('benchq')
-  const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
+  const world = await openScratchWorld('benchq', { seedProducts: 20 })
+  const { database, keyPrefix, gateway } = world
   const pool = new pg.Pool({ connectionString: database.url, max: 1 })
   const client = await pool.connect()
   const rows: string[][] = []
@@ -168,9 +165,7 @@ async function main() {
   } finally {
     client.release()
     await pool.end()
-    await gateway.close()
-    await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
-    await database.drop()
+    await world.close()
   }
 }
 
