@@ -12,6 +12,7 @@ import { markSoldOut, soldOutGateKey } from '../inventory/sold-out-gate'
 import { pgErrorCode, withTransaction } from '../platform/db'
 import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
 import { logger } from '../platform/logger'
+import { isRedisUnavailable } from '../platform/redis'
 import { metrics } from '../platform/metrics'
 import { enqueuePayments, findOrderByKey, insertOrders, type NewOrder } from './checkout.repo'
 import type { PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
@@ -76,10 +77,10 @@ export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<P
     return answer
   } catch (error) {
     metrics.checkoutResults.inc({ result: error instanceof AppError ? error.code.toLowerCase() : 'error' })
-    if (!(error instanceof AppError) || !REPLAYABLE.has(error.code)) {
-      // Not a final answer (busy, crashed): let a retry with the same key run again.
-      if (!(error instanceof AppError && error.code === 'IDEMPOTENCY_MISMATCH')) await idem.release(key).catch(() => {})
-    }
+    // Not a final answer (busy, crashed): let a retry with the same key run again — unless
+    // Redis itself is what failed, when releasing would only wait out a second timeout.
+    const final = error instanceof AppError && (REPLAYABLE.has(error.code) || error.code === 'IDEMPOTENCY_MISMATCH')
+    if (!final && !isRedisUnavailable(error)) await idem.release(key).catch(() => {})
     throw error
   } finally {
     metrics.checkoutSeconds.observe((performance.now() - started) / 1000)
