@@ -99,8 +99,13 @@ async function databaseExists(url: string): Promise<boolean> {
   }
 }
 
-/** Run `fn` on a session in `postgres` (or `template1` if that does not exist) on the server of `url`. */
-async function withMaintenanceClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/**
+ * Run `fn` on a session in the server's maintenance database (`postgres`, or `template1`
+ * where that does not exist) on the server of `url`, whatever database `url` names: for
+ * server-level work (listing, creating, dropping databases) that must not depend on the
+ * named database existing. Credentials, host and options come from `url`.
+ */
+export async function withMaintenanceClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   let lastError: unknown
   for (const maintenance of ['postgres', 'template1']) {
     const client = new pg.Client({ connectionString: withDatabase(url, maintenance) })

@@ -64,10 +64,13 @@ export const env = createEnv({
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     GATEWAY_PORT: port.default(DEFAULT_GATEWAY_PORT),
-    /** Prefix of every Redis key the app writes; tests use their own so runs never collide. */
+    /**
+     * Prefix of every Redis key the app writes. Test runs nest their own prefixes under it
+     * (`<prefix>test:<run>:`), so a CI run that sets its own owns every key its suites write.
+     */
     REDIS_KEY_PREFIX: z
       .string()
-      .regex(/^[a-z0-9:_-]{1,40}$/i, 'letters, digits, ":", "_" or "-" (1-40)')
+      .regex(/^[a-z0-9:_-]{1,100}$/i, 'letters, digits, ":", "_" or "-" (1-100)')
       .default('sf:'),
     PORT: port.default(3000),
     /** Interface `next start` binds to (not HOSTNAME: shells and containers set that one). */

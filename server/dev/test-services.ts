@@ -1,11 +1,16 @@
 /**
  * Real-service isolation for test runs: a fresh PostgreSQL database per run (created,
  * migrated, optionally seeded) and a unique Redis key prefix, both removed afterwards.
- * Used by the Vitest global setup and the Playwright global setup.
+ * Used by the Vitest and Playwright global setups, the drill and the benches.
+ *
+ * Nothing here depends on state another command leaves behind: databases are created on
+ * DATABASE_URL's *server* (its own database need not exist; server-level work goes through
+ * the maintenance database), and key prefixes nest under REDIS_KEY_PREFIX, so a CI run that
+ * sets its own prefix owns every key its suites write.
  */
 import { randomBytes } from 'node:crypto'
 import { Redis as IORedis } from 'ioredis'
-import { dropDatabase } from '../../prisma/ensure-database'
+import { dropDatabase, withDatabase, withMaintenanceClient } from '../../prisma/ensure-database'
 import { migrate } from '../../prisma/migrate'
 import { seed } from '../../prisma/seed'
 import { env, LOCAL_GATEWAY_TOKEN } from '../env'
@@ -18,23 +23,53 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-/** `baseUrl`'s server, a new database named `<label>_<time>_<random>`, migrated. */
+/** A scratch database left this long by an interrupted run is dropped by the next run with its label. */
+export const STALE_SCRATCH_DATABASE_MS = 60 * 60_000
+
+/** `<label>_<creation time, base 36>_<6 hex>`: the name carries its age. */
+const scratchName = (label: string, now: number) => `${label}_${now.toString(36)}_${randomBytes(3).toString('hex')}`
+
+/** `baseUrl`'s server, a new database named `<label>_<time>_<random>`, migrated (its own database need not exist). */
 export async function createTestDatabase(
   baseUrl: string,
   label: string,
   opts: { seedProducts?: number } = {},
 ): Promise<TestDatabase> {
-  const name = `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
-  const u = new URL(baseUrl)
-  u.pathname = `/${name}`
-  const url = u.toString()
+  const url = withDatabase(baseUrl, scratchName(label, Date.now()))
+  const name = new URL(url).pathname.slice(1)
   await migrate(url)
   if (opts.seedProducts !== undefined) await seed(url, { productCount: opts.seedProducts })
   return { url, name, drop: () => dropDatabase(url) }
 }
 
-export function uniqueKeyPrefix(label: string): string {
-  return `${label}:${Date.now().toString(36)}${randomBytes(2).toString('hex')}:`
+/**
+ * Drops the scratch databases labelled `label` on `baseUrl`'s server that are older than
+ * STALE_SCRATCH_DATABASE_MS (left by a run that was killed before its clean-up); returns their
+ * names. Younger ones may belong to a run still going, and are kept.
+ */
+export async function dropStaleScratchDatabases(baseUrl: string, label: string, now = Date.now()): Promise<string[]> {
+  const names = await withMaintenanceClient(baseUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_%'`,
+      [label.replaceAll('_', '\\_')],
+    )
+    return rows.map((r) => r.datname)
+  })
+  const pattern = new RegExp(`^${label}_([0-9a-z]+)_[0-9a-f]{6}$`)
+  const stale = names.filter((name) => {
+    const match = pattern.exec(name)
+    return match !== null && now - parseInt(match[1]!, 36) > STALE_SCRATCH_DATABASE_MS
+  })
+  for (const name of stale) await dropDatabase(withDatabase(baseUrl, name))
+  return stale
+}
+
+/**
+ * A key prefix no other run uses: `<base><label>:<time><random>:`, nested under `base`
+ * (REDIS_KEY_PREFIX by default), so whoever owns `base` owns these keys too.
+ */
+export function uniqueKeyPrefix(label: string, base: string = env.REDIS_KEY_PREFIX): string {
+  return `${base}${label}:${Date.now().toString(36)}${randomBytes(2).toString('hex')}:`
 }
 
 /** Deletes every Redis key under `prefix` (SCAN, never KEYS). */
@@ -71,6 +106,7 @@ export interface ScratchWorld {
  * in front of the real Redis. One place, so every harness sets up and cleans up alike.
  */
 export async function openScratchWorld(label: string, opts: { seedProducts?: number } = {}): Promise<ScratchWorld> {
+  await dropStaleScratchDatabases(env.DATABASE_URL, `sf_${label}`)
   const database = await createTestDatabase(env.DATABASE_URL, `sf_${label}`, opts)
   const keyPrefix = uniqueKeyPrefix(label)
   const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })

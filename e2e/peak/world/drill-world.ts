@@ -15,14 +15,16 @@ import { fileURLToPath } from 'node:url'
 import { env, childEnv } from '../../../server/env'
 import { testSecrets } from '../../../server/dev/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../../../server/dev/seed-data'
-import { createTestDatabase, type TestDatabase } from '../../../server/dev/test-services'
+import { createTestDatabase, dropStaleScratchDatabases, uniqueKeyPrefix, type TestDatabase } from '../../../server/dev/test-services'
 import { ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../../server/dev/test-store'
 import { spawnWorker, type WorkerProcess } from '../../../server/dev/worker-process'
 import type { DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
 import { startOwnRedis, type OwnRedis } from './own-redis'
-import { DRILL_DB_LABEL, dropStaleDrillDatabases } from './stale-databases'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy'
+
+/** Label of the drill's scratch databases (an interrupted drill's is dropped by the next one). */
+export const DRILL_DB_LABEL = 'sf_drill'
 
 /** Products whose pages are pre-warmed, as ops would before a sale. */
 export const PREWARM_TOP = 200
@@ -85,7 +87,7 @@ export async function startDrillWorld(
     for (const fn of cleanups.reverse()) await fn().catch(() => {})
   }
   try {
-    const stale = await dropStaleDrillDatabases(env.DATABASE_URL)
+    const stale = await dropStaleScratchDatabases(env.DATABASE_URL, DRILL_DB_LABEL)
     if (stale.length) log(`dropped ${stale.length} drill database(s) left behind by interrupted runs`)
     const database: TestDatabase = await createTestDatabase(env.DATABASE_URL, DRILL_DB_LABEL, { seedProducts: DEFAULT_PRODUCT_COUNT })
     if (!o.keepDatabase) cleanups.push(() => database.drop())
@@ -104,7 +106,7 @@ export async function startDrillWorld(
     log(`redis-server :${redis.port} ← proxy :${proxy.port} ← gateway :${gateway.port}`)
 
     const secrets = await testSecrets()
-    const keyPrefix = 'drill:'
+    const keyPrefix = uniqueKeyPrefix('drill')
     const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, LOG_LEVEL: 'error' } }
     const appEnv = {
       DATABASE_URL: database.url,
