@@ -1,6 +1,6 @@
 /** zod shapes of the ops dashboard's inputs and outputs. Limits are named constants. */
 import { z } from 'zod'
-import { productIdSchema, slugSchema } from '../catalog/catalog.schema'
+import { productForEdit, productIdSchema, slugSchema } from '../catalog/catalog.schema'
 import { paymentSettingsSchema } from '../payments/payment-settings.schema'
 import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
 
@@ -106,7 +106,7 @@ export const overviewSchema = z.object({
         stock: z.number(),
         priceCents: z.number(),
         currency: z.string(),
-        version: z.number(),
+        contentVersion: z.number(),
         hot: z.boolean(),
         ordersPerMinute: z.number(),
       }),
@@ -156,12 +156,5 @@ export const leversSchema = z.object({
 })
 export type Levers = z.infer<typeof leversSchema>
 
-export const findProductOutput = z.object({
-  id: productIdSchema,
-  slug: z.string(),
-  name: z.string(),
-  priceCents: z.number().int(),
-  currency: z.string(),
-  stock: z.number().int(),
-  version: z.number().int(),
-})
+/** What the editor loads (from the primary database): content, `contentVersion`, live stock. */
+export const findProductOutput = productForEdit

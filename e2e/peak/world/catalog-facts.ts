@@ -64,7 +64,7 @@ export async function readCatalogFacts(pool: pg.Pool, prewarmTop: number): Promi
 
 /** Puts `units` of the doorbuster on the shelf (before the store caches anything about it). */
 export async function setHotStock(pool: pg.Pool, productId: number, units: number): Promise<void> {
-  await pool.query('UPDATE "Product" SET stock = $2, version = version + 1, "updatedAt" = now() WHERE id = $1', [productId, units])
+  await pool.query('UPDATE "Product" SET stock = $2, "updatedAt" = now() WHERE id = $1', [productId, units])
 }
 
 /** Every product's stock right now: the "initial" side of the conservation check. */
