@@ -94,7 +94,12 @@ export const overviewSchema = z.object({
   instances: z.array(
     z.object({ id: z.string(), url: z.string().nullable(), host: z.string(), pid: z.number(), startedAt: z.number(), lastSeen: z.number(), live: z.boolean() }),
   ),
-  queue: z.object({ now: queueSample.nullable(), series: z.array(z.object({ at: z.number(), sample: queueSample })) }),
+  queue: z.object({
+    now: queueSample.nullable(),
+    /** Who sampled `now`: the fleet's signal sampler (a worker, every slot), or this dashboard because no sampler ran. */
+    sampledBy: z.enum(['fleet', 'dashboard']).nullable(),
+    series: z.array(z.object({ at: z.number(), sample: queueSample })),
+  }),
   orders: z.object({ lastMinute: z.number(), last5Minutes: z.number() }).nullable(),
   payments: z.object({ paid5m: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() }).nullable(),
   hotSkus: z
@@ -113,6 +118,8 @@ export const overviewSchema = z.object({
     )
     .nullable(),
   alerts: z.array(alertSchema),
+  /** The alert states the fleet's sampler recorded, one entry per slot (oldest first), for the last five minutes. */
+  alertHistory: z.array(z.object({ at: z.number(), alerts: z.array(z.object({ id: z.string(), panel: z.string() })) })),
   thresholds: z.record(z.string(), z.number()),
 })
 export type Overview = z.infer<typeof overviewSchema>
