@@ -1,0 +1,150 @@
+/**
+ * The drill's admin, doing during the hold what an admin does on sale day, through the same
+ * admin tRPC procedures /ops uses (logged in, same Origin):
+ *  - edits the doorbuster's price while it is selling (`catalog.updateProduct`); the edit's
+ *    commit is bracketed by the database clock (read just before the request and just after
+ *    the answer), so the invariants can say which orders must carry which price;
+ *  - restocks another hot SKU that has been sold out (gate closed) since before the load
+ *    (`inventory.changeStock`), then buys it as a shopper would, from the moment the admin's
+ *    request answered, until a checkout succeeds: how long the restocked units took to become
+ *    buyable, judged against PROPAGATION_DEADLINE_MS.
+ */
+import type pg from 'pg'
+import { newIdempotencyKey, TestShopper } from '../../../server/dev/test-shopper'
+import type { AdminPlan } from '../drill-options'
+import type { DrillWorld } from './drill-world'
+
+/** A shopper probe is sent this often until the restocked SKU sells. */
+const PROBE_EVERY_MS = 100
+/** The probe gives up after this long (the invariant has failed long before). */
+const PROBE_GIVE_UP_MS = 30_000
+const PROBE_ADDRESS = { email: 'restock-probe@example.com', shippingName: 'Restock Probe', shippingAddress: '1 Probe Street, Springfield' }
+
+export interface PriceEdit {
+  productId: number
+  oldPriceCents: number
+  newPriceCents: number
+  /** Database clock just before the request was sent: orders created earlier carry the old price. */
+  sentAtDb: Date
+  /** Database clock just after the answer: the edit had committed by then; orders created later carry the new price. */
+  committedByDb: Date
+  status: number
+  propagation: string | null
+}
+
+export interface Restock {
+  productId: number
+  units: number
+  /** Wall clock when the admin's request answered. */
+  answeredAt: number
+  status: number
+  propagation: string | null
+  /** From the answer to the send time of the first probe checkout that was accepted; null when none was. */
+  buyableAfterMs: number | null
+  /** Latency of that accepted checkout (machine load, not propagation). */
+  acceptedCheckoutMs: number | null
+  /** Probe checkouts sent, and what they got before the first success. */
+  probes: number
+  refusals: Record<string, number>
+}
+
+export interface AdminRecord {
+  plan: AdminPlan
+  priceEdit: PriceEdit | null
+  restock: Restock | null
+  errors: string[]
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function dbNow(pool: pg.Pool): Promise<Date> {
+  const { rows } = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')
+  return rows[0]!.now
+}
+
+export class AdminActions {
+  readonly record: AdminRecord
+  private readonly admin: TestShopper
+
+  constructor(
+    private readonly world: DrillWorld,
+    plan: AdminPlan,
+    private readonly ids: { doorbusterId: number; restockId: number },
+    private readonly log: (line: string) => void,
+  ) {
+    this.record = { plan, priceEdit: null, restock: null, errors: [] }
+    // Its own address: the admin login limit is per address, and the load must not share it.
+    this.admin = new TestShopper(world.storeUrl, { origin: world.storeUrl, 'x-forwarded-for': '10.77.0.1' })
+  }
+
+  /** Before the load: log in, and have a shopper meet the restock SKU sold out (its gate closes). */
+  async prepare(): Promise<void> {
+    const login = await this.admin.mutate('auth.login', { password: this.world.adminPassword })
+    if (login.status !== 200) throw new Error(`drill admin could not log in: ${login.status} ${JSON.stringify(login.error)}`)
+    const refused = await this.buy(this.ids.restockId)
+    if (refused.appCode !== 'SOLD_OUT') throw new Error(`restock SKU #${this.ids.restockId} should be sold out before the load, checkout answered ${refused.status} ${refused.appCode}`)
+  }
+
+  /** Runs the plan; `holdStartsAt` is the wall clock at which the hold begins. */
+  async run(holdStartsAt: number): Promise<void> {
+    const p = this.record.plan
+    await Promise.all([
+      this.at(holdStartsAt + p.priceEditAtS * 1000, () => this.editPrice()),
+      this.at(holdStartsAt + p.restockAtS * 1000, () => this.restock()),
+    ])
+  }
+
+  private async at(when: number, fn: () => Promise<void>): Promise<void> {
+    await sleep(Math.max(0, when - Date.now()))
+    await fn().catch((error: unknown) => {
+      this.record.errors.push(String(error))
+      this.log(`admin: ${String(error)}`)
+    })
+  }
+
+  private async editPrice(): Promise<void> {
+    const id = this.ids.doorbusterId
+    const { rows } = await this.world.pool.query<{ priceCents: number }>('SELECT "priceCents" FROM "Product" WHERE id = $1', [id])
+    const oldPriceCents = rows[0]!.priceCents
+    const newPriceCents = oldPriceCents + this.record.plan.priceRaiseCents
+    const sentAtDb = await dbNow(this.world.pool)
+    const answer = await this.admin.mutate<{ propagation: string }>('catalog.updateProduct', { id, patch: { priceCents: newPriceCents } })
+    const committedByDb = await dbNow(this.world.pool)
+    this.record.priceEdit = { productId: id, oldPriceCents, newPriceCents, sentAtDb, committedByDb, status: answer.status, propagation: answer.data?.propagation ?? null }
+    this.log(`admin: doorbuster #${id} price ${oldPriceCents} → ${newPriceCents} cents (${answer.status}, ${answer.data?.propagation ?? answer.error?.message})`)
+  }
+
+  private async restock(): Promise<void> {
+    const productId = this.ids.restockId
+    const units = this.record.plan.restockUnits
+    const answer = await this.admin.mutate<{ propagation: string }>('inventory.changeStock', { productId, delta: units })
+    const answeredAt = Date.now()
+    const r: Restock = { productId, units, answeredAt, status: answer.status, propagation: answer.data?.propagation ?? null, buyableAfterMs: null, acceptedCheckoutMs: null, probes: 0, refusals: {} }
+    this.record.restock = r
+    this.log(`admin: restocked #${productId} with ${units} units (${answer.status}, ${answer.data?.propagation ?? answer.error?.message})`)
+    if (answer.status !== 200) return
+    while (Date.now() - answeredAt < PROBE_GIVE_UP_MS) {
+      const sentAt = Date.now()
+      const got = await this.buy(productId)
+      r.probes += 1
+      if (got.status === 200) {
+        r.buyableAfterMs = sentAt - answeredAt
+        r.acceptedCheckoutMs = Date.now() - sentAt
+        this.log(`admin: restocked units buyable ${r.buyableAfterMs} ms after the restock answered (checkout took ${r.acceptedCheckoutMs} ms)`)
+        return
+      }
+      const why = got.appCode ?? String(got.status)
+      r.refusals[why] = (r.refusals[why] ?? 0) + 1
+      await sleep(PROBE_EVERY_MS)
+    }
+    this.log(`admin: restocked units NOT buyable within ${PROBE_GIVE_UP_MS} ms: ${JSON.stringify(r.refusals)}`)
+  }
+
+  /** One checkout of one unit as a new shopper (fresh session). */
+  private async buy(productId: number): Promise<{ status: number; appCode: string | null }> {
+    const shopper = new TestShopper(this.world.storeUrl)
+    await shopper.query('cart.get')
+    const answer = await shopper.mutate('checkout.placeOrder', { idempotencyKey: newIdempotencyKey(), ...PROBE_ADDRESS, lines: [{ productId, quantity: 1 }] })
+    return { status: answer.status, appCode: answer.error?.appCode ?? null }
+  }
+}
