@@ -36,6 +36,8 @@ function parseDelta(text: string): number | null {
 export function ProductEditor({ selected, onSelect }: { selected: string | null; onSelect: (q: string | null) => void }) {
   const trpc = useTRPC()
   const [lookup, setLookup] = useState('')
+  // Lives here, not in the form: a save remounts the form at the new content version.
+  const [saved, setSaved] = useState<Saved | null>(null)
   const product = useQuery({
     ...trpc.ops.findProduct.queryOptions({ q: selected ?? '' }),
     enabled: selected !== null,
@@ -66,7 +68,12 @@ export function ProductEditor({ selected, onSelect }: { selected: string | null;
       {product.data && (
         <>
           {/* Keyed by content version: after a save (or another admin's) the form starts from what is stored. */}
-          <ContentForm key={`${product.data.id}:${product.data.contentVersion}`} product={product.data} />
+          <ContentForm
+            key={`${product.data.id}:${product.data.contentVersion}`}
+            product={product.data}
+            saved={saved?.productId === product.data.id ? saved : null}
+            onSaved={setSaved}
+          />
           <StockForm key={`stock:${product.data.id}`} product={product.data} />
         </>
       )}
@@ -83,7 +90,9 @@ function useRefreshAfterChange() {
   }
 }
 
-function ContentForm({ product }: { product: ProductForEdit }) {
+type Saved = { productId: number; contentVersion: number; retrying: boolean }
+
+function ContentForm({ product, saved, onSaved }: { product: ProductForEdit; saved: Saved | null; onSaved: (s: Saved) => void }) {
   const trpc = useTRPC()
   const refresh = useRefreshAfterChange()
   const [price, setPrice] = useState((product.priceCents / 100).toFixed(2))
@@ -91,11 +100,10 @@ function ContentForm({ product }: { product: ProductForEdit }) {
   const [description, setDescription] = useState(product.description)
   const [active, setActive] = useState(product.active)
   const [hot, setHot] = useState(product.hot)
-  const [saved, setSaved] = useState<{ contentVersion: number; retrying: boolean } | null>(null)
   const update = useMutation(
     trpc.catalog.updateProduct.mutationOptions({
       onSuccess: (r) => {
-        setSaved({ contentVersion: r.product.contentVersion, retrying: r.propagation === 'retrying' })
+        onSaved({ productId: r.product.id, contentVersion: r.product.contentVersion, retrying: r.propagation === 'retrying' })
         refresh()
       },
     }),
