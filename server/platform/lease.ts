@@ -10,7 +10,7 @@ import type { Redis } from '@upstash/redis'
 
 const HOLD_LUA = `
 local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
+if not holder or holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
 end
