@@ -40,11 +40,10 @@ export async function changeStock(productId: number, delta: number): Promise<Sto
   if (!after) {
     const current = await withTransaction((client) => repo.readStock(client, productId))
     if (!current) throw new AppError('NOT_FOUND', `No product ${productId}`)
-    throw new AppError(
-      'CONFLICT',
-      `Cannot remove ${-delta} units of ${current.name}: the current stock is ${current.stock}. Remove at most ${current.stock}, or use "stop selling".`,
-      { details: { currentStock: current.stock, delta } },
-    )
+    const hint = current.stock > 0 ? ` Remove at most ${current.stock}, or use "stop selling".` : ''
+    throw new AppError('CONFLICT', `Cannot remove ${-delta} units of ${current.name}: the current stock is ${current.stock}.${hint}`, {
+      details: { currentStock: current.stock, delta },
+    })
   }
   const propagation = await propagate(productId, after.name, after, delta > 0)
   log.info({ productId, delta, stock: after.stock, restockSeq: after.restockSeq, propagation }, 'stock changed')
