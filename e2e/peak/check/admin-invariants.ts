@@ -8,9 +8,10 @@
  *    whose checkout started before the commit may carry either. The set checked includes
  *    every order whose request started after the commit, so this is the stronger check. If no
  *    order came after the edit, the check proved nothing, and says so as a violation;
- *  - the restocked units were buyable (a shopper's checkout accepted) within
- *    PROPAGATION_DEADLINE_MS of the restock answering, counted from the send time of the
- *    accepted checkout (its own latency is the machine's load, reported beside it).
+ *  - the restocked units were buyable within PROPAGATION_DEADLINE_MS of the restock answering:
+ *    no probe checkout sent later than that was refused SOLD_OUT, and one was accepted. A
+ *    probe the store shed (429/503) or did not answer says nothing about propagation (the
+ *    latency and error thresholds judge those); they are counted in the detail.
  * Conservation of the restocked units is in invariants.ts (the restock is an adjustment).
  */
 import type pg from 'pg'
@@ -67,14 +68,18 @@ export async function checkAdminInvariants(pool: pg.Pool, admin: AdminRecord): P
   }
 
   if (restock && restock.status === 200) {
-    const late = restock.buyableAfterMs === null || restock.buyableAfterMs > PROPAGATION_DEADLINE_MS
+    const soldOutLate = restock.attempts.filter((a) => a.appCode === 'SOLD_OUT' && a.afterMs > PROPAGATION_DEADLINE_MS)
+    const busy = restock.attempts.filter((a) => a.status === 0 || a.status === 429 || a.status === 503).length
+    const soldOut = restock.attempts.filter((a) => a.appCode === 'SOLD_OUT').length
+    const violations = soldOutLate.length + (restock.buyableAfterMs === null ? 1 : 0)
     out.push(
       result(
         `the restocked units were buyable within the propagation deadline (${PROPAGATION_DEADLINE_MS} ms)`,
-        late ? 1 : 0,
-        restock.buyableAfterMs === null
-          ? `no checkout of #${restock.productId} was accepted after the restock (${restock.probes} tries: ${JSON.stringify(restock.refusals)})`
-          : `a checkout sent ${restock.buyableAfterMs} ms after the restock answered was accepted (it took ${restock.acceptedCheckoutMs} ms; ${restock.probes} tries, refused before: ${JSON.stringify(restock.refusals)})`,
+        violations,
+        `${restock.attempts.length} checkouts of #${restock.productId} after the restock: ${soldOut} refused SOLD_OUT (${soldOutLate.length} of them sent after the deadline), ${busy} shed or unanswered by a busy store; ` +
+          (restock.buyableAfterMs === null
+            ? 'none accepted'
+            : `the first accepted was sent ${restock.buyableAfterMs} ms after the restock answered (it took ${restock.acceptedCheckoutMs} ms)`),
       ),
     )
   }

@@ -21,7 +21,7 @@ export function adminRows(r: DrillReport): string[][] {
     [
       'admin: restock of a sold-out hot SKU',
       s
-        ? `+${r.admin.plan.restockAtS} s, ${s.units} units (${s.status}); buyable ${s.buyableAfterMs === null ? 'NEVER' : `after ${s.buyableAfterMs} ms`}${s.acceptedCheckoutMs === null ? '' : ` (that checkout took ${s.acceptedCheckoutMs} ms)`}`
+        ? `+${r.admin.plan.restockAtS} s, ${s.units} units (${s.status}); first accepted checkout sent ${s.buyableAfterMs === null ? 'NEVER' : `${s.buyableAfterMs} ms after`}${s.acceptedCheckoutMs === null ? '' : ` (it took ${s.acceptedCheckoutMs} ms)`}; before it: ${s.attempts.slice(0, -1).map((a) => a.appCode ?? a.status).join(', ') || 'none'}`
         : 'did not run',
     ],
   ]

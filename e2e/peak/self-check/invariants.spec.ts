@@ -122,7 +122,17 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   const record = (over: Partial<AdminRecord>): AdminRecord => ({
     plan: DEFAULT_ADMIN_PLAN,
     priceEdit: { productId: e, oldPriceCents: 500, newPriceCents: 700, sentAtDb, committedByDb, status: 200, propagation: 'complete' },
-    restock: { productId: products[5]!, units: 25, answeredAt: 0, status: 200, propagation: 'complete', buyableAfterMs: 40, acceptedCheckoutMs: 90, probes: 1, refusals: {} },
+    restock: {
+      productId: products[5]!,
+      units: 25,
+      answeredAt: 0,
+      status: 200,
+      propagation: 'complete',
+      buyableAfterMs: 2_600,
+      acceptedCheckoutMs: 90,
+      // A busy store shed the first tries: not a propagation failure.
+      attempts: [{ afterMs: 0, status: 503, appCode: 'UNAVAILABLE' }, { afterMs: 2_400, status: 0, appCode: null }, { afterMs: 2_600, status: 200, appCode: null }],
+    },
     errors: [],
     ...over,
   })
@@ -131,7 +141,10 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   expect(clean).toHaveLength(3)
 
   await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 500 }) // after the edit at the OLD price
-  const late = record({ restock: { ...record({}).restock!, buyableAfterMs: 2_600 } })
+  // A SOLD_OUT after the deadline: the restock had not reached the gate.
+  const late = record({
+    restock: { ...record({}).restock!, attempts: [{ afterMs: 2_300, status: 409, appCode: 'SOLD_OUT' }, { afterMs: 2_600, status: 200, appCode: null }] },
+  })
   const damaged = await checkAdminInvariants(pool, late)
   expect(damaged.filter((r) => !r.ok).map((r) => r.name.slice(0, 40))).toEqual([
     'every order created after the price edit',
