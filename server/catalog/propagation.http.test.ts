@@ -74,14 +74,21 @@ async function page(base: string, path: string): Promise<{ status: number; html:
   return { status: res.status, html: await res.text(), cache: res.headers.get('x-nextjs-cache') }
 }
 
-/** Requests `path` until this instance serves it from its page cache (so a change must invalidate it). */
+/**
+ * Requests `path` until this instance serves it from its page cache as fresh (HIT), so a change
+ * must invalidate it. A build-time page older than its `revalidate` answers STALE while a
+ * background render replaces it, which takes a moment on a busy machine: hence the pauses.
+ */
 async function cachedPage(base: string, path: string, status: number): Promise<void> {
-  for (let i = 0; i < 10; i++) {
+  const seen: Array<string | null> = []
+  for (let i = 0; i < 40; i++) {
     const p = await page(base, path)
     expect(p.status, `${base}${path}`).toBe(status)
     if (p.cache === 'HIT') return
+    seen.push(p.cache)
+    await new Promise((r) => setTimeout(r, 250))
   }
-  throw new Error(`${base}${path} never came from the page cache`)
+  throw new Error(`${base}${path} never came from the page cache: ${seen.join(', ')}`)
 }
 
 async function buyOne(base: string, productId: number) {
