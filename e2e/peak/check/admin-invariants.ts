@@ -7,7 +7,9 @@
  *    charged it; every order created before the edit was sent carries the old one. An order
  *    whose checkout started before the commit may carry either. The set checked includes
  *    every order whose request started after the commit, so this is the stronger check. If no
- *    order came after the edit, the check proved nothing, and says so as a violation;
+ *    order came after the edit while the doorbuster still had units, that is a violation (the
+ *    check proved nothing); if it had sold out while the edit was in flight (a drowning store
+ *    can take seconds to answer the admin), the detail says there was nothing left to check;
  *  - the restocked units were buyable within PROPAGATION_DEADLINE_MS of the restock answering:
  *    no probe checkout sent later than that was refused SOLD_OUT, and one was accepted. A
  *    probe the store shed (429/503) or did not answer says nothing about propagation (the
@@ -57,11 +59,13 @@ export async function checkAdminInvariants(pool: pg.Pool, admin: AdminRecord): P
     out.push(
       result(
         'every order created after the price edit committed (database clock) was charged the new price; every earlier one the old',
-        wrong.length + (after.length === 0 ? 1 : 0),
+        wrong.length + (after.length === 0 && edit.stockAtCommit > 0 ? 1 : 0),
         wrong.length
           ? `${wrong.length} orders with the wrong price: ${wrong.slice(0, 5).map((r) => `${r.id} at ${r.unitPriceCents}`).join(', ')}`
           : after.length === 0
-            ? 'no order was created after the edit committed: the check proved nothing'
+            ? edit.stockAtCommit > 0
+              ? `no order was created after the edit committed, though ${edit.stockAtCommit} units were left: the check proved nothing`
+              : `nothing to check after the edit: the doorbuster sold out while the edit was in flight (it answered ${((edit.committedByDb.getTime() - edit.sentAtDb.getTime()) / 1000).toFixed(1)} s after it was sent); ${before.length} orders before it at the old price, ${rows.length - before.length} during it`
             : `${after.length} orders after the edit at ${edit.newPriceCents} cents (${charged} charged it, the rest declined or retried), ${before.length} before it at ${edit.oldPriceCents}, ${rows.length - after.length - before.length} during it`,
       ),
     )

@@ -121,7 +121,7 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 700 }) // after it, new price
   const record = (over: Partial<AdminRecord>): AdminRecord => ({
     plan: DEFAULT_ADMIN_PLAN,
-    priceEdit: { productId: e, oldPriceCents: 500, newPriceCents: 700, sentAtDb, committedByDb, status: 200, propagation: 'complete' },
+    priceEdit: { productId: e, oldPriceCents: 500, newPriceCents: 700, sentAtDb, committedByDb, stockAtCommit: 5, status: 200, propagation: 'complete' },
     restock: {
       productId: products[5]!,
       units: 25,
@@ -152,4 +152,12 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   ])
   const refused = await checkAdminInvariants(pool, record({ priceEdit: null, restock: { ...record({}).restock!, status: 409 } }))
   expect(refused.filter((r) => !r.ok).map((r) => r.violations)).toEqual([2])
+
+  // No order after the edit: a violation while units were left, "nothing to check" once sold out.
+  const quiet = (stockAtCommit: number) => record({ priceEdit: { ...record({}).priceEdit!, productId: products[6]!, stockAtCommit } })
+  const unexercised = await checkAdminInvariants(pool, quiet(12))
+  expect(unexercised.filter((r) => !r.ok).map((r) => r.detail)).toEqual([expect.stringMatching(/12 units were left: the check proved nothing/)])
+  const soldOut = await checkAdminInvariants(pool, quiet(0))
+  expect(soldOut.filter((r) => !r.ok)).toEqual([])
+  expect(soldOut[1]!.detail).toMatch(/sold out while the edit was in flight/)
 })

@@ -30,6 +30,8 @@ export interface PriceEdit {
   sentAtDb: Date
   /** Database clock just after the answer: the edit had committed by then; orders created later carry the new price. */
   committedByDb: Date
+  /** Doorbuster units left at that moment (0: it sold out while the edit was in flight, nothing left to check). */
+  stockAtCommit: number
   status: number
   propagation: string | null
 }
@@ -61,6 +63,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 async function dbNow(pool: pg.Pool): Promise<Date> {
   const { rows } = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')
   return rows[0]!.now
+}
+
+async function stockOf(pool: pg.Pool, id: number): Promise<number> {
+  const { rows } = await pool.query<{ stock: number }>('SELECT stock FROM "Product" WHERE id = $1', [id])
+  return rows[0]!.stock
 }
 
 export class AdminActions {
@@ -111,7 +118,8 @@ export class AdminActions {
     const sentAtDb = await dbNow(this.world.pool)
     const answer = await this.admin.mutate<{ propagation: string }>('catalog.updateProduct', { id, patch: { priceCents: newPriceCents } })
     const committedByDb = await dbNow(this.world.pool)
-    this.record.priceEdit = { productId: id, oldPriceCents, newPriceCents, sentAtDb, committedByDb, status: answer.status, propagation: answer.data?.propagation ?? null }
+    const stockAtCommit = await stockOf(this.world.pool, id)
+    this.record.priceEdit = { productId: id, oldPriceCents, newPriceCents, sentAtDb, committedByDb, stockAtCommit, status: answer.status, propagation: answer.data?.propagation ?? null }
     this.log(`admin: doorbuster #${id} price ${oldPriceCents} → ${newPriceCents} cents (${answer.status}, ${answer.data?.propagation ?? answer.error?.message})`)
   }
 
