@@ -77,17 +77,18 @@ describe('migrate()', () => {
   it.each([
     { constraint: 'Product_stock_nonnegative', column: 'stock', value: -1 },
     { constraint: 'Product_price_nonnegative', column: 'priceCents', value: -1 },
-    { constraint: 'Product_version_positive', column: 'version', value: 0 },
+    { constraint: 'Product_contentVersion_positive', column: 'contentVersion', value: 0 },
+    { constraint: 'Product_restockSeq_nonnegative', column: 'restockSeq', value: -1 },
   ])('rejects a Product with $column = $value ($constraint)', async ({ constraint, column, value }) => {
     const { rows } = await client().query<{ id: number }>(
       `INSERT INTO "Category" (slug, name, description, "updatedAt") VALUES ($1, 'Test', '', now()) RETURNING id`,
       [`cat-${constraint.toLowerCase()}`],
     )
-    const product = { slug: `p-${constraint.toLowerCase()}`, priceCents: 100, stock: 1, version: 1, [column]: value }
+    const product = { slug: `p-${constraint.toLowerCase()}`, priceCents: 100, stock: 1, contentVersion: 1, restockSeq: 0, [column]: value }
     const insert = client().query(
-      `INSERT INTO "Product" (slug, name, description, "priceCents", stock, version, "categoryId", "updatedAt")
-       VALUES ($1, 'Test', '', $2, $3, $4, $5, now())`,
-      [product.slug, product.priceCents, product.stock, product.version, rows[0]?.id],
+      `INSERT INTO "Product" (slug, name, description, "priceCents", stock, "contentVersion", "restockSeq", "categoryId", "updatedAt")
+       VALUES ($1, 'Test', '', $2, $3, $4, $5, $6, now())`,
+      [product.slug, product.priceCents, product.stock, product.contentVersion, product.restockSeq, rows[0]?.id],
     )
     await expect(insert).rejects.toMatchObject({ code: '23514', constraint }) // check_violation
   })

@@ -91,3 +91,55 @@ test('admin edits a doorbuster price from the dashboard; a shopper page shows it
     await shopperCtx.close()
   }
 })
+
+/** A checkout of one unit from the shopper's own page (its session cookie), as the form sends it. */
+async function checkoutOne(page: Page, productId: number): Promise<{ status: number; appCode: string | null }> {
+  return page.evaluate(async (productId) => {
+    const res = await fetch('/api/trpc/checkout.placeOrder', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { idempotencyKey: crypto.randomUUID(), email: 'ada@example.com', shippingName: 'Ada', shippingAddress: '1 Main St', lines: [{ productId, quantity: 1 }] } }),
+    })
+    const body = (await res.json()) as { error?: { json?: { data?: { appCode?: string } } } }
+    return { status: res.status, appCode: body.error?.json?.data?.appCode ?? null }
+  }, productId)
+}
+
+test('admin stops selling a doorbuster, is refused a removal below zero, restocks it: the shopper is refused, then buys at once', async ({ browser }) => {
+  const [hot] = await query<{ id: number; slug: string; stock: number }>(`SELECT id, slug, stock FROM "Product" WHERE hot ORDER BY id OFFSET 5 LIMIT 1`)
+  const adminCtx = await adminContext(browser)
+  const shopperCtx = await browser.newContext()
+  try {
+    const admin = await adminCtx.newPage()
+    await loginThroughForm(admin)
+    await admin.locator(`[data-testid="hot-sku"][data-product-id="${hot!.id}"]`).getByTestId('hot-sku-edit').click()
+    await expect(admin.getByTestId('product-edit-form')).toHaveAttribute('data-product-id', String(hot!.id))
+    const current = admin.getByTestId('stock-current')
+    await expect(current).toHaveText(String(hot!.stock)) // read from the database, not a cache
+
+    await admin.getByTestId('stock-stop').click()
+    await expect(admin.getByTestId('stock-result')).toHaveText(`${hot!.stock} → 0 units`)
+    await expect(current).toHaveText('0')
+
+    const shopper = await shopperCtx.newPage()
+    await shopper.goto(`/p/${hot!.slug}`)
+    await expect(shopper.getByTestId('stock-badge')).toHaveAttribute('data-status', 'SOLD_OUT')
+    expect(await checkoutOne(shopper, hot!.id)).toEqual({ status: 409, appCode: 'SOLD_OUT' })
+
+    await admin.getByTestId('stock-delta').fill('−3')
+    await admin.getByTestId('stock-apply').click()
+    await expect(admin.getByTestId('stock-error')).toContainText('the current stock is 0')
+
+    await admin.getByTestId('stock-delta').fill('+5')
+    await admin.getByTestId('stock-apply').click()
+    await expect(admin.getByTestId('stock-result')).toHaveText('0 → 5 units')
+    await expect(current).toHaveText('5')
+
+    expect(await checkoutOne(shopper, hot!.id)).toEqual({ status: 200, appCode: null })
+    await shopper.reload()
+    await expect(shopper.getByTestId('stock-badge')).toHaveText('Only 4 left')
+  } finally {
+    await adminCtx.close()
+    await shopperCtx.close()
+  }
+})

@@ -3,7 +3,7 @@ import { adminContext, loginThroughForm } from './ops-helpers'
 
 /** Admin procedures of the dashboard (the Vitest suite checks every procedure of the router). */
 const ADMIN_QUERIES = ['ops.overview', 'ops.levers', 'ops.prewarmStatus', 'ops.findProduct']
-const ADMIN_MUTATIONS = ['ops.setFlag', 'ops.setFault', 'ops.setRateLimit', 'ops.setPaymentSettings', 'ops.resetPaymentSettings', 'ops.startPrewarm', 'catalog.updateProduct', 'auth.logout']
+const ADMIN_MUTATIONS = ['ops.setFlag', 'ops.setFault', 'ops.setRateLimit', 'ops.setPaymentSettings', 'ops.resetPaymentSettings', 'ops.startPrewarm', 'catalog.updateProduct', 'inventory.changeStock', 'inventory.stopSelling', 'auth.logout']
 
 test('an anonymous browser is sent to the login page and gets no admin data from /ops or any admin procedure', async ({ page, request }) => {
   const raw = await request.get('/ops', { maxRedirects: 0 })

@@ -6,8 +6,10 @@
  *    the product's declared SLOs;
  *  - `ci`: the quick shape at B = 10 with two browsers, and thresholds tolerant of a noisy
  *    2-core machine; this is the one `npm test` runs.
- * Invariants (oversell, lost or duplicate orders, charges) are not thresholds: they are
- * strict in every profile and cannot be configured away.
+ * Invariants (oversell, lost or duplicate orders, charges, the admin's edits taking effect)
+ * are not thresholds: they are strict in every profile and cannot be configured away. In every
+ * profile an admin works during the hold, as on sale day: edits the doorbuster's price and
+ * restocks another, sold-out, hot SKU (`admin`).
  *
  * Options travel from `npm run drill` (drill-cli.ts) to the Playwright test as JSON in
  * DRILL_OPTIONS; zod validates the merged result.
@@ -106,6 +108,18 @@ export const faultPlanSchema = z
   .strict()
 export type FaultPlan = z.infer<typeof faultPlanSchema>
 
+export const adminPlanSchema = z
+  .object({
+    /** Seconds after the hold starts: the doorbuster's price is raised (while it still sells). */
+    priceEditAtS: seconds,
+    priceRaiseCents: z.number().int().min(1).max(100_000),
+    /** Seconds after the hold starts: another hot SKU, sold out since the start, gets units back. */
+    restockAtS: seconds,
+    restockUnits: z.number().int().min(1).max(10_000),
+  })
+  .strict()
+export type AdminPlan = z.infer<typeof adminPlanSchema>
+
 export const drillOptionsSchema = z
   .object({
     profile: z.enum(PROFILES),
@@ -114,6 +128,8 @@ export const drillOptionsSchema = z
     thresholds: thresholdsSchema,
     /** null: no faults. */
     faults: faultPlanSchema.nullable(),
+    /** What the admin does during the hold (every profile). */
+    admin: adminPlanSchema,
     /** Real Chromium contexts running full journeys throughout. */
     browserContexts: z.number().int().min(0).max(8),
     /** Shopper sessions (cookies) the HTTP load spreads over; checkout allows 30/min per session. */
@@ -190,6 +206,12 @@ export const DEFAULT_FAULTS: FaultPlan = {
   graceS: 3,
 }
 
+/**
+ * Early in the hold: the doorbuster still sells for about 15 s after the edit (its stock is
+ * sized to sell out mid-step), and both changes come before the fault drill touches Redis.
+ */
+export const DEFAULT_ADMIN_PLAN: AdminPlan = { priceEditAtS: 2, priceRaiseCents: 1_000, restockAtS: 8, restockUnits: 25 }
+
 export function profileDefaults(profile: ProfileName): DrillOptions {
   return {
     profile,
@@ -197,6 +219,7 @@ export function profileDefaults(profile: ProfileName): DrillOptions {
     mix: MIX,
     thresholds: profile === 'ci' ? CI_THRESHOLDS : SLO_THRESHOLDS,
     faults: null,
+    admin: DEFAULT_ADMIN_PLAN,
     browserContexts: profile === 'ci' ? 2 : 3,
     sessions: 600,
     maxInFlight: 2_000,
@@ -246,6 +269,9 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     const f = parsed.faults
     const lastFaultEnd = Math.max(f.workerKillAtS + f.workerDownS, f.redisRestartAtS + f.redisDownS, f.redisLatencyAtS + f.redisLatencyS)
     if (lastFaultEnd > parsed.shape.holdS) throw new Error(`faults end ${lastFaultEnd} s into the hold, which lasts only ${parsed.shape.holdS} s`)
+  }
+  if (Math.max(parsed.admin.priceEditAtS, parsed.admin.restockAtS) >= parsed.shape.holdS) {
+    throw new Error(`the admin's changes must fall inside the hold (${parsed.shape.holdS} s)`)
   }
   return parsed
 }

@@ -1,6 +1,7 @@
 /**
  * The peak drill: a step-shaped open-model load on a fresh store, real Chromium shoppers
- * throughout, optional faults during the step, then the invariants from PostgreSQL once the
+ * throughout, an admin editing the doorbuster's price and restocking another hot SKU during
+ * the step, optional faults during the step, then the invariants from PostgreSQL once the
  * payment queue has drained, an HTML + JSON report in e2e/reports/, and a summary. Passes
  * only when every invariant holds and every declared threshold is met.
  */
@@ -9,6 +10,7 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { startShoppers } from './browser/shoppers'
 import { waitForDrain } from './check/drain'
+import { checkAdminInvariants } from './check/admin-invariants'
 import { checkInvariants } from './check/invariants'
 import { optionsFromEnvironment } from './drill-options'
 import { startGenerator } from './load/generator-process'
@@ -16,7 +18,8 @@ import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { describeEnvironment } from './report/environment'
 import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
-import { readCatalogFacts, setHotStock, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
+import { AdminActions } from './world/admin-actions'
+import { readCatalogFacts, setHotStock, setSoldOut, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
 import { PREWARM_TOP, startDrillWorld } from './world/drill-world'
 import { FaultRunner } from './world/faults'
 import { startQueueSampler } from './world/queue-sampler'
@@ -49,11 +52,14 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
   const world = await startDrillWorld(options, log, async (pool) => {
     facts = await readCatalogFacts(pool, PREWARM_TOP)
     await setHotStock(pool, facts.traffic.hotId, hot)
+    await setSoldOut(pool, facts.restockId)
   })
   try {
     const catalog = facts as CatalogFacts | null
     if (!catalog) throw new Error('catalog facts were not read')
-    log(`hot SKU ${catalog.hotSlug} (#${catalog.traffic.hotId}) starts with ${hot} units`)
+    log(`hot SKU ${catalog.hotSlug} (#${catalog.traffic.hotId}) starts with ${hot} units; hot SKU #${catalog.restockId} starts sold out`)
+    const admin = new AdminActions(world, options.admin, { doorbusterId: catalog.traffic.hotId, restockId: catalog.restockId }, log)
+    await admin.prepare()
     const sessions = await createSessions(world.storeUrl, options.sessions + 1)
     const probeCookie = sessions.pop()!
     log(`${sessions.length} shopper sessions`)
@@ -98,9 +104,11 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     const hold = phaseSpans(options.shape).find((p) => p.phase === 'hold')!
     const faults = options.faults ? new FaultRunner(world, options.faults, probeCookie, log) : null
     const faultsDone = faults?.run(loadStartedAt + hold.startS * 1000) ?? Promise.resolve()
+    const adminDone = admin.run(loadStartedAt + hold.startS * 1000)
 
     const load = await generator.result
     await faultsDone
+    await adminDone
     log(`load done: ${load.samples.length} sent, ${load.droppedMs.length} dropped; waiting for the browsers' last journeys`)
     await shoppers.stop()
     const drain = await waitForDrain(world.pool, options.thresholds.drainSMax)
@@ -108,15 +116,18 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     sampler.samples.push(drain.last)
     log(drain.drained ? `queue drained in ${drain.seconds.toFixed(1)} s` : `queue NOT drained after ${drain.seconds.toFixed(1)} s`)
 
+    const restock = admin.record.restock
     const invariants = await checkInvariants(
       world.pool,
       {
         initialStock,
+        adjustments: new Map(restock?.status === 200 ? [[restock.productId, restock.units]] : []),
         checkouts: load.checkouts,
         browserOrderIds: shoppers.journeys.map((j) => j.orderId).filter((id): id is string => id !== null),
       },
       catalog.traffic.hotId,
     )
+    invariants.results.push(...(await checkAdminInvariants(world.pool, admin.record)))
     const report = buildReport({
       options,
       startedAt,
@@ -130,6 +141,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       faults: faults?.events ?? [],
       faultWindows: faults?.windows(loadStartedAt) ?? [],
       probes: faults?.probes ?? [],
+      admin: admin.record,
     })
     const { htmlPath, jsonPath } = writeReport(report)
     console.log(summaryText(report, htmlPath, jsonPath))

@@ -26,7 +26,7 @@ afterAll(() => db.end())
 /** Distinct products per test (other test files edit their own). */
 async function product(offset: number): Promise<{ id: number; slug: string; priceCents: number; version: number }> {
   const { rows } = await db.query<{ id: number; slug: string; priceCents: number; version: number }>(
-    `SELECT id, slug, "priceCents", version FROM "Product" WHERE active AND NOT hot ORDER BY id OFFSET $1 LIMIT 1`,
+    `SELECT id, slug, "priceCents", "contentVersion" AS version FROM "Product" WHERE active AND NOT hot ORDER BY id OFFSET $1 LIMIT 1`,
     [offset],
   )
   return rows[0]!
@@ -45,7 +45,7 @@ function deferred() {
 async function pageOf(slug: string): Promise<{ status: number; version: number | null; html: string }> {
   const res = await fetch(`${testStoreUrl()}/p/${slug}`)
   const html = await res.text()
-  const m = /data-version="(\d+)"/.exec(html)
+  const m = /data-content-version="(\d+)"/.exec(html)
   return { status: res.status, version: m ? Number(m[1]) : null, html }
 }
 
@@ -63,7 +63,7 @@ describe('catalog cache', () => {
     before = await dbQueries()
     const results = await Promise.all(Array.from({ length: 100 }, () => getProduct(p.id)))
     expect((await dbQueries()) - before).toBe(oneRead)
-    expect(new Set(results.map((r) => r.version))).toEqual(new Set([p.version]))
+    expect(new Set(results.map((r) => r.contentVersion))).toEqual(new Set([p.version]))
 
     before = await dbQueries()
     await getProduct(p.id)
@@ -87,14 +87,14 @@ describe('catalog cache', () => {
         await resume.promise
         return record
       },
-      { version: (r) => r.version },
+      { version: (r) => r.contentVersion },
     )
     await loaded.promise // the reader holds version N…
     const newPrice = p.priceCents + 1_234
     const edited = await updateProduct(p.id, { priceCents: newPrice }) // …the edit to N+1 completes…
-    expect(edited.version).toBe(p.version + 1)
+    expect(edited.product.contentVersion).toBe(p.version + 1)
     resume.resolve() // …and the reader tries to cache N.
-    expect((await slowReader).version).toBe(p.version)
+    expect((await slowReader).contentVersion).toBe(p.version)
 
     expect((await cache.peek(keys.product(p.id), productRecord))?.version).toBe(p.version + 1)
     expect((await getProduct(p.id)).priceCents).toBe(newPrice)
@@ -109,7 +109,7 @@ describe('catalog cache', () => {
     await updateProduct(p.id, { name: 'Edited once' }, p.version)
     await expect(updateProduct(p.id, { name: 'Lost update' }, p.version)).rejects.toMatchObject({
       code: 'CONFLICT',
-      details: { currentVersion: p.version + 1 },
+      details: { currentContentVersion: p.version + 1 },
     })
     expect((await getProduct(p.id)).name).toBe('Edited once')
     await expect(updateProduct(999_999_999, { priceCents: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
@@ -135,7 +135,7 @@ describe('catalog cache', () => {
     await invalidateProductStock(p.id)
     expect(await getStock(p.id)).toEqual({ productId: p.id, stock: 3, status: 'LOW_STOCK' })
     await db.query('UPDATE "Product" SET stock = 0 WHERE id = $1', [p.id])
-    expect((await getStock(p.id)).status).toBe('LOW_STOCK') // still inside the 1-2 s entry
+    expect((await getStock(p.id)).status).toBe('LOW_STOCK') // still inside the ≤ 1 s entry
     await invalidateProductStock(p.id)
     expect(await getStock(p.id)).toEqual({ productId: p.id, stock: 0, status: 'SOLD_OUT' })
     await db.query('UPDATE "Product" SET stock = 500 WHERE id = $1', [p.id])

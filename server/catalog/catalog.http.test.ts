@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
 import { TestShopper } from '../dev/test-shopper'
 import { env } from '../env'
-import type { ProductDetail, SearchResult, StockStatus } from './catalog.schema'
+import type { SearchResult, StockStatus, UpdateProductOutput } from './catalog.schema'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 
@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 
 async function product(offset: number) {
   const { rows } = await db.query<{ id: number; slug: string; priceCents: number; version: number; name: string; stock: number }>(
-    `SELECT id, slug, "priceCents", version, name, stock FROM "Product" WHERE active AND NOT hot ORDER BY id DESC OFFSET $1 LIMIT 1`,
+    `SELECT id, slug, "priceCents", "contentVersion" AS version, name, stock FROM "Product" WHERE active AND NOT hot ORDER BY id DESC OFFSET $1 LIMIT 1`,
     [offset],
   )
   return rows[0]!
@@ -32,7 +32,7 @@ async function product(offset: number) {
 async function page(base: string, path: string) {
   const res = await fetch(`${base}${path}`)
   const html = await res.text()
-  const version = /data-version="(\d+)"/.exec(html)
+  const version = /data-content-version="(\d+)"/.exec(html)
   return { status: res.status, cacheControl: res.headers.get('cache-control') ?? '', html, version: version ? Number(version[1]) : null }
 }
 
@@ -87,9 +87,9 @@ describe('two instances sharing Postgres and Redis', () => {
 
     const admin = await adminOn(testStoreUrl())
     const newPrice = p.priceCents + 777
-    const edit = await admin.mutate<ProductDetail>('catalog.updateProduct', { id: p.id, patch: { priceCents: newPrice }, expectedVersion: p.version })
+    const edit = await admin.mutate<UpdateProductOutput>('catalog.updateProduct', { id: p.id, patch: { priceCents: newPrice }, expectedContentVersion: p.version })
     expect(edit.status, JSON.stringify(edit.error)).toBe(200)
-    expect(edit.data?.version).toBe(p.version + 1)
+    expect(edit.data?.product.contentVersion).toBe(p.version + 1)
 
     await expect.poll(async () => (await page(second.url, `/p/${p.slug}`)).version, { timeout: 5_000, interval: 200 }).toBe(p.version + 1)
     expect((await page(second.url, `/p/${p.slug}`)).html).toContain(usd(newPrice))

@@ -8,7 +8,7 @@ export function toProductRecord(row: ProductRecordRow): ProductRecord {
 }
 
 export function toProductCard(r: ProductRecord): ProductCard {
-  return { id: r.id, slug: r.slug, name: r.name, priceCents: r.priceCents, currency: r.currency, hot: r.hot, stock: r.stock, imageUrl: r.imageUrl }
+  return { id: r.id, slug: r.slug, name: r.name, priceCents: r.priceCents, currency: r.currency, hot: r.hot, imageUrl: r.imageUrl }
 }
 
 export function toProductSummary(r: ProductRecord): ProductSummary {
@@ -16,7 +16,7 @@ export function toProductSummary(r: ProductRecord): ProductSummary {
 }
 
 export function toProductDetail(r: ProductRecord): ProductDetail {
-  return { ...toProductCard(r), description: r.description, version: r.version, category: r.category }
+  return { ...toProductCard(r), description: r.description, contentVersion: r.contentVersion, category: r.category }
 }
 
 export function toCategorySummary(row: {

@@ -10,9 +10,8 @@ const recordSelect = {
   priceCents: true,
   currency: true,
   hot: true,
-  stock: true,
   description: true,
-  version: true,
+  contentVersion: true,
   active: true,
   category: { select: { slug: true, name: true } },
 } as const
@@ -24,9 +23,8 @@ export type ProductRecordRow = {
   priceCents: number
   currency: string
   hot: boolean
-  stock: number
   description: string
-  version: number
+  contentVersion: number
   active: boolean
   category: { slug: string; name: string }
 }
@@ -100,24 +98,33 @@ export async function findStock(id: number): Promise<{ stock: number; active: bo
   return db.product.findUnique({ where: { id }, select: { stock: true, active: true } })
 }
 
-export async function findVersion(id: number): Promise<number | null> {
-  const row = await db.product.findUnique({ where: { id }, select: { version: true } })
-  return row?.version ?? null
+export async function findContentVersion(id: number): Promise<number | null> {
+  const row = await db.product.findUnique({ where: { id }, select: { contentVersion: true } })
+  return row?.contentVersion ?? null
 }
 
 /**
- * Applies `patch` and bumps `version` in the same UPDATE; with `expectedVersion`, only if
- * the row still has it. `null` when no row matched (unknown id or a newer version).
+ * A product as the /ops editor edits it: content and live stock, read from the primary
+ * (`db` is never a replica), never from a cache. By id or slug; null when unknown.
  */
-export async function updateProductVersioned(
+export async function findProductForEdit(q: number | string): Promise<(ProductRecordRow & { stock: number }) | null> {
+  return db.product.findUnique({ where: typeof q === 'number' ? { id: q } : { slug: q }, select: { ...recordSelect, stock: true } })
+}
+
+/**
+ * Applies a content `patch` and bumps `contentVersion` in the same UPDATE; with
+ * `expectedContentVersion`, only if the row still has it. Stock is never touched here (sales
+ * change it concurrently). `null` when no row matched (unknown id or a newer version).
+ */
+export async function updateProductContent(
   id: number,
   patch: ProductPatch,
-  expectedVersion: number | undefined,
+  expectedContentVersion: number | undefined,
 ): Promise<ProductRecordRow | null> {
   try {
     return await db.product.update({
-      where: expectedVersion === undefined ? { id } : { id, version: expectedVersion },
-      data: { ...patch, version: { increment: 1 } },
+      where: expectedContentVersion === undefined ? { id } : { id, contentVersion: expectedContentVersion },
+      data: { ...patch, contentVersion: { increment: 1 } },
       select: recordSelect,
     })
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   stockInput,
   stockStatus,
   updateProductInput,
+  updateProductOutput,
 } from './catalog.schema'
 
 export const catalogRouter = createTRPCRouter({
@@ -41,6 +42,6 @@ export const catalogRouter = createTRPCRouter({
     .query(({ input }) => catalog.searchProducts(input.q)),
   updateProduct: adminProcedure
     .input(updateProductInput)
-    .output(productDetail)
-    .mutation(({ input }) => catalog.updateProduct(input.id, input.patch, input.expectedVersion)),
+    .output(updateProductOutput)
+    .mutation(({ input }) => catalog.updateProduct(input.id, input.patch, input.expectedContentVersion)),
 })

@@ -40,14 +40,14 @@ export const productCard = z.object({
   priceCents: z.number().int(),
   currency: z.string(),
   hot: z.boolean(),
-  stock: z.number().int(),
   imageUrl: z.string(),
 })
 export type ProductCard = z.infer<typeof productCard>
 
 export const productDetail = productCard.extend({
   description: z.string(),
-  version: z.number().int(),
+  /** Version of what the product says (content edits bump it; sales never do). */
+  contentVersion: z.number().int(),
   category: z.object({ slug: z.string(), name: z.string() }),
 })
 export type ProductDetail = z.infer<typeof productDetail>
@@ -55,7 +55,8 @@ export type ProductDetail = z.infer<typeof productDetail>
 /**
  * What the Redis entry `product:{id}` holds: the detail plus `active` (inactive products
  * are cached too, so the cart can show "no longer available" without a database read).
- * `stock` inside it is as of the last fill; the live figure is `catalog.stock`.
+ * Content only, versioned by `contentVersion`: stock changes with every sale, so it lives
+ * in its own short-lived entry (`catalog.stock`), never in this long-lived one.
  */
 export const productRecord = productDetail.extend({ active: z.boolean() })
 export type ProductRecord = z.infer<typeof productRecord>
@@ -97,24 +98,40 @@ export const searchResult = z.object({
 })
 export type SearchResult = z.infer<typeof searchResult>
 
+export const PRICE_CENTS_MAX = 100_000_000
+export const PRODUCT_NAME_MAX = 200
+export const DESCRIPTION_MAX = 10_000
+
+/** A content edit: what the product says. Stock is not content (server/inventory/inventory.schema.ts). */
 export const productPatch = z
   .object({
-    priceCents: z.number().int().min(0).max(100_000_000).optional(),
-    stock: z.number().int().min(0).max(1_000_000).optional(),
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().trim().max(10_000).optional(),
+    priceCents: z.number().int().min(0).max(PRICE_CENTS_MAX).optional(),
+    name: z.string().trim().min(1).max(PRODUCT_NAME_MAX).optional(),
+    description: z.string().trim().max(DESCRIPTION_MAX).optional(),
     hot: z.boolean().optional(),
     active: z.boolean().optional(),
+    stock: z
+      .never({ error: 'Stock is not part of a content edit: change it with a stock change (+/− units) or "stop selling".' })
+      .optional(),
   })
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'Change at least one field.')
-export type ProductPatch = z.infer<typeof productPatch>
+export type ProductPatch = Omit<z.infer<typeof productPatch>, 'stock'>
 export const updateProductInput = z.object({
   id: productIdSchema,
   patch: productPatch,
-  /** The version the admin edited; a newer one in the database → CONFLICT instead of a lost update. */
-  expectedVersion: z.number().int().min(1).optional(),
+  /** The content version the admin edited; a newer one in the database → CONFLICT instead of a lost update. */
+  expectedContentVersion: z.number().int().min(1).optional(),
 })
+/** After a change: `retrying` when Redis refused part of the invalidation and it is being retried. */
+export const propagationSchema = z.enum(['complete', 'retrying'])
+export type Propagation = z.infer<typeof propagationSchema>
+export const updateProductOutput = z.object({ product: productRecord, propagation: propagationSchema })
+export type UpdateProductOutput = z.infer<typeof updateProductOutput>
+
+/** What the /ops editor loads: content and stock straight from the primary database, never a cache. */
+export const productForEdit = productRecord.extend({ stock: z.number().int() })
+export type ProductForEdit = z.infer<typeof productForEdit>
 
 export const categoryPage = z.object({
   category: categorySummary,

@@ -38,12 +38,12 @@ describe('catalog service', () => {
     await expect(getCategoryPage(category!.slug, pageCount + 1, 'popular')).rejects.toBeInstanceOf(AppError)
   })
 
-  it('serves hot deals first and a product by slug with its category and version', async () => {
+  it('serves hot deals first and a product by slug with its category and content version', async () => {
     const deals = await listHotDeals(4)
     expect(deals.length).toBeGreaterThan(0)
     expect(deals.every((d) => d.hot)).toBe(true)
     const product = await getProductBySlug(deals[0]!.slug)
-    expect(product).toMatchObject({ id: deals[0]!.id, hot: true, version: 1, imageUrl: `/img/p/${deals[0]!.slug}.svg` })
+    expect(product).toMatchObject({ id: deals[0]!.id, hot: true, contentVersion: 1, imageUrl: `/img/p/${deals[0]!.slug}.svg` })
     expect(product.category.slug).toMatch(/^[a-z0-9-]+$/)
     await expect(getProductBySlug('missing-product-1')).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { cache, keys, LISTINGS, TTL } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import * as repo from './catalog.repo'
-import { toCategorySummary, toProductCard, toProductDetail, toProductSummary } from './catalog.mappers'
+import { toCategorySummary, toProductCard, toProductDetail, toProductRecord, toProductSummary } from './catalog.mappers'
 import {
   CATEGORY_PAGE_SIZE,
   categorySummary,
@@ -18,6 +18,7 @@ import {
   type CategoryPage,
   type CategorySummary,
   type ProductCard,
+  type ProductForEdit,
   type ProductDetail,
   type ProductSummary,
   type SearchResult,
@@ -94,7 +95,18 @@ export async function getProductSummaries(productIds: number[]): Promise<Map<num
   return new Map([...records].map(([id, r]) => [id, toProductSummary(r)]))
 }
 
-/** Live stock for the badge: Redis-cached 1-2 s, never served stale. */
+/**
+ * What the /ops editor edits, by id or slug: content, `contentVersion` and live stock from
+ * the primary database, never a cache (a cached copy would hand the admin a version that
+ * is already gone). Inactive products included. Throws NOT_FOUND.
+ */
+export async function getProductForEdit(q: number | string): Promise<ProductForEdit> {
+  const row = await repo.findProductForEdit(q)
+  if (!row) throw new AppError('NOT_FOUND', `No product ${JSON.stringify(q)}`)
+  return { ...toProductRecord(row), stock: row.stock }
+}
+
+/** Live stock for the badge: Redis-cached ≤ 1 s, never served stale. */
 export async function getStock(productId: number): Promise<StockStatus> {
   const stock = await cache.readThrough(keys.stock(productId), TTL.stock, z.number().int(), async () => {
     const row = await repo.findStock(productId)

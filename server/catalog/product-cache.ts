@@ -1,9 +1,10 @@
 /**
- * The Redis entry `product:{id}` (a ProductRecord with its `version`), the one cached copy
- * of a product that cards, pages and the cart read. Every fill is set-if-newer, so a reader
- * that loaded an old row can never overwrite a newer edit.
+ * The Redis entry `product:{id}` (a ProductRecord with its `contentVersion`), the one cached
+ * copy of what a product says, read by cards, pages and the cart. Every fill is set-if-newer,
+ * so a reader that loaded an old row can never overwrite a newer edit; an edit replaces it
+ * with `replaceCachedProduct`, which never leaves an older copy behind.
  */
-import { cache, keys, TTL } from '../platform/cache'
+import { cache, keys, TTL, type ReplaceOutcome } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import * as repo from './catalog.repo'
 import { toProductRecord } from './catalog.mappers'
@@ -11,7 +12,7 @@ import { productRecord, type ProductRecord } from './catalog.schema'
 
 /** Hot products get the shorter TTL: they are the ones edited mid-sale. */
 export const policyOf = (r: ProductRecord) => (r.hot ? TTL.hotProduct : TTL.product)
-const versionOf = (r: ProductRecord) => r.version
+const versionOf = (r: ProductRecord) => r.contentVersion
 
 /** One product from the database (no cache), or null. */
 export async function loadProductRecord(id: number): Promise<ProductRecord | null> {
@@ -32,9 +33,13 @@ export async function getProductRecords(ids: readonly number[]): Promise<Map<num
   )
 }
 
-/** Writes `record` unless the cache already holds a newer version. Resolves whether it was written. */
-export function cacheProductRecord(record: ProductRecord): Promise<boolean> {
-  return cache.write(keys.product(record.id), policyOf(record), record, record.version)
+/**
+ * After an edit committed: `record` replaces the cached copy (unless a newer one is there).
+ * A failed write deletes the entry instead, and a failed delete is retried in the background,
+ * so an older copy is never left in place (server/platform/cache.ts `replace`).
+ */
+export function replaceCachedProduct(record: ProductRecord): Promise<ReplaceOutcome> {
+  return cache.replace(keys.product(record.id), policyOf(record), record, record.contentVersion)
 }
 
 /** One product through the cache, single-flight per id in this process; NOT_FOUND when unknown. */

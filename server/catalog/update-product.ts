@@ -1,39 +1,56 @@
 /**
- * Mid-sale edits, race-free, in this order:
- *  1. one UPDATE changes the row and bumps `version` (optionally only from `expectedVersion`);
- *  2. the new row is written to `product:{id}` *if newer* (Lua compare on version), so a
- *     reader still holding the old row can never put it back;
- *  3. listings whose order or membership changed get a new generation, the stock entry is
- *     dropped, and the page tags are published to every instance (server/platform/tag-log.ts).
+ * Mid-sale content edits (price, name, description, active, doorbuster), race-free, in
+ * this order:
+ *  1. one UPDATE changes the row and bumps `contentVersion` (optionally only from the version
+ *     the admin loaded). Sales never touch that version, so a selling product stays editable;
+ *  2. the new row replaces `product:{id}` *if newer* (Lua compare on the content version), so
+ *     a reader still holding the old row can never put it back, and a write that fails
+ *     deletes the entry instead of leaving the old copy (product-cache.ts);
+ *  3. listings whose order or membership changed get a new generation, and the page tags are
+ *     published to every instance through the one publisher, `invalidateTags`
+ *     (server/platform/tag-log.ts). Within PROPAGATION_DEADLINE_MS (propagation.ts).
  */
 import { cache, keys, LISTINGS, TAGS } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
-import { publishInvalidation } from '../platform/tag-log'
+import { invalidateTags } from '../platform/tag-log'
 import * as repo from './catalog.repo'
-import { toProductDetail, toProductRecord } from './catalog.mappers'
-import { productPatch, type ProductDetail, type ProductPatch } from './catalog.schema'
-import { cacheProductRecord } from './product-cache'
+import { toProductRecord } from './catalog.mappers'
+import { productPatch, type ProductPatch, type ProductRecord, type Propagation, type UpdateProductOutput } from './catalog.schema'
+import { replaceCachedProduct } from './product-cache'
 
 const log = logger.child({ module: 'catalog' })
 
-export async function updateProduct(id: number, patch: ProductPatch, expectedVersion?: number): Promise<ProductDetail> {
+/**
+ * Applies a content `patch` to product `id`. With `expectedContentVersion`, only if nobody
+ * edited it since (else CONFLICT naming the current version). Resolves the new record and
+ * whether every cache layer has been told (`retrying`: Redis refused part of it, a
+ * background retry is on it). Throws BAD_INPUT (invalid patch), NOT_FOUND, CONFLICT.
+ */
+export async function updateProduct(id: number, patch: ProductPatch, expectedContentVersion?: number): Promise<UpdateProductOutput> {
   const parsed = productPatch.safeParse(patch)
   if (!parsed.success) throw new AppError('BAD_INPUT', parsed.error.issues.map((i) => i.message).join('; '))
-  const row = await repo.updateProductVersioned(id, parsed.data, expectedVersion)
+  const { stock: _never, ...content } = parsed.data
+  const row = await repo.updateProductContent(id, content, expectedContentVersion)
   if (!row) {
-    const current = await repo.findVersion(id)
+    const current = await repo.findContentVersion(id)
     if (current === null) throw new AppError('NOT_FOUND', `No product ${id}`)
-    throw new AppError('CONFLICT', `Product ${id} changed meanwhile (now version ${current}); reload and edit again`, {
-      details: { currentVersion: current, expectedVersion },
+    throw new AppError('CONFLICT', `Product ${id} was edited meanwhile (now content version ${current}); reload and edit again`, {
+      details: { currentContentVersion: current, expectedContentVersion },
     })
   }
   const record = toProductRecord(row)
-  await cacheProductRecord(record)
+  const propagation = await propagateContentChange(record, content)
+  log.info({ productId: id, contentVersion: record.contentVersion, fields: Object.keys(content), propagation }, 'product updated')
+  return { product: record, propagation }
+}
 
-  const p = parsed.data
+/** Every layer a content change reaches: data cache, listings, the stock entry (activation), page tags. */
+async function propagateContentChange(record: ProductRecord, p: ProductPatch): Promise<Propagation> {
+  const replaced = await replaceCachedProduct(record)
   const listings: string[] = []
-  const tags = [TAGS.product(id)]
+  // The page by id, and by address: a reactivated product's cached 404 carries only the latter.
+  const tags = [TAGS.product(record.id), TAGS.productPage(record.slug)]
   if (p.priceCents !== undefined || p.active !== undefined) {
     listings.push(LISTINGS.category(record.category.slug))
     tags.push(TAGS.category(record.category.slug))
@@ -45,22 +62,19 @@ export async function updateProduct(id: number, patch: ProductPatch, expectedVer
   if (p.name !== undefined || p.description !== undefined || p.active !== undefined) listings.push(LISTINGS.search)
   if (p.active !== undefined) tags.push(TAGS.categories)
 
-  await Promise.all([
+  const steps = await Promise.all([
     cache.bumpGenerations(listings),
-    p.active !== undefined ? cache.del(keys.categories()) : undefined,
-    p.stock !== undefined || p.active !== undefined ? cache.del(keys.stock(id)) : undefined,
+    p.active !== undefined ? cache.evict(keys.categories(), keys.stock(record.id)) : 'done',
   ])
-  await publishInvalidation(tags)
-  log.info({ productId: id, version: record.version, fields: Object.keys(p) }, 'product updated')
-  return toProductDetail(record)
+  const published = await invalidateTags(tags)
+  return replaced === 'retrying' || steps.includes('retrying') || published === 'retrying' ? 'retrying' : 'complete'
 }
 
 /**
- * For checkout, payments and the stock sweeper: call after a product's stock changed in
- * PostgreSQL (taken, released, restocked). Drops the 1-2 s stock entry so the badge and any
- * sold-out check read the new figure on their next call. Never throws (Redis down → the
- * entry expires by itself within 2 s).
+ * Call after a product's stock changed in PostgreSQL (taken, released, restocked, stopped).
+ * Drops the ≤ 1 s stock entry so the badge and any sold-out check read the new figure on their
+ * next call; past the cache's breaker, retried in the background if Redis refuses. Never throws.
  */
-export async function invalidateProductStock(productId: number): Promise<void> {
-  await cache.del(keys.stock(productId))
+export async function invalidateProductStock(productId: number): Promise<'done' | 'retrying'> {
+  return cache.evict(keys.stock(productId))
 }

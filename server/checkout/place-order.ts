@@ -1,14 +1,14 @@
 /**
  * checkout.placeOrder, for one idempotency key:
  *   idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
- *   (versioned stock decrement per line in product-id order, order + lines, payment job)
+ *   (guarded `stock >= q` decrement per line in product-id order, order + lines, payment job)
  *   → answer { orderId, status: PENDING_PAYMENT }.
  * Single-line orders are folded with concurrent buyers of the same product
  * (fold-hot-buyers.ts); multi-line orders take their lines one by one.
  */
 import { removePurchasedLines } from '../cart/cart.service'
 import { SoldOutError, takeStock } from '../inventory/inventory.service'
-import { markSoldOut, soldOutGateKey } from '../inventory/sold-out-gate'
+import { closeSoldOutGates, soldOutGateKey } from '../inventory/sold-out-gate'
 import { pgErrorCode, withTransaction } from '../platform/db'
 import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
 import { logger } from '../platform/logger'
@@ -52,18 +52,21 @@ async function fromDatabase(key: string, hash: string): Promise<PlaceOrderOutput
   return answerOf(existing)
 }
 
-async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: Array<{ id: number; name: string }> }> {
+type SoldOut = Array<{ id: number; name: string; restockSeq: number }>
+
+async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: SoldOut }> {
   const lines = req.input.lines
   if (lines.length === 1) {
     const order = await placeFolded(lines[0]!.productId, lines[0]!.quantity, req)
-    return { ...order, soldOut: order.remaining === 0 ? [{ id: lines[0]!.productId, name: order.lines[0]!.name }] : [] }
+    const soldOut = order.remaining === 0 ? [{ id: lines[0]!.productId, name: order.lines[0]!.name, restockSeq: order.restockSeq }] : []
+    return { ...order, soldOut }
   }
   return withTransaction(async (client) => {
     const taken = await takeStock(client, lines)
     const order = draftOrder(req, taken)
     await insertOrders(client, [order])
     await enqueuePayments(client, [order.id])
-    return { ...order, soldOut: taken.filter((l) => l.remaining === 0).map((l) => ({ id: l.productId, name: l.name })) }
+    return { ...order, soldOut: taken.filter((l) => l.remaining === 0).map((l) => ({ id: l.productId, name: l.name, restockSeq: l.restockSeq })) }
   })
 }
 
@@ -125,7 +128,7 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
       if (existing) return existing
     }
     if (error instanceof SoldOutError) {
-      await markSoldOut(error.items.filter((i) => i.available === 0))
+      await closeSoldOutGates(error.items.filter((i) => i.available === 0))
     }
     if (error instanceof AppError && REPLAYABLE.has(error.code)) {
       await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
@@ -137,7 +140,7 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
   const answer = answerOf(order)
   await Promise.all([
     idem.finish(key, { state: 'done', hash, answer }).catch((e: unknown) => log.warn({ err: e }, 'could not store idempotency answer')),
-    markSoldOut(order.soldOut),
+    closeSoldOutGates(order.soldOut),
     removePurchasedLines(req.sid, order.lines.map((l) => l.productId)).catch((e: unknown) => log.warn({ err: e }, 'could not tidy cart')),
   ])
   return answer

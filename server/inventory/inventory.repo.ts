@@ -1,56 +1,105 @@
 /**
  * Stock reads and writes in raw SQL: these are the hottest statements in the store, and a
  * single parameterised statement avoids Prisma's per-query compile cost (ENVIRONMENT.md).
- * Every write is an optimistic, versioned UPDATE guarded by `stock >= q`.
+ *
+ * No version guards stock. Every change is ONE atomic statement whose WHERE clause carries
+ * the invariant it needs (`stock >= q` for a sale, `stock + delta >= 0` for an admin delta):
+ * PostgreSQL's row lock serialises concurrent statements on a row, each re-evaluates its
+ * guard on the row as the previous one left it, so no update is lost and stock never goes
+ * below zero (also enforced by the CHECK "Product_stock_nonnegative"). Statements that put
+ * units back bump `restockSeq` in the same statement; the sold-out gate uses it to order a
+ * zero against a restock (sold-out-gate.ts).
  */
 import type { DbClient } from '../platform/db'
 
-export interface StockRow {
+export interface SaleRow {
   id: number
   name: string
   priceCents: number
   currency: string
   stock: number
-  version: number
   active: boolean
   hot: boolean
+  restockSeq: number
 }
 
-export async function readForSale(client: DbClient, ids: number[]): Promise<StockRow[]> {
-  const { rows } = await client.query<StockRow>(
-    `SELECT id, name, "priceCents", currency, stock, version, active, hot
+/** Stock after a change, with the restock sequence it happened at. */
+export interface StockAfter {
+  stock: number
+  restockSeq: number
+}
+
+/** Rows to sell, read in this transaction (price and name as of now), in id order. */
+export async function readForSale(client: DbClient, ids: number[]): Promise<SaleRow[]> {
+  const { rows } = await client.query<SaleRow>(
+    `SELECT id, name, "priceCents", currency, stock, active, hot, "restockSeq"
        FROM "Product" WHERE id = ANY($1::int[]) ORDER BY id`,
     [ids],
   )
   return rows
 }
 
-export async function readStockVersion(client: DbClient, id: number): Promise<{ stock: number; version: number } | null> {
-  const { rows } = await client.query<{ stock: number; version: number }>(
-    'SELECT stock, version FROM "Product" WHERE id = $1',
+/**
+ * One sale: takes `quantity` units if at least that many are left and the product is for
+ * sale. The new stock, or null when the guard refused (short stock or inactive).
+ */
+export async function takeUnits(client: DbClient, id: number, quantity: number): Promise<StockAfter | null> {
+  const { rows } = await client.query<StockAfter>(
+    `UPDATE "Product" SET stock = stock - $2, "updatedAt" = now()
+      WHERE id = $1 AND active AND stock >= $2
+      RETURNING stock, "restockSeq"`,
+    [id, quantity],
+  )
+  return rows[0] ?? null
+}
+
+/** Units of a failed order back on the shelf. The new stock, or null when the product no longer exists. */
+export async function releaseUnits(client: DbClient, id: number, quantity: number): Promise<StockAfter | null> {
+  const { rows } = await client.query<StockAfter>(
+    `UPDATE "Product" SET stock = stock + $2, "restockSeq" = "restockSeq" + 1, "updatedAt" = now()
+      WHERE id = $1
+      RETURNING stock, "restockSeq"`,
+    [id, quantity],
+  )
+  return rows[0] ?? null
+}
+
+/**
+ * An admin's stock delta (+50, −10), applied next to concurrent sales: one statement, refused
+ * (null) when it would take stock below zero or the product does not exist. A positive delta
+ * bumps `restockSeq`.
+ */
+export async function applyStockDelta(client: DbClient, id: number, delta: number): Promise<(StockAfter & { name: string }) | null> {
+  const { rows } = await client.query<StockAfter & { name: string }>(
+    `UPDATE "Product" SET stock = stock + $2,
+            "restockSeq" = "restockSeq" + CASE WHEN $2::int > 0 THEN 1 ELSE 0 END, "updatedAt" = now()
+      WHERE id = $1 AND stock + $2 >= 0
+      RETURNING stock, "restockSeq", name`,
+    [id, delta],
+  )
+  return rows[0] ?? null
+}
+
+/**
+ * "Stop selling": stock to 0 in one statement, whatever concurrent sales left. Returns how
+ * many units were on the shelf just before (under the row lock), or null for an unknown id.
+ */
+export async function clampStockToZero(client: DbClient, id: number): Promise<(StockAfter & { before: number; name: string }) | null> {
+  const { rows } = await client.query<StockAfter & { before: number; name: string }>(
+    `UPDATE "Product" p SET stock = 0, "updatedAt" = now()
+       FROM (SELECT id, stock FROM "Product" WHERE id = $1 FOR UPDATE) old
+      WHERE p.id = old.id
+      RETURNING p.stock, p."restockSeq", p.name, old.stock AS before`,
     [id],
   )
   return rows[0] ?? null
 }
 
-/** One versioned decrement. Returns the new stock, or null on a version conflict / short stock. */
-export async function takeVersioned(client: DbClient, id: number, quantity: number, version: number): Promise<number | null> {
-  const { rows } = await client.query<{ stock: number }>(
-    `UPDATE "Product" SET stock = stock - $2, version = version + 1, "updatedAt" = now()
-      WHERE id = $1 AND version = $3 AND stock >= $2
-      RETURNING stock`,
-    [id, quantity, version],
+/** Current stock and name (for a refusal's message), or null. */
+export async function readStock(client: DbClient, id: number): Promise<{ stock: number; name: string; active: boolean; restockSeq: number } | null> {
+  const { rows } = await client.query<{ stock: number; name: string; active: boolean; restockSeq: number }>(
+    'SELECT stock, name, active, "restockSeq" FROM "Product" WHERE id = $1',
+    [id],
   )
-  return rows[0]?.stock ?? null
-}
-
-/** One versioned increment (stock released by a failed order). Returns the new stock, or null on conflict. */
-export async function releaseVersioned(client: DbClient, id: number, quantity: number, version: number): Promise<number | null> {
-  const { rows } = await client.query<{ stock: number }>(
-    `UPDATE "Product" SET stock = stock + $2, version = version + 1, "updatedAt" = now()
-      WHERE id = $1 AND version = $3
-      RETURNING stock`,
-    [id, quantity, version],
-  )
-  return rows[0]?.stock ?? null
+  return rows[0] ?? null
 }

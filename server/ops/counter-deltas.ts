@@ -1,7 +1,7 @@
 /**
  * The app's prom-client counters turned into per-slot increments for the snapshot:
  * `cache:{layer}:{event}`, `rl:{policy}:{reason}`, `checkout:{result}`, `db:queries`,
- * `inventory:conflicts`. Read once per slot (off the request path) from the registry the
+ * `inventory:retries`. Read once per slot (off the request path) from the registry the
  * code already counts into, so nothing is counted twice.
  */
 import type { Counter } from 'prom-client'
@@ -14,7 +14,7 @@ const SOURCES: Source[] = [
   { counter: metrics.rateLimitBlocks, name: (l) => `rl:${l.policy}:${l.reason}` },
   { counter: metrics.checkoutResults, name: (l) => `checkout:${l.result}` },
   { counter: metrics.dbQueries, name: () => 'db:queries' },
-  { counter: metrics.inventoryConflicts, name: () => 'inventory:conflicts' },
+  { counter: metrics.inventoryRetries, name: () => 'inventory:retries' },
 ]
 
 export type CounterDeltas = () => Promise<Record<string, number>>

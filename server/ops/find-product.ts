@@ -1,17 +1,11 @@
-/** The product editor's lookup: by id or by the slug from its page address, with live stock. */
-import { getProduct, getProductBySlug, getStock } from '../catalog/catalog.service'
+/** The product editor's lookup: by id or by the slug from its page address. */
+import { getProductForEdit } from '../catalog/catalog.service'
+import type { ProductForEdit } from '../catalog/catalog.schema'
 
-/** A product for the edit form, by id or slug, with its live stock and current version. */
-export async function findProduct(q: number | string) {
-  const product = typeof q === 'number' ? await getProduct(q) : await getProductBySlug(q)
-  const { stock } = await getStock(product.id)
-  return {
-    id: product.id,
-    slug: product.slug,
-    name: product.name,
-    priceCents: product.priceCents,
-    currency: product.currency,
-    stock,
-    version: product.version,
-  }
+/**
+ * A product for the edit form, by id or slug: content, content version and live stock read
+ * from the primary database (never a cache), inactive products included. Throws NOT_FOUND.
+ */
+export function findProduct(q: number | string): Promise<ProductForEdit> {
+  return getProductForEdit(q)
 }

@@ -1,15 +1,17 @@
 /**
  * The dashboard's fleet-wide figures as Prometheus gauges (`storefront_fleet_*`), from the
  * same cached fleet read /ops shows — so a scrape and the dashboard never disagree. Redis
- * only: a scrape never adds SQL to the process it measures (the queue gauges come from the
- * last dashboard sample). Per-process counters stay on the app registry; these are added
- * only to /api/metrics of web instances.
+ * only: a scrape never adds SQL to the process it measures. The queue and alert gauges are
+ * what the fleet's signal sampler (signal-sampler.ts) recorded in its last slot, so they are
+ * there whether or not anyone has /ops open; `storefront_fleet_signals_age_seconds` says how
+ * old that is. Per-process counters stay on the app registry; these are added only to
+ * /api/metrics of web instances. The alert rules built on them: deploy/prometheus/.
  */
 import { Gauge, Registry } from 'prom-client'
 import { WINDOW_SLOTS, type WindowName } from './metrics-snapshot'
 import { evaluateAlerts } from './alerts'
 import type { FleetRead } from './fleet-reader'
-import { fleetView } from './overview.service'
+import { fleetView, latestSignals } from './overview.service'
 
 const WINDOWS = Object.keys(WINDOW_SLOTS) as WindowName[]
 const QUANTILES = [
@@ -76,19 +78,64 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
     },
   })
   new Gauge({
+    name: 'storefront_fleet_queue_jobs',
+    help: "Jobs in the queue by state, as the fleet's signal sampler last recorded them",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { queue } = latestSignals(await read())
+      if (queue) for (const state of ['ready', 'scheduled', 'running', 'failed'] as const) this.set({ state }, queue.sample[state])
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_queue_oldest_job_age_seconds',
+    help: "Wait of the oldest due job, as the fleet's signal sampler last recorded it",
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { queue } = latestSignals(await read())
+      if (queue) this.set(queue.sample.oldestReadySeconds)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_signals_age_seconds',
+    help: "Seconds since the fleet's signal sampler last recorded queue and alert states (absent or large: nobody is sampling)",
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { alerts } = latestSignals(await read())
+      if (alerts) this.set(Math.max(0, (Date.now() - alerts.at) / 1000))
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_alert_firing',
+    help: "1 for every threshold the fleet's signal sampler found crossed in its last evaluation",
+    labelNames: ['alert', 'panel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { alerts } = latestSignals(await read())
+      for (const a of alerts?.alerts ?? []) this.set({ alert: a.id, panel: a.panel }, 1)
+    },
+  })
+  new Gauge({
     name: 'storefront_fleet_alerts',
-    help: 'Dashboard thresholds crossed right now, per panel',
+    help: 'Dashboard thresholds crossed right now, per panel (the sampler\'s last evaluation; evaluated at scrape time when no sampler runs)',
     labelNames: ['panel'] as const,
     registers: [registry],
     async collect() {
       this.reset()
       const fleet = await read()
-      const alerts = evaluateAlerts({
-        figures: fleet.figures,
-        queue: fleet.queue.at(-1)?.sample ?? null,
-        redis: fleet.redis,
-        liveInstanceIds: new Set(fleet.instances.filter((i) => i.live).map((i) => i.id)),
-      })
+      const sampled = latestSignals(fleet).alerts
+      const alerts =
+        sampled?.alerts ??
+        evaluateAlerts({
+          figures: fleet.figures,
+          queue: fleet.queue.at(-1)?.sample ?? null,
+          redis: fleet.redis,
+          liveInstanceIds: new Set(fleet.instances.filter((i) => i.live).map((i) => i.id)),
+        })
       for (const a of alerts) this.inc({ panel: a.panel })
     },
   })

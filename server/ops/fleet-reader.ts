@@ -2,7 +2,7 @@
  * Reads every instance's published slots from Redis and keeps them merged per slot
  * (fleet-figures.ts), so each dashboard refresh fetches only what is new: two round trips
  * (the instance list, then one MGET of the (instance, slot) keys not read yet plus the
- * queue samples), whatever the window.
+ * queue and alert samples), whatever the window.
  *
  * A snapshot is written once and never changes, so once merged it is never fetched again;
  * a key still missing a few slots after its slot closed is given up on (that instance was
@@ -17,6 +17,7 @@ import { redis as appRedis } from '../platform/redis'
 import { SLOT_MS } from '../platform/request-stats'
 import { addSnapshot, emptyFleetSlot, fleetFigures, type FleetFigures, type FleetSlot } from './fleet-figures'
 import {
+  alertSampleSchema,
   INSTANCE_LIVE_MS,
   instanceInfoSchema,
   opsKeys,
@@ -24,6 +25,7 @@ import {
   slotOf,
   slotSnapshotSchema,
   WINDOW_SLOTS,
+  type AlertSample,
   type InstanceInfo,
   type QueueSample,
   type SlotSnapshot,
@@ -54,6 +56,8 @@ export interface FleetRead {
   instances: InstanceView[]
   /** The queue samples of the window (oldest first), one per slot at most. */
   queue: Array<{ at: number; sample: QueueSample }>
+  /** The alert states the fleet's sampler recorded in the window (oldest first), one per slot at most. */
+  alerts: AlertSample[]
 }
 
 export interface FleetReaderOptions {
@@ -105,7 +109,11 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
       for (let slot = firstSlot; slot <= lastSlot; slot++) if (!done.has(`${instance}:${slot}`)) wanted.push({ instance, slot })
     }
     const queueSlots = Array.from({ length: lastSlot - firstSlot + 2 }, (_, i) => firstSlot + i)
-    const keys = [...wanted.map((w) => opsKeys.slot(w.instance, w.slot)), ...queueSlots.map((s) => opsKeys.queueSample(s))]
+    const keys = [
+      ...wanted.map((w) => opsKeys.slot(w.instance, w.slot)),
+      ...queueSlots.map((s) => opsKeys.queueSample(s)),
+      ...queueSlots.map((s) => opsKeys.alertSample(s)),
+    ]
     const values: unknown[] = []
     for (let i = 0; i < keys.length; i += MGET_CHUNK) values.push(...(await redis.mget<unknown[]>(...keys.slice(i, i + MGET_CHUNK))))
 
@@ -125,6 +133,10 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
       const parsed = queueSampleSchema.safeParse(values[wanted.length + i])
       return parsed.success ? [{ at: slot * SLOT_MS, sample: parsed.data }] : []
     })
+    const alerts = queueSlots.flatMap((_, i) => {
+      const parsed = alertSampleSchema.safeParse(values[wanted.length + queueSlots.length + i])
+      return parsed.success ? [parsed.data] : []
+    })
 
     const instances = [...lastSeen].map(([id, seen]): InstanceView => {
       const info = instanceInfoSchema.safeParse(typeof infos?.[id] === 'string' ? JSON.parse(infos[id] as string) : infos?.[id])
@@ -139,7 +151,7 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
       }
     })
     instances.sort((a, b) => a.id.localeCompare(b.id))
-    return { source: 'fleet', redis: 'up', figures: fleetFigures([...slots.values()], lastSlot), instances, queue }
+    return { source: 'fleet', redis: 'up', figures: fleetFigures([...slots.values()], lastSlot), instances, queue, alerts }
   }
 
   function fromLocal(at: number): FleetRead {
@@ -153,7 +165,7 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
     }
     const me = opts.localInstance?.()
     const instances: InstanceView[] = me ? [{ ...me, lastSeen: at, live: true }] : []
-    return { source: 'local', redis: 'down', figures: fleetFigures([...local.values()], lastSlot), instances, queue: [] }
+    return { source: 'local', redis: 'down', figures: fleetFigures([...local.values()], lastSlot), instances, queue: [], alerts: [] }
   }
 
   return {

@@ -7,9 +7,13 @@
  *   ops:slot:{instance}:{slot}  JSON SlotSnapshot        (slot = start ms / SLOT_MS)
  *   ops:instances               ZSET instance → last publish ms
  *   ops:instance-info           HASH instance → JSON InstanceInfo
- *   ops:queue:{slot}            JSON QueueSample: the job queue, sampled by the dashboard
- *                               (not by every instance: web instances issue no SQL of their
- *                               own, so "this path never touched PostgreSQL" stays provable)
+ *   ops:queue:{slot}            JSON QueueSample: the job queue, sampled every slot by the
+ *                               fleet's signal sampler (one elected worker process, see
+ *                               signal-sampler.ts), or by the dashboard when none runs; never
+ *                               by shopper-serving instances, which issue no SQL of their own
+ *   ops:alerts:{slot}           JSON AlertSample: the thresholds crossed in that slot, as the
+ *                               sampler evaluated them (nobody needs to be watching)
+ *   ops:sampler-lease           which process samples (a lease, server/platform/lease.ts)
  *
  * Size: ~100-400 bytes per active endpoint (an HDR histogram compresses well), so a slot
  * of a busy instance is a few KB.
@@ -45,6 +49,16 @@ export const queueSampleSchema = z.object({
 })
 export type QueueSample = z.infer<typeof queueSampleSchema>
 
+/** The alert states of one slot, as the fleet's sampler evaluated them. */
+export const alertSampleSchema = z.object({
+  /** When it was evaluated (ms). */
+  at: z.number(),
+  /** The process that sampled (the lease holder). */
+  by: z.string().max(120),
+  alerts: z.array(z.object({ id: z.string().max(200), panel: z.string().max(40), reason: z.string().max(500), runbook: z.string().max(80) })).max(200),
+})
+export type AlertSample = z.infer<typeof alertSampleSchema>
+
 export const slotSnapshotSchema = z.object({
   v: z.literal(SNAPSHOT_VERSION),
   instance: z.string().max(120),
@@ -76,6 +90,8 @@ export const opsKeys = {
   instances: () => key('ops', 'instances'),
   instanceInfo: () => key('ops', 'instance-info'),
   queueSample: (slot: number) => key('ops', 'queue', slot),
+  alertSample: (slot: number) => key('ops', 'alerts', slot),
+  samplerLease: () => key('ops', 'sampler-lease'),
   prewarm: () => key('ops', 'prewarm'),
 } as const
 

@@ -21,7 +21,7 @@ let admin: TestShopper
 
 async function product(offset: number) {
   const { rows } = await db.query<{ id: number; slug: string; name: string; categoryId: number; version: number }>(
-    `SELECT id, slug, name, "categoryId", version FROM "Product" WHERE active AND NOT hot ORDER BY popularity DESC, id OFFSET $1 LIMIT 1`,
+    `SELECT id, slug, name, "categoryId", "contentVersion" AS version FROM "Product" WHERE active AND NOT hot ORDER BY popularity DESC, id OFFSET $1 LIMIT 1`,
     [offset],
   )
   return rows[0]!
@@ -48,7 +48,7 @@ afterAll(async () => {
 describe('admin only', () => {
   // At run time tRPC keeps every procedure under its dotted path here (the static type is the nested record).
   const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>)
-  const adminOnly = procedures.filter(([path]) => path.startsWith('ops.') || path === 'catalog.updateProduct' || path === 'auth.logout')
+  const adminOnly = procedures.filter(([path]) => path.startsWith('ops.') || path.startsWith('inventory.') || path === 'catalog.updateProduct' || path === 'auth.logout')
 
   it('every ops procedure (and every other admin one) answers an anonymous caller 401, with no data', async () => {
     expect(adminOnly.length).toBeGreaterThan(8)
@@ -219,7 +219,7 @@ describe('levers', () => {
 
   it('finds a product to edit by id or slug', async () => {
     const p = await product(3)
-    expect((await admin.query<{ id: number }>('ops.findProduct', { q: String(p.id) })).data).toMatchObject({ id: p.id, slug: p.slug, version: p.version })
+    expect((await admin.query<{ id: number }>('ops.findProduct', { q: String(p.id) })).data).toMatchObject({ id: p.id, slug: p.slug, contentVersion: p.version })
     expect((await admin.query<{ id: number }>('ops.findProduct', { q: p.slug })).data!.id).toBe(p.id)
     expect((await admin.query('ops.findProduct', { q: 'no-such-product-anywhere' })).status).toBe(404)
   })

@@ -12,7 +12,7 @@ export interface HotSkuRow {
   stock: number
   priceCents: number
   currency: string
-  version: number
+  contentVersion: number
   hot: boolean
   /** Orders containing this product placed since `since`. */
   orders: number
@@ -33,7 +33,7 @@ export async function findHotSkus(since: Date, topSellers: number): Promise<HotS
       SELECT r."productId" AS id FROM recent r JOIN "Product" p ON p.id = r."productId"
        WHERE NOT p.hot ORDER BY r.orders DESC, r."productId" LIMIT ${topSellers}
     )
-    SELECT p.id, p.slug, p.name, p.stock, p."priceCents", p.currency, p.version, p.hot, coalesce(r.orders, 0)::int AS orders
+    SELECT p.id, p.slug, p.name, p.stock, p."priceCents", p.currency, p."contentVersion", p.hot, coalesce(r.orders, 0)::int AS orders
       FROM "Product" p LEFT JOIN recent r ON r."productId" = p.id
      WHERE p.hot OR p.id IN (SELECT id FROM sellers)
      ORDER BY p.hot DESC, coalesce(r.orders, 0) DESC, p.id`

@@ -1,6 +1,6 @@
 /** zod shapes of the ops dashboard's inputs and outputs. Limits are named constants. */
 import { z } from 'zod'
-import { productIdSchema, slugSchema } from '../catalog/catalog.schema'
+import { productForEdit, productIdSchema, slugSchema } from '../catalog/catalog.schema'
 import { paymentSettingsSchema } from '../payments/payment-settings.schema'
 import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
 
@@ -94,7 +94,12 @@ export const overviewSchema = z.object({
   instances: z.array(
     z.object({ id: z.string(), url: z.string().nullable(), host: z.string(), pid: z.number(), startedAt: z.number(), lastSeen: z.number(), live: z.boolean() }),
   ),
-  queue: z.object({ now: queueSample.nullable(), series: z.array(z.object({ at: z.number(), sample: queueSample })) }),
+  queue: z.object({
+    now: queueSample.nullable(),
+    /** Who sampled `now`: the fleet's signal sampler (a worker, every slot), or this dashboard because no sampler ran. */
+    sampledBy: z.enum(['fleet', 'dashboard']).nullable(),
+    series: z.array(z.object({ at: z.number(), sample: queueSample })),
+  }),
   orders: z.object({ lastMinute: z.number(), last5Minutes: z.number() }).nullable(),
   payments: z.object({ paid5m: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() }).nullable(),
   hotSkus: z
@@ -106,13 +111,15 @@ export const overviewSchema = z.object({
         stock: z.number(),
         priceCents: z.number(),
         currency: z.string(),
-        version: z.number(),
+        contentVersion: z.number(),
         hot: z.boolean(),
         ordersPerMinute: z.number(),
       }),
     )
     .nullable(),
   alerts: z.array(alertSchema),
+  /** The alert states the fleet's sampler recorded, one entry per slot (oldest first), for the last five minutes. */
+  alertHistory: z.array(z.object({ at: z.number(), alerts: z.array(z.object({ id: z.string(), panel: z.string() })) })),
   thresholds: z.record(z.string(), z.number()),
 })
 export type Overview = z.infer<typeof overviewSchema>
@@ -156,12 +163,5 @@ export const leversSchema = z.object({
 })
 export type Levers = z.infer<typeof leversSchema>
 
-export const findProductOutput = z.object({
-  id: productIdSchema,
-  slug: z.string(),
-  name: z.string(),
-  priceCents: z.number().int(),
-  currency: z.string(),
-  stock: z.number().int(),
-  version: z.number().int(),
-})
+/** What the editor loads (from the primary database): content, `contentVersion`, live stock. */
+export const findProductOutput = productForEdit

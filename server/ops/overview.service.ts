@@ -1,6 +1,7 @@
 /**
- * The dashboard's one read: fleet figures (merged snapshots), the queue, orders, payment
- * wait, hot SKUs and the alerts they raise. Cached OVERVIEW_CACHE_MS per process and
+ * The dashboard's one read: fleet figures (merged snapshots), the queue (as the fleet's
+ * signal sampler recorded it, or sampled here when no sampler runs), orders, payment wait,
+ * hot SKUs, the alerts they raise and the alert history the sampler kept. Cached OVERVIEW_CACHE_MS per process and
  * single-flight, so any number of admins cost one fleet read and three small queries per
  * refresh. Each source fails on its own: Redis down → this instance's figures and a Redis
  * alert; PostgreSQL down → the database panels say so; never a crashed dashboard.
@@ -9,6 +10,7 @@ import { SLOT_MS } from '../platform/request-stats'
 import { runtimeMode } from '../platform/runtime-mode'
 import { evaluateAlerts, THRESHOLDS } from './alerts'
 import { createFleetReader, type FleetRead, type FleetReader } from './fleet-reader'
+import type { AlertSample, QueueSample } from './metrics-snapshot'
 import * as repo from './ops.repo'
 import type { Overview } from './ops.schema'
 import { sampleQueue } from './queue-sampler'
@@ -19,6 +21,21 @@ export const OVERVIEW_CACHE_MS = 2_000
 export const HOT_SKU_WINDOW_MS = 5 * 60_000
 /** Best sellers listed beside the doorbusters. */
 export const TOP_SELLERS = 5
+/** The fleet sampler's figures are used while its last sample is at most this old (three slots). */
+export const SIGNALS_FRESH_MS = 3 * SLOT_MS
+
+export interface LatestSignals {
+  queue: { at: number; sample: QueueSample } | null
+  alerts: AlertSample | null
+  /** The sampler recorded a slot within SIGNALS_FRESH_MS. */
+  fresh: boolean
+}
+
+/** The newest queue and alert states the fleet's signal sampler recorded in `fleet`'s window. */
+export function latestSignals(fleet: FleetRead, now: number = Date.now()): LatestSignals {
+  const alerts = fleet.alerts.at(-1) ?? null
+  return { queue: fleet.queue.at(-1) ?? null, alerts, fresh: alerts !== null && now - alerts.at <= SIGNALS_FRESH_MS }
+}
 
 const READER = Symbol.for('storefront.fleetReader')
 const g = globalThis as unknown as { [READER]?: FleetReader }
@@ -61,9 +78,11 @@ async function settled<T>(p: Promise<T>): Promise<T | null> {
 
 async function build(now: number): Promise<Overview> {
   const since5m = new Date(now - HOT_SKU_WINDOW_MS)
-  const [fleet, queueNow, hot, lastMinute, last5Minutes, wait] = await Promise.all([
-    fleetView(now),
-    sampleQueue(now),
+  const fleet = await fleetView(now)
+  const signals = latestSignals(fleet, now)
+  const sampledByFleet = signals.fresh && signals.queue !== null
+  const [queueNow, hot, lastMinute, last5Minutes, wait] = await Promise.all([
+    sampledByFleet ? signals.queue!.sample : sampleQueue(now),
     settled(repo.findHotSkus(since5m, TOP_SELLERS)),
     settled(repo.countOrdersSince(new Date(now - 60_000))),
     settled(repo.countOrdersSince(since5m)),
@@ -81,11 +100,12 @@ async function build(now: number): Promise<Overview> {
     slotMs: SLOT_MS,
     figures: fleet.figures,
     instances: fleet.instances,
-    queue: { now: queueNow, series: fleet.queue },
+    queue: { now: queueNow, sampledBy: sampledByFleet ? 'fleet' : queueNow ? 'dashboard' : null, series: fleet.queue },
     orders: lastMinute === null || last5Minutes === null ? null : { lastMinute, last5Minutes },
     payments: wait === null ? null : { paid5m: wait.paid, p50Ms: wait.p50Ms, p95Ms: wait.p95Ms, p99Ms: wait.p99Ms },
     hotSkus: hot === null ? null : hot.map(({ orders, ...sku }) => ({ ...sku, ordersPerMinute: Math.round((orders / minutes) * 10) / 10 })),
     alerts: evaluateAlerts({ figures: fleet.figures, queue: queueNow, redis: fleet.redis, liveInstanceIds }),
+    alertHistory: fleet.alerts.map((a) => ({ at: a.at, alerts: a.alerts.map(({ id, panel }) => ({ id, panel })) })),
     thresholds: { ...THRESHOLDS },
   }
 }

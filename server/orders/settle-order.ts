@@ -1,13 +1,13 @@
 /**
  * Settling an order after its payment: PAID, or FAILED with its stock released exactly
  * once. The release is a guarded UPDATE (status and `stockReleasedAt` checked and set in
- * one statement) followed by versioned stock increments in the same transaction, so a job
+ * one statement) followed by atomic stock increments in the same transaction, so a job
  * that runs twice, a retry racing the sweeper, or a crash between the two statements can
  * never give the same units back twice, nor leave an order FAILED with its stock held.
  */
 import { invalidateProductStock } from '../catalog/catalog.service'
 import { releaseStock } from '../inventory/inventory.service'
-import { clearSoldOut } from '../inventory/sold-out-gate'
+import { reopenSoldOutGates } from '../inventory/sold-out-gate'
 import { withTransaction } from '../platform/db'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
@@ -52,15 +52,13 @@ export async function settleFailed(orderId: string, cause: FailureCause, reason:
   const released = await withTransaction(async (client) => {
     if (!(await markFailedForRelease(client, orderId, reason))) return null
     const lines = await orderLines(client, orderId)
-    await releaseStock(client, lines)
-    return lines
+    return { lines, restocked: await releaseStock(client, lines) }
   })
   if (!released) return false
   metrics.ordersSettled.inc({ status: 'FAILED', reason: cause })
-  log.info({ orderId, cause, units: released.reduce((n, l) => n + l.quantity, 0) }, 'order failed; stock released')
+  log.info({ orderId, cause, units: released.lines.reduce((n, l) => n + l.quantity, 0) }, 'order failed; stock released')
   // Buyers must not be refused by a sold-out gate, nor see a stale stock badge, for units back on the shelf.
-  const productIds = released.map((l) => l.productId)
-  await Promise.all([clearSoldOut(productIds), ...productIds.map((id) => invalidateProductStock(id))])
+  await Promise.all([reopenSoldOutGates(released.restocked), ...released.restocked.map((r) => invalidateProductStock(r.productId))])
   return true
 }
 

@@ -1,9 +1,12 @@
 /**
  * `npm run worker`: one payment worker process (WORKER_CONCURRENCY jobs at once) on
- * DATABASE_URL. SIGTERM/SIGINT stop it gracefully (running charges finish). Started by a
+ * DATABASE_URL, which also competes to be the fleet's sale-day signal sampler (queue depth
+ * and age, alert states, every slot, whether or not anyone watches: ops/signal-sampler.ts).
+ * SIGTERM/SIGINT stop it gracefully (running charges finish). Started by a
  * parent with an IPC channel (npm start, tests), it also stops when that parent goes away,
  * so a crashed parent never leaves a worker behind, and tells it `{ type: 'worker-ready' }`.
  */
+import { createSignalSampler } from '../ops/signal-sampler'
 import { logger } from '../platform/logger'
 import { pool } from '../platform/db'
 import { startPaymentWorker } from './worker'
@@ -12,6 +15,8 @@ const log = logger.child({ module: 'worker-main' })
 
 async function main(): Promise<void> {
   const worker = await startPaymentWorker()
+  const sampler = createSignalSampler()
+  sampler.start()
   let exiting = false
   const shutdown = (why: string) => {
     if (exiting) return
@@ -19,8 +24,9 @@ async function main(): Promise<void> {
     log.info({ why }, 'stopping worker')
     const force = setTimeout(() => process.exit(1), 15_000)
     force.unref()
-    void worker
+    void sampler
       .stop()
+      .then(() => worker.stop())
       .then(() => pool.end())
       .then(() => process.exit(0), () => process.exit(1))
   }

@@ -30,13 +30,14 @@ function deferred<T = void>() {
 }
 
 describe('TTL table', () => {
-  it('names the product decisions: hot products 600 s, categories 1,800 s, sessions 3,600 s, search 300 s, stock 1-2 s', () => {
+  it('names the product decisions: hot products 600 s, categories 1,800 s, sessions 3,600 s, search 300 s, stock 0.8-1 s', () => {
     expect(TTL.hotProduct.ttlMs).toBe(600_000)
     expect(TTL.category.ttlMs).toBe(1_800_000)
     expect(TTL.session.ttlMs).toBe(3_600_000)
     expect(TTL.search.ttlMs).toBe(300_000)
-    expect(jitteredTtlMs(TTL.stock, () => 0)).toBe(1_000)
-    expect(jitteredTtlMs(TTL.stock, () => 0.999)).toBeLessThanOrEqual(2_000)
+    expect(jitteredTtlMs(TTL.stock, () => 0)).toBe(800)
+    // A stale stock figure put back by a racing reader dies within the propagation deadline's budget.
+    expect(jitteredTtlMs(TTL.stock, () => 0.999)).toBeLessThanOrEqual(1_000)
     expect(TTL.stock.staleMs).toBe(0)
   })
 

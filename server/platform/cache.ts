@@ -21,6 +21,7 @@ import { z } from 'zod'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { key, redis as appRedis } from './redis'
+import { retryInBackground } from './retry-in-background'
 
 export const keys = {
   /** One product (detail + `active` + `version`), the single source for cards, pages and the cart. */
@@ -44,6 +45,8 @@ export const keys = {
   idempotency: (idempotencyKey: string) => key('idem', idempotencyKey),
   /** Sold-out gate of a hot SKU: the product's name once its committed stock hit zero (`TTL.soldOutGate`). */
   soldOutGate: (productId: number) => key('soldout', productId),
+  /** The newest `restockSeq` a gate was reopened for: a zero older than that may not close it again. */
+  soldOutGateSeq: (productId: number) => key('soldout-seq', productId),
   /** The page-tag invalidation log shared by every Next instance (server/platform/tag-log.ts). */
   pageTagLog: () => key('page-tags'),
 } as const
@@ -58,6 +61,12 @@ export const LISTINGS = {
 /** Next.js page cache tags. Per entity, plus one tag per listing; there is no catch-all tag. */
 export const TAGS = {
   product: (id: number) => `product:${id}`,
+  /**
+   * A product page by its address, known before the product is: a page that rendered a 404
+   * (inactive or unknown product) carries it, so reactivating the product invalidates the
+   * cached 404 too.
+   */
+  productPage: (slug: string) => `product-page:${slug}`,
   category: (slug: string) => `category:${slug}`,
   hotDeals: 'listing:hot-deals',
   categories: 'listing:categories',
@@ -87,8 +96,12 @@ export const TTL = {
   /** A gate outlives no real sale: it self-heals if a release's clear is ever lost. */
   soldOutGate: { ttlMs: 300 * s, jitter: 0, staleMs: 0 },
   search: { ttlMs: 300 * s, jitter: 0.1, staleMs: 30 * s },
-  /** 1-2 s: never served stale, a sold-out badge must not lag. */
-  stock: { ttlMs: 1 * s, jitter: 1, staleMs: 0 },
+  /**
+   * 0.8-1 s, never served stale: a sold-out badge must not lag. An admin stock change deletes
+   * the entry; a reader that loaded the old figure just before can put it back for at most
+   * this long, which the propagation deadline (server/catalog/propagation.ts) budgets for.
+   */
+  stock: { ttlMs: 800, jitter: 0.25, staleMs: 0 },
 } as const satisfies Record<string, CachePolicy>
 
 /** Fresh lifetime of one write under `policy`: `ttlMs` plus up to `jitter × ttlMs`. */
@@ -136,7 +149,14 @@ export interface ReadOptions<T> {
 /** A fixed policy, or one chosen from the loaded value (e.g. hot products expire sooner). */
 export type PolicyFor<T> = CachePolicy | ((value: T) => CachePolicy)
 
-export type CacheEvent = 'hit' | 'miss' | 'stale' | 'fill' | 'refused' | 'invalid' | 'error' | 'bypass'
+export type CacheEvent = 'hit' | 'miss' | 'stale' | 'fill' | 'refused' | 'invalid' | 'error' | 'bypass' | 'evicted'
+
+/**
+ * What `replace` did: the new value is stored (`written`), a newer one already was
+ * (`newer-kept`), the write failed and the entry was deleted instead (`deleted`), or both
+ * failed and the delete is being retried in the background (`retrying`).
+ */
+export type ReplaceOutcome = 'written' | 'newer-kept' | 'deleted' | 'retrying'
 
 export function createCache(deps: CacheDeps) {
   const { redis } = deps
@@ -171,9 +191,12 @@ export function createCache(deps: CacheDeps) {
     }
   }
 
-  /** Runs one Redis call with the timeout; `undefined` (after counting) when it fails. */
-  async function guarded<R>(op: string, call: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false }> {
-    if (!available()) return { ok: false }
+  /**
+   * Runs one Redis call with the timeout; `{ ok: false }` (after counting) when it fails.
+   * `force` skips the breaker: invalidations after an admin change are never "bypassed".
+   */
+  async function guarded<R>(op: string, call: () => Promise<R>, force = false): Promise<{ ok: true; value: R } | { ok: false }> {
+    if (!force && !available()) return { ok: false }
     let timer: NodeJS.Timeout | undefined
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -194,18 +217,38 @@ export function createCache(deps: CacheDeps) {
     return { body, pxMs: Math.max(1, freshMs + policy.staleMs) }
   }
 
-  /** Writes one value; with `version`, only if no newer version is stored. Resolves whether it was written. */
-  async function write(cacheKey: string, policy: CachePolicy, value: unknown, version?: number): Promise<boolean> {
+  /** One write; `null` when Redis failed (or was bypassed), else whether it was stored. */
+  async function tryWrite(cacheKey: string, policy: CachePolicy, value: unknown, version: number | undefined, force: boolean): Promise<boolean | null> {
     const { body, pxMs } = envelope(value, policy, version)
-    const result = await guarded('write', () =>
-      version === undefined
-        ? redis.set(cacheKey, body, { px: pxMs }).then(() => 1)
-        : setIfNewer.exec([cacheKey], [body, String(version), String(pxMs)]),
+    const result = await guarded(
+      'write',
+      () =>
+        version === undefined
+          ? redis.set(cacheKey, body, { px: pxMs }).then(() => 1)
+          : setIfNewer.exec([cacheKey], [body, String(version), String(pxMs)]),
+      force,
     )
-    if (!result.ok) return false
+    if (!result.ok) return null
     const written = Number(result.value) === 1
     count(written ? 'fill' : 'refused')
     return written
+  }
+
+  /** Writes one value; with `version`, only if no newer version is stored. Resolves whether it was written. */
+  async function write(cacheKey: string, policy: CachePolicy, value: unknown, version?: number): Promise<boolean> {
+    return (await tryWrite(cacheKey, policy, value, version, false)) === true
+  }
+
+  /** Deletes `cacheKeys` past the breaker; on failure keeps trying in the background. */
+  async function evict(...cacheKeys: string[]): Promise<'done' | 'retrying'> {
+    if (cacheKeys.length === 0) return 'done'
+    const del = async () => (await guarded('del', () => redis.del(...cacheKeys), true)).ok
+    if (await del()) {
+      count('evicted', cacheKeys.length)
+      return 'done'
+    }
+    retryInBackground(`${layer}:evict:${cacheKeys.join(',')}`, del)
+    return 'retrying'
   }
 
   type Lookup<T> = { kind: 'fresh' | 'stale'; value: T } | { kind: 'miss' } | { kind: 'down' }
@@ -312,6 +355,22 @@ export function createCache(deps: CacheDeps) {
     /** Writes `value`; with `version`, only when nothing newer is stored (set-if-newer). */
     write,
 
+    /**
+     * After a change in PostgreSQL: puts `value` (at `version`) where an older copy may be
+     * stored, and never leaves that older copy in place. The breaker is skipped (an edit's
+     * write is never "bypassed"); a write that fails is followed by a delete, and a delete
+     * that fails too is retried in the background (server/platform/retry-in-background.ts).
+     */
+    async replace(cacheKey: string, policy: CachePolicy, value: unknown, version: number): Promise<ReplaceOutcome> {
+      const written = await tryWrite(cacheKey, policy, value, version, true)
+      if (written === true) return 'written'
+      if (written === false) return 'newer-kept'
+      return (await evict(cacheKey)) === 'done' ? 'deleted' : 'retrying'
+    },
+
+    /** Deletes entries a change made wrong, past the breaker, retried in the background on failure. */
+    evict,
+
     /** The raw stored value's envelope, for operators and tests; `null` when absent or unreadable. */
     async peek<T>(cacheKey: string, schema: z.ZodType<T>): Promise<{ value: T; version: number | undefined } | null> {
       const raw = await guarded('get', () => redis.get<unknown>(cacheKey))
@@ -331,14 +390,27 @@ export function createCache(deps: CacheDeps) {
       return raw.ok ? Number(raw.value ?? 0) || 0 : 0
     },
 
-    /** Orphans every cached page of these listings (they expire by TTL). */
-    async bumpGenerations(listings: string[]): Promise<void> {
-      if (listings.length === 0) return
-      await guarded('incr', async () => {
-        const p = redis.pipeline()
-        for (const l of listings) p.incr(keys.listingGeneration(l))
-        return p.exec()
-      })
+    /**
+     * Orphans every cached page of these listings (they expire by TTL). After a change, so past
+     * the breaker and retried in the background on failure (a second bump is harmless).
+     */
+    async bumpGenerations(listings: string[]): Promise<'done' | 'retrying'> {
+      if (listings.length === 0) return 'done'
+      const bump = async () =>
+        (
+          await guarded(
+            'incr',
+            async () => {
+              const p = redis.pipeline()
+              for (const l of listings) p.incr(keys.listingGeneration(l))
+              return p.exec()
+            },
+            true,
+          )
+        ).ok
+      if (await bump()) return 'done'
+      retryInBackground(`${layer}:bump:${listings.join(',')}`, bump)
+      return 'retrying'
     },
   }
 }

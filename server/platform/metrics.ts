@@ -35,9 +35,9 @@ function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
-    inventoryConflicts: new Counter({
-      name: 'storefront_inventory_version_conflicts_total',
-      help: 'Optimistic version conflicts met while taking stock (each one a retry)',
+    inventoryRetries: new Counter({
+      name: 'storefront_inventory_stock_retries_total',
+      help: 'Sales whose stock guard (stock >= q) refused because others took units meanwhile (each one a re-read)',
       registers: [registry],
     }),
     checkoutSeconds: new Histogram({
@@ -48,7 +48,7 @@ function createMetrics() {
     }),
     hotBatchSize: new Histogram({
       name: 'storefront_hot_sku_batch_size',
-      help: 'Buyers folded into one versioned UPDATE on a hot SKU',
+      help: 'Buyers folded into one guarded stock UPDATE on a hot SKU',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [registry],
     }),

@@ -4,9 +4,17 @@
  * coherent across instances through the shared page-tag log in Redis
  * (server/platform/tag-log.ts).
  *
- *  - `get`: an entry one of whose tags was invalidated after it was rendered — by any
+ *  - `get`: an entry one of whose tags was invalidated after its render *started* — by any
  *    instance, worker or CLI — is reported missing, so Next renders it again (blocking,
- *    so the shopper never gets the old price once the log has been pulled).
+ *    so the shopper never gets the old price once the log has been pulled). Cached 404s
+ *    included: a product page tags itself by its address before it looks the product up.
+ *  - render start: a render that began before an invalidation but finished after it read
+ *    the old data, so an entry is judged by when its render started. A `get` that reports a
+ *    miss is where a blocking render starts (remembered per key until the `set`); an entry
+ *    set without one (a background revalidation) is judged as if its render had started
+ *    BACKGROUND_RENDER_ALLOWANCE_MS before it was stored, so one straddling an edit is
+ *    refused at once and rendered again, blocking — never served stale until its
+ *    `revalidate` time.
  *  - `revalidateTag` (Next's own `revalidateTag`/`revalidatePath`): also published to the log.
  *
  * Page bodies stay per instance: a page hit costs no network round trip, and the log costs
@@ -30,7 +38,32 @@ const { default: FileSystemCache } = require('next/dist/server/lib/incremental-c
 }
 
 type GetArgs = Parameters<FileSystemCacheType['get']>
+type SetArgs = Parameters<FileSystemCacheType['set']>
 type Entry = Awaited<ReturnType<FileSystemCacheType['get']>>
+
+/** A background render is assumed to have started at most this long before it was stored. */
+export const BACKGROUND_RENDER_ALLOWANCE_MS = 5_000
+/** A miss older than this with no `set` after it is forgotten (the render failed or never ran). */
+const RENDER_START_MAX_AGE_MS = 30_000
+/** Keys remembered per map; past it the oldest go (they fall back to the allowance rule). */
+const MAX_REMEMBERED_KEYS = 20_000
+
+/** Per key: when a miss was reported, i.e. when the render that will `set` it started. */
+const renderStarts = new Map<string, number>()
+/** Per key: when the render that produced the stored entry started. */
+const renderedFrom = new Map<string, number>()
+
+function remember(map: Map<string, number>, key: string, at: number): void {
+  map.delete(key)
+  map.set(key, at)
+  if (map.size > MAX_REMEMBERED_KEYS) map.delete(map.keys().next().value!)
+}
+
+function noteRenderStart(key: string, now: number): void {
+  const pending = renderStarts.get(key)
+  // Keep the earliest start of a render still in flight (conservative: judged older, not newer).
+  if (pending === undefined || now - pending > RENDER_START_MAX_AGE_MS) remember(renderStarts, key, now)
+}
 
 const TAGS_HEADER = 'x-next-cache-tags'
 
@@ -59,16 +92,34 @@ function tagsOf(entry: NonNullable<Entry>, ctx: GetArgs[1]): string[] {
 
 export default class CoherentPageCache extends FileSystemCache {
   override async get(...args: GetArgs): Promise<Entry> {
-    const [, ctx] = args
+    const [key, ctx] = args
     const [entry, log] = await Promise.all([super.get(...args), loadTagLog()])
-    if (!entry || !log) return entry
+    if (!log) return entry
+    if (!entry) {
+      noteRenderStart(key, Date.now())
+      return entry
+    }
     await log.syncInvalidations()
-    return log.isInvalidated(tagsOf(entry, ctx), entry.lastModified) ? null : entry
+    // min(): an entry read back from the build's files is older than any render remembered here.
+    const renderStartedAt = Math.min(renderedFrom.get(key) ?? Infinity, entry.lastModified)
+    if (!log.isInvalidated(tagsOf(entry, ctx), renderStartedAt)) return entry
+    noteRenderStart(key, Date.now())
+    return null
+  }
+
+  override async set(...args: SetArgs): Promise<void> {
+    const [key] = args
+    const now = Date.now()
+    const started = renderStarts.get(key)
+    renderStarts.delete(key)
+    await super.set(...args)
+    const fresh = started !== undefined && now - started <= RENDER_START_MAX_AGE_MS
+    remember(renderedFrom, key, fresh ? started : now - BACKGROUND_RENDER_ALLOWANCE_MS)
   }
 
   override async revalidateTag(tags: string | string[], durations?: { expire?: number }): Promise<void> {
     await super.revalidateTag(tags, durations)
     const log = await loadTagLog()
-    await log?.publishInvalidation(typeof tags === 'string' ? [tags] : tags)
+    await log?.invalidateTags(typeof tags === 'string' ? [tags] : tags)
   }
 }

@@ -3,16 +3,13 @@
  *
  * Next's built-in page cache keeps its tag state in process memory, so a `revalidateTag`
  * on one instance is invisible to the others. Here, an invalidation is a member of one
- * sorted set (`keys.pageTagLog()`): member = tag, score = when (ms). Writers `publish()`
- * from anywhere (a tRPC mutation, a worker, a CLI); every instance's cache handler
- * (server/platform/next-cache-handler.ts) pulls what changed at most once per
- * `SYNC_INTERVAL_MS` and refuses cached pages rendered before an invalidation of one of
- * their tags. So an edit on any instance reaches all of them within about a second.
- *
- * Settle window: a render that *read* its data just before an edit but *finished* just
- * after it carries a timestamp newer than the invalidation, yet old data. So an entry
- * rendered less than `SETTLE_MS` after an invalidation of one of its tags is rendered once
- * more after that window (one extra render per page per edit, no stampede).
+ * sorted set (`keys.pageTagLog()`): member = tag, score = when (ms). `invalidateTags()` is
+ * THE one place tag invalidations are published — catalog changes, Next's own
+ * `revalidateTag`, a worker or a CLI all go through it (and the CDN purge by surrogate key
+ * belongs in it too). Every instance's cache handler (server/platform/next-cache-handler.ts)
+ * pulls what changed at most once per `SYNC_INTERVAL_MS` and refuses cached pages whose
+ * render started before an invalidation of one of their tags. So an edit on any instance
+ * reaches all of them within SYNC_INTERVAL_MS plus one render.
  *
  * State lives on globalThis: the cache handler loads this module outside Next's bundle, the
  * app inside it, and both must see the same state in one process.
@@ -21,9 +18,10 @@ import { keys } from './cache'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { redis } from './redis'
+import { retryInBackground } from './retry-in-background'
 
-export const SYNC_INTERVAL_MS = 1_000
-export const SETTLE_MS = 5_000
+/** How stale an instance's view of the log may be; part of the propagation deadline's budget. */
+export const SYNC_INTERVAL_MS = 500
 /** Invalidations older than this are dropped: no cached page lives that long without revalidating. */
 export const RETENTION_MS = 24 * 3_600_000
 /** Re-read a little history on every sync, for writers whose clock runs slightly behind. */
@@ -55,21 +53,32 @@ function remember(tag: string, at: number): void {
   if (at > state.cursor) state.cursor = at
 }
 
-/** Records that pages carrying any of `tags` are out of date as of `at`, for every instance. */
-export async function publishInvalidation(tags: readonly string[], at: number = Date.now()): Promise<void> {
-  if (tags.length === 0) return
+/**
+ * Marks pages carrying any of `tags` out of date as of `at`, on every instance: the one
+ * function that publishes tag invalidations. Resolves `published`, or `retrying` when Redis
+ * refused (this instance already knows; the others learn once a background retry lands).
+ */
+export async function invalidateTags(tags: readonly string[], at: number = Date.now()): Promise<'published' | 'retrying'> {
+  if (tags.length === 0) return 'published'
   for (const tag of tags) remember(tag, at)
   const [first, ...rest] = tags.map((member) => ({ score: at, member }))
-  try {
-    const p = redis.pipeline()
-    p.zadd(keys.pageTagLog(), first!, ...rest)
-    p.zremrangebyscore(keys.pageTagLog(), 0, at - RETENTION_MS)
-    await p.exec()
-    count('publish')
-  } catch (error) {
-    count('error')
-    log.warn({ err: error, tags }, 'could not publish a page invalidation: other instances see it when their pages revalidate')
+  const publish = async (): Promise<boolean> => {
+    try {
+      const p = redis.pipeline()
+      p.zadd(keys.pageTagLog(), first!, ...rest)
+      p.zremrangebyscore(keys.pageTagLog(), 0, at - RETENTION_MS)
+      await p.exec()
+      count('publish')
+      return true
+    } catch (error) {
+      count('error')
+      log.warn({ err: error, tags }, 'could not publish a page invalidation: retrying in the background')
+      return false
+    }
   }
+  if (await publish()) return 'published'
+  retryInBackground(`page-tags:${tags.join(',')}:${at}`, publish)
+  return 'retrying'
 }
 
 async function pull(now: number): Promise<void> {
@@ -97,13 +106,14 @@ export async function syncInvalidations(now: number = Date.now()): Promise<void>
   await state.syncing
 }
 
-/** Whether a page rendered at `renderedAt` carrying `tags` must be rendered again. */
-export function isInvalidated(tags: readonly string[], renderedAt: number, now: number = Date.now()): boolean {
+/**
+ * Whether a page whose render started at `renderStartedAt` and carries `tags` must be
+ * rendered again: one of its tags was invalidated after that render began reading data.
+ */
+export function isInvalidated(tags: readonly string[], renderStartedAt: number): boolean {
   for (const tag of tags) {
     const at = state.invalidatedAt.get(tag)
-    if (at === undefined) continue
-    if (at > renderedAt) return true
-    if (now >= at + SETTLE_MS && at + SETTLE_MS > renderedAt) return true
+    if (at !== undefined && at > renderStartedAt) return true
   }
   return false
 }

@@ -4,6 +4,7 @@ import { cartRouter } from '../cart/cart.router'
 import { catalogRouter } from '../catalog/catalog.router'
 import { checkoutRouter } from '../checkout/checkout.router'
 import { flagsRouter } from '../flags/flags.router'
+import { inventoryRouter } from '../inventory/inventory.router'
 import { opsRouter } from '../ops/ops.router'
 import { ordersRouter } from '../orders/orders.router'
 import { recommendationsRouter } from '../recommendations/recommendations.router'
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   catalog: catalogRouter,
   checkout: checkoutRouter,
   flags: flagsRouter,
+  inventory: inventoryRouter,
   ops: opsRouter,
   orders: ordersRouter,
   recommendations: recommendationsRouter,

@@ -20,14 +20,22 @@ export function CheckoutForm() {
   const { data: cart, isLoading } = useCart()
   const [fields, setFields] = useState<Fields>({ email: '', shippingName: '', shippingAddress: '' })
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof Fields, string>>>({})
-  // One key per checkout attempt: kept while the same attempt is retried, renewed when it changes.
-  const attemptKey = useRef<string | null>(null)
+  // One idempotency key per checkout attempt, and an attempt is what the shopper confirms:
+  // the lines, the total and the form. Resending the same (a retry after a timeout or a 503)
+  // keeps the key, so the server can never place it twice; a change to any of it — a price
+  // that moved, an item added, a new address — is a new attempt with a new key.
+  const attempt = useRef<{ key: string; basis: string } | null>(null)
   const place = useMutation(
     trpc.checkout.placeOrder.mutationOptions({
       onSuccess: (answer) => {
         // The server removed the bought lines from the cart: refetch it for the badge.
         void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
         router.push(`/orders/${answer.orderId}`)
+      },
+      onError: (error) => {
+        // Prices changed or something sold out: show the cart as it is now (new total on the button).
+        const code = errorData(error).appCode
+        if (code === 'CONFLICT' || code === 'SOLD_OUT' || code === 'NOT_FOUND') void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
       },
     }),
   )
@@ -43,20 +51,20 @@ export function CheckoutForm() {
   }
 
   const update = (name: keyof Fields, value: string) => {
-    attemptKey.current = null
     setFields((f) => ({ ...f, [name]: value }))
     setFieldErrors((e) => ({ ...e, [name]: undefined }))
   }
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault()
-    attemptKey.current ??= crypto.randomUUID()
-    const input = {
-      idempotencyKey: attemptKey.current,
+    const confirmed = {
       ...fields,
       lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
       expectedTotalCents: cart.subtotalCents,
     }
+    const basis = JSON.stringify(confirmed)
+    if (attempt.current?.basis !== basis) attempt.current = { key: crypto.randomUUID(), basis }
+    const input = { idempotencyKey: attempt.current.key, ...confirmed }
     const parsed = placeOrderInput.safeParse(input)
     if (!parsed.success) {
       const errs: Partial<Record<keyof Fields, string>> = {}

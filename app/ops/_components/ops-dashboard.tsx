@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import { errorData } from '@/app/_components/error-message'
 import { useTRPC } from '@/app/_trpc/client'
+import { AlertHistory } from './alert-history'
 import { EndpointsTable } from './endpoints-table'
 import { HotSkusTable } from './hot-skus-table'
 import { InstancesTable } from './instances-table'
@@ -45,7 +46,10 @@ export function OpsDashboard({ adminName }: { adminName: string }) {
             <HotSkusTable overview={data} onEdit={(id) => setEditing(String(id))} />
             <ProductEditor selected={editing} onSelect={setEditing} />
           </div>
-          <InstancesTable overview={data} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            <InstancesTable overview={data} />
+            <AlertHistory overview={data} />
+          </div>
         </>
       )}
       <Levers />

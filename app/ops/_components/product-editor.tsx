@@ -4,19 +4,46 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { friendlyError } from '@/app/_components/error-message'
 import { useTRPC } from '@/app/_trpc/client'
+import type { ProductForEdit } from '@/server/catalog/catalog.schema'
+import { DESCRIPTION_MAX, PRODUCT_NAME_MAX } from '@/server/catalog/catalog.schema'
 import { Panel } from './panel'
 
-type Product = { id: number; name: string; priceCents: number; stock: number; version: number; currency: string; slug: string }
+/** How often the editor re-reads the live stock while it is open. */
+const STOCK_REFRESH_MS = 5_000
+/** "+50", "-10", "−10", "50". */
+const DELTA_PATTERN = /^\s*([+\-−]?)\s*(\d{1,7})\s*$/
+
+/** "+50" → 50, "−10" → -10; null when it is not a whole, non-zero number of units. */
+function parseDelta(text: string): number | null {
+  const m = DELTA_PATTERN.exec(text)
+  if (!m) return null
+  const units = Number(m[2])
+  if (units === 0) return null
+  return m[1] === '-' || m[1] === '−' ? -units : units
+}
 
 /**
- * Mid-sale product edits: find a product (id or slug), change price, stock or name. Saved
- * through `catalog.updateProduct` with the version the admin saw, so an edit made meanwhile
- * is a conflict, not a lost update; the catalog invalidates every instance's pages.
+ * Mid-sale product edits, in two independent parts, loaded from the primary database:
+ *  - what the product says (name, price, description, for sale, doorbuster): saved through
+ *    `catalog.updateProduct` with the content version the admin loaded — sales never change
+ *    that version, so a selling doorbuster stays editable, and only another admin's edit is a
+ *    conflict;
+ *  - how many are left: a change by units ("+50", "−10") or "stop selling", applied next to
+ *    concurrent sales (`inventory.changeStock` / `inventory.stopSelling`), never a stock
+ *    figure typed over what shoppers bought meanwhile.
+ * Every instance and cache shows a change within the propagation deadline.
  */
 export function ProductEditor({ selected, onSelect }: { selected: string | null; onSelect: (q: string | null) => void }) {
   const trpc = useTRPC()
   const [lookup, setLookup] = useState('')
-  const product = useQuery({ ...trpc.ops.findProduct.queryOptions({ q: selected ?? '' }), enabled: selected !== null, retry: false })
+  // Lives here, not in the form: a save remounts the form at the new content version.
+  const [saved, setSaved] = useState<Saved | null>(null)
+  const product = useQuery({
+    ...trpc.ops.findProduct.queryOptions({ q: selected ?? '' }),
+    enabled: selected !== null,
+    retry: false,
+    refetchInterval: STOCK_REFRESH_MS,
+  })
   return (
     <Panel title="Edit a product" testId="panel-product-editor">
       <form
@@ -38,58 +65,101 @@ export function ProductEditor({ selected, onSelect }: { selected: string | null;
         </button>
       </form>
       {product.isError && <p className="mt-3 text-sm text-red-700">{friendlyError(product.error)}</p>}
-      {product.data && <EditForm key={product.data.id} product={product.data} />}
+      {product.data && (
+        <>
+          {/* Keyed by content version: after a save (or another admin's) the form starts from what is stored. */}
+          <ContentForm
+            key={`${product.data.id}:${product.data.contentVersion}`}
+            product={product.data}
+            saved={saved?.productId === product.data.id ? saved : null}
+            onSaved={setSaved}
+          />
+          <StockForm key={`stock:${product.data.id}`} product={product.data} />
+        </>
+      )}
     </Panel>
   )
 }
 
-function EditForm({ product }: { product: Product }) {
+function useRefreshAfterChange() {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.ops.findProduct.queryKey() })
+    void queryClient.invalidateQueries({ queryKey: trpc.ops.overview.queryKey() })
+  }
+}
+
+type Saved = { productId: number; contentVersion: number; retrying: boolean }
+
+function ContentForm({ product, saved, onSaved }: { product: ProductForEdit; saved: Saved | null; onSaved: (s: Saved) => void }) {
+  const trpc = useTRPC()
+  const refresh = useRefreshAfterChange()
   const [price, setPrice] = useState((product.priceCents / 100).toFixed(2))
-  const [stock, setStock] = useState(String(product.stock))
   const [name, setName] = useState(product.name)
-  const [saved, setSaved] = useState<number | null>(null)
+  const [description, setDescription] = useState(product.description)
+  const [active, setActive] = useState(product.active)
+  const [hot, setHot] = useState(product.hot)
   const update = useMutation(
     trpc.catalog.updateProduct.mutationOptions({
-      onSuccess: (p) => {
-        setSaved(p.version)
-        void queryClient.invalidateQueries({ queryKey: trpc.ops.findProduct.queryKey() })
-        void queryClient.invalidateQueries({ queryKey: trpc.ops.overview.queryKey() })
+      onSuccess: (r) => {
+        onSaved({ productId: r.product.id, contentVersion: r.product.contentVersion, retrying: r.propagation === 'retrying' })
+        refresh()
       },
     }),
   )
   const priceCents = Math.round(Number(price) * 100)
   const patch = {
     ...(priceCents !== product.priceCents ? { priceCents } : {}),
-    ...(Number(stock) !== product.stock ? { stock: Number(stock) } : {}),
     ...(name.trim() !== product.name ? { name: name.trim() } : {}),
+    ...(description.trim() !== product.description ? { description: description.trim() } : {}),
+    ...(active !== product.active ? { active } : {}),
+    ...(hot !== product.hot ? { hot } : {}),
   }
-  const invalid = !Number.isFinite(priceCents) || priceCents < 0 || !Number.isInteger(Number(stock)) || Number(stock) < 0 || name.trim() === ''
+  const invalid = !Number.isFinite(priceCents) || priceCents < 0 || name.trim() === ''
   return (
     <form
       className="mt-4 grid grid-cols-2 gap-3 text-sm"
       data-testid="product-edit-form"
       data-product-id={product.id}
+      data-content-version={product.contentVersion}
       onSubmit={(e) => {
         e.preventDefault()
-        update.mutate({ id: product.id, patch, expectedVersion: product.version })
+        update.mutate({ id: product.id, patch, expectedContentVersion: product.contentVersion })
       }}
     >
       <p className="col-span-2 text-stone-600">
-        #{product.id} · <a href={`/p/${product.slug}`} target="_blank" rel="noreferrer" className="underline">{product.slug}</a> · version {product.version}
+        #{product.id} · <a href={`/p/${product.slug}`} target="_blank" rel="noreferrer" className="underline">{product.slug}</a> · content
+        version {product.contentVersion}
       </p>
       <label className="col-span-2 flex flex-col gap-1 font-medium">
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} className="rounded-lg border border-stone-300 px-3 py-1.5" data-testid="edit-name" />
+        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={PRODUCT_NAME_MAX} className="rounded-lg border border-stone-300 px-3 py-1.5" data-testid="edit-name" />
       </label>
       <label className="flex flex-col gap-1 font-medium">
         Price ({product.currency})
         <input value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" className="rounded-lg border border-stone-300 px-3 py-1.5" data-testid="edit-price" />
       </label>
-      <label className="flex flex-col gap-1 font-medium">
-        Stock
-        <input value={stock} onChange={(e) => setStock(e.target.value)} inputMode="numeric" className="rounded-lg border border-stone-300 px-3 py-1.5" data-testid="edit-stock" />
+      <div className="flex flex-col justify-end gap-1 font-medium">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="edit-active" />
+          For sale (shown to shoppers)
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={hot} onChange={(e) => setHot(e.target.checked)} data-testid="edit-hot" />
+          Doorbuster
+        </label>
+      </div>
+      <label className="col-span-2 flex flex-col gap-1 font-medium">
+        Description
+        <textarea
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={DESCRIPTION_MAX}
+          rows={3}
+          className="rounded-lg border border-stone-300 px-3 py-1.5"
+          data-testid="edit-description"
+        />
       </label>
       <div className="col-span-2 flex items-center gap-3">
         <button
@@ -101,8 +171,10 @@ function EditForm({ product }: { product: Product }) {
           {update.isPending ? 'Saving…' : 'Save'}
         </button>
         {saved !== null && !update.isPending && (
-          <span className="text-emerald-700" data-testid="edit-saved">
-            Saved as version {saved}: shoppers see it within seconds.
+          <span className={saved.retrying ? 'text-amber-700' : 'text-emerald-700'} data-testid="edit-saved">
+            {saved.retrying
+              ? `Saved as content version ${saved.contentVersion}, but Redis refused part of the cache update: it is being retried, shoppers may see the old version until then.`
+              : `Saved as content version ${saved.contentVersion}: every shopper sees it within 2 s.`}
           </span>
         )}
         {update.isError && (
@@ -111,6 +183,67 @@ function EditForm({ product }: { product: Product }) {
           </span>
         )}
       </div>
+    </form>
+  )
+}
+
+function StockForm({ product }: { product: ProductForEdit }) {
+  const trpc = useTRPC()
+  const refresh = useRefreshAfterChange()
+  const [delta, setDelta] = useState('')
+  const [result, setResult] = useState<string | null>(null)
+  const done = (r: { name: string; previousStock: number; stock: number; propagation: string }) => {
+    setResult(
+      `${r.previousStock} → ${r.stock} units${r.propagation === 'retrying' ? ' (Redis refused part of the update: retrying; the sold-out gate or badge may lag until then)' : ''}`,
+    )
+    setDelta('')
+    refresh()
+  }
+  const change = useMutation(trpc.inventory.changeStock.mutationOptions({ onSuccess: done }))
+  const stop = useMutation(trpc.inventory.stopSelling.mutationOptions({ onSuccess: done }))
+  const units = parseDelta(delta)
+  const pending = change.isPending || stop.isPending
+  const error = change.error ?? stop.error
+  return (
+    <form
+      className="mt-5 grid grid-cols-2 gap-3 border-t border-stone-200 pt-4 text-sm"
+      data-testid="stock-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (units !== null) change.mutate({ productId: product.id, delta: units })
+      }}
+    >
+      <p className="col-span-2 font-medium">
+        On the shelf now: <span data-testid="stock-current">{product.stock}</span> units
+      </p>
+      <label className="flex flex-col gap-1 font-medium">
+        Change by units (+50 or −10)
+        <input value={delta} onChange={(e) => setDelta(e.target.value)} placeholder="+50" className="rounded-lg border border-stone-300 px-3 py-1.5" data-testid="stock-delta" />
+      </label>
+      <div className="flex items-end gap-2">
+        <button type="submit" disabled={units === null || pending} className="rounded-lg bg-ink px-3 py-1.5 font-semibold text-white disabled:opacity-50" data-testid="stock-apply">
+          Apply
+        </button>
+        <button
+          type="button"
+          disabled={pending || product.stock === 0}
+          onClick={() => stop.mutate({ productId: product.id })}
+          className="rounded-lg border border-red-300 px-3 py-1.5 font-semibold text-red-700 disabled:opacity-50"
+          data-testid="stock-stop"
+        >
+          Stop selling
+        </button>
+      </div>
+      {result !== null && !pending && (
+        <p className="col-span-2 text-emerald-700" data-testid="stock-result">
+          {result}
+        </p>
+      )}
+      {error && (
+        <p className="col-span-2 text-red-700" role="alert" data-testid="stock-error">
+          {friendlyError(error)}
+        </p>
+      )}
     </form>
   )
 }

@@ -16,6 +16,8 @@ export interface InvariantResult {
 
 export interface InvariantInput {
   initialStock: Map<number, number>
+  /** Units an admin added (or removed) during the run, per product: part of the "initial" side. */
+  adjustments?: ReadonlyMap<number, number>
   checkouts: readonly CheckoutAnswer[]
   /** Orders the browsers saw on their order pages. */
   browserOrderIds: readonly string[]
@@ -34,7 +36,7 @@ export async function checkInvariants(pool: pg.Pool, input: InvariantInput, hotI
   const results: InvariantResult[] = []
   const add = (name: string, violations: number, detail: string) => results.push({ name, ok: violations === 0, violations, detail })
 
-  // 1. Conservation per product: initial = final + units held by orders whose stock was not released.
+  // 1. Conservation per product: initial + admin changes = final + units held by orders whose stock was not released.
   const stock = await q<{ id: number; stock: number; sold: number }>(
     `SELECT p.id, p.stock, COALESCE(s.sold, 0)::int AS sold
        FROM "Product" p
@@ -47,7 +49,8 @@ export async function checkInvariants(pool: pg.Pool, input: InvariantInput, hotI
   let oversoldUnits = 0
   let soldHotUnits = 0
   for (const row of stock) {
-    const initial = input.initialStock.get(row.id)
+    const snapshot = input.initialStock.get(row.id)
+    const initial = snapshot === undefined ? undefined : snapshot + (input.adjustments?.get(row.id) ?? 0)
     if (row.id === hotId) soldHotUnits = row.sold
     if (initial === undefined) {
       broken.push(`#${row.id} has no initial snapshot`)
@@ -55,11 +58,16 @@ export async function checkInvariants(pool: pg.Pool, input: InvariantInput, hotI
     }
     const diff = row.stock + row.sold - initial
     if (diff !== 0) {
-      broken.push(`#${row.id}: initial ${initial} ≠ final ${row.stock} + sold ${row.sold}`)
+      broken.push(`#${row.id}: initial ${initial}${input.adjustments?.has(row.id) ? ' (with the admin\'s changes)' : ''} ≠ final ${row.stock} + sold ${row.sold}`)
       if (diff > 0) oversoldUnits += diff
     }
   }
-  add('no oversell: initial stock = final stock + sold, for every product', broken.length, broken.length ? sample(broken) : `${stock.length} products conserve stock; hot SKU sold ${soldHotUnits} of ${input.initialStock.get(hotId)}`)
+  const restocked = [...(input.adjustments ?? [])].map(([id, units]) => `#${id} ${units > 0 ? '+' : ''}${units}`).join(', ')
+  add(
+    'no oversell: initial stock (+ admin restocks) = final stock + sold, for every product',
+    broken.length,
+    broken.length ? sample(broken) : `${stock.length} products conserve stock; hot SKU sold ${soldHotUnits} of ${input.initialStock.get(hotId)}${restocked ? `; admin restocks ${restocked} included` : ''}`,
+  )
 
   const negative = await q<{ id: number }>('SELECT id FROM "Product" WHERE stock < 0')
   add('stock never negative', negative.length, negative.length ? sample(negative.map((r) => `#${r.id}`)) : 'every product has stock ≥ 0')

@@ -13,6 +13,7 @@ import { expectedArrivals, phaseSpans } from '../load/schedule'
 import { ENDPOINTS } from '../load/traffic'
 import type { FaultEvent, Probe } from '../world/faults'
 import type { QueueSample } from '../world/queue-sampler'
+import type { AdminRecord } from '../world/admin-actions'
 import type { Environment } from './environment'
 import { renderHtml } from './html-report'
 import { verdictOf, type DrillReport } from './report-data'
@@ -32,6 +33,7 @@ export interface DrillRecord {
   faults: FaultEvent[]
   faultWindows: Window[]
   probes: Probe[]
+  admin: AdminRecord
 }
 
 export function buildReport(r: DrillRecord): DrillReport {
@@ -63,6 +65,7 @@ export function buildReport(r: DrillRecord): DrillReport {
     })),
     faults: r.faults.map((e, i) => ({ ...e, during: windowStats(load, r.faultWindows[i]!) })),
     probes: r.probes,
+    admin: r.admin,
     checkouts: {
       sent: co.length,
       replays: co.filter((c) => c.replay).length,

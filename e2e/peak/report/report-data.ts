@@ -9,6 +9,7 @@ import type { PhaseSpan } from '../load/schedule'
 import type { Endpoint } from '../load/traffic'
 import type { FaultEvent, Probe } from '../world/faults'
 import type { QueueSample } from '../world/queue-sampler'
+import type { AdminRecord } from '../world/admin-actions'
 import type { Environment } from './environment'
 
 export type Verdict = 'PASS' | 'FAIL' | 'INVALID'
@@ -37,6 +38,8 @@ export interface DrillReport {
   /** Each fault with what shoppers got while it lasted (same order). */
   faults: Array<FaultEvent & { during: WindowStats }>
   probes: Probe[]
+  /** What the drill's admin did during the hold, and what it saw. */
+  admin: AdminRecord
   checkouts: { sent: number; replays: number; accepted: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
 }
 

@@ -13,6 +13,20 @@ export function declaration(t: Thresholds): string {
   return `thresholds declared before the run:\n${table(['threshold', 'limit'], Object.entries(t).map(([k, v]) => [k, String(v)]))}`
 }
 
+/** The admin's two changes during the hold, one line each. */
+export function adminRows(r: DrillReport): string[][] {
+  const { priceEdit: e, restock: s } = r.admin
+  return [
+    ['admin: doorbuster price edit', e ? `+${r.admin.plan.priceEditAtS} s into the hold, ${e.oldPriceCents} → ${e.newPriceCents} cents (${e.status}, ${e.propagation ?? '–'})` : 'did not run'],
+    [
+      'admin: restock of a sold-out hot SKU',
+      s
+        ? `+${r.admin.plan.restockAtS} s, ${s.units} units (${s.status}); first accepted checkout sent ${s.buyableAfterMs === null ? 'NEVER' : `${s.buyableAfterMs} ms after`}${s.acceptedCheckoutMs === null ? '' : ` (it took ${s.acceptedCheckoutMs} ms)`}; before it: ${s.attempts.slice(0, -1).map((a) => a.appCode ?? a.status).join(', ') || 'none'}`
+        : 'did not run',
+    ],
+  ]
+}
+
 export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string): string {
   const h = r.headline
   const f = r.invariants.figures
@@ -29,6 +43,7 @@ export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string):
         ['requests sent / dropped', `${r.rates.reduce((n, p) => n + p.sent, 0)} / ${r.rates.reduce((n, p) => n + p.offered - p.sent, 0)}`],
         ['browser journeys completed / failed', `${r.journeys.filter((j) => j.outcome === 'completed').length} / ${r.journeys.filter((j) => j.outcome === 'failed').length}`],
         ['queue drained', r.drain.drained ? `${fmt(r.drain.seconds)} s` : `NO, ${r.drain.last.pending} pending`],
+        ...adminRows(r),
       ],
     ),
     table(

@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { env } from '../../../server/env'
 import { createTestDatabase, type TestDatabase } from '../../../server/dev/test-services'
+import { checkAdminInvariants } from '../check/admin-invariants'
 import { checkInvariants, type InvariantReport } from '../check/invariants'
+import { DEFAULT_ADMIN_PLAN } from '../drill-options'
+import type { AdminRecord } from '../world/admin-actions'
 import type { CheckoutAnswer } from '../load/samples'
 import { stockSnapshot } from '../world/catalog-facts'
 import { PAYMENT_TASK } from '../world/queue-sampler'
@@ -30,6 +33,7 @@ test.afterAll(async () => {
 
 interface FakeOrder {
   productId: number
+  unitPriceCents?: number
   status: 'PENDING_PAYMENT' | 'PAID' | 'FAILED'
   takeStock?: boolean
   released?: boolean
@@ -43,14 +47,14 @@ async function order(o: FakeOrder): Promise<{ id: string; key: string }> {
   if (o.takeStock ?? true) await pool.query('UPDATE "Product" SET stock = stock - 1 WHERE id = $1', [o.productId])
   await pool.query(
     `INSERT INTO "Order" (id, "idempotencyKey", "requestHash", "sessionId", email, "shippingName", "shippingAddress", status, "totalCents", currency, "stockReleasedAt", "updatedAt")
-     VALUES ($1, $2, repeat('0', 64), 's', 'a@example.com', 'A', 'B', $3, 500, 'USD', $4, now())`,
-    [id, key, o.status, o.released ? new Date() : null],
+     VALUES ($1, $2, repeat('0', 64), 's', 'a@example.com', 'A', 'B', $3, $5, 'USD', $4, now())`,
+    [id, key, o.status, o.released ? new Date() : null, o.unitPriceCents ?? 500],
   )
-  await pool.query('INSERT INTO "OrderLine" ("orderId", "productId", name, quantity, "unitPriceCents") VALUES ($1, $2, $3, 1, 500)', [id, o.productId, 'Item'])
+  await pool.query('INSERT INTO "OrderLine" ("orderId", "productId", name, quantity, "unitPriceCents") VALUES ($1, $2, $3, 1, $4)', [id, o.productId, 'Item', o.unitPriceCents ?? 500])
   if (o.released) await pool.query('UPDATE "Product" SET stock = stock + 1 WHERE id = $1', [o.productId])
   if (o.job) await pool.query(`SELECT graphile_worker.add_job($1, json_build_object('orderId', $2::text), run_at := now() + interval '1 hour', job_key := $2::text)`, [PAYMENT_TASK, id])
   if (o.charge) {
-    await pool.query(`INSERT INTO "PaymentCharge" ("orderId", status, "amountCents", currency, "updatedAt") VALUES ($1, $2, 500, 'USD', now())`, [id, o.charge])
+    await pool.query(`INSERT INTO "PaymentCharge" ("orderId", status, "amountCents", currency, "updatedAt") VALUES ($1, $2, $3, 'USD', now())`, [id, o.charge, o.unitPriceCents ?? 500])
   }
   return { id, key }
 }
@@ -93,7 +97,7 @@ test('consistent orders pass, and each kind of damage is caught by name', async 
   )
   expect(failing(damaged).sort()).toEqual(
     [
-      'no oversell: initial stock = final stock + sold, for every product',
+      'no oversell: initial stock (+ admin restocks) = final stock + sold, for every product',
       'every 2xx checkout answer maps to exactly one order',
       'every order page a browser reached has its order',
       'no order exists for a checkout the store refused',
@@ -105,4 +109,55 @@ test('consistent orders pass, and each kind of damage is caught by name', async 
   expect(damaged.figures.lostOrders).toBe(2)
   const charges = damaged.results.find((r) => r.name.startsWith('at most one'))!
   expect(charges.violations).toBe(2)
+})
+
+test("the admin's invariants: an order that missed the price edit, or restocked units nobody could buy in time, are caught", async () => {
+  const e = products[4]!
+  const dbNow = async () => (await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now
+  await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED' }) // before the edit, old price
+  const sentAtDb = await dbNow()
+  const committedByDb = await dbNow()
+  await new Promise((r) => setTimeout(r, 5))
+  await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 700 }) // after it, new price
+  const record = (over: Partial<AdminRecord>): AdminRecord => ({
+    plan: DEFAULT_ADMIN_PLAN,
+    priceEdit: { productId: e, oldPriceCents: 500, newPriceCents: 700, sentAtDb, committedByDb, stockAtCommit: 5, status: 200, propagation: 'complete' },
+    restock: {
+      productId: products[5]!,
+      units: 25,
+      answeredAt: 0,
+      status: 200,
+      propagation: 'complete',
+      buyableAfterMs: 2_600,
+      acceptedCheckoutMs: 90,
+      // A busy store shed the first tries: not a propagation failure.
+      attempts: [{ afterMs: 0, status: 503, appCode: 'UNAVAILABLE' }, { afterMs: 2_400, status: 0, appCode: null }, { afterMs: 2_600, status: 200, appCode: null }],
+    },
+    errors: [],
+    ...over,
+  })
+  const clean = await checkAdminInvariants(pool, record({}))
+  expect(clean.filter((r) => !r.ok)).toEqual([])
+  expect(clean).toHaveLength(3)
+
+  await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 500 }) // after the edit at the OLD price
+  // A SOLD_OUT after the deadline: the restock had not reached the gate.
+  const late = record({
+    restock: { ...record({}).restock!, attempts: [{ afterMs: 2_300, status: 409, appCode: 'SOLD_OUT' }, { afterMs: 2_600, status: 200, appCode: null }] },
+  })
+  const damaged = await checkAdminInvariants(pool, late)
+  expect(damaged.filter((r) => !r.ok).map((r) => r.name.slice(0, 40))).toEqual([
+    'every order created after the price edit',
+    'the restocked units were buyable within ',
+  ])
+  const refused = await checkAdminInvariants(pool, record({ priceEdit: null, restock: { ...record({}).restock!, status: 409 } }))
+  expect(refused.filter((r) => !r.ok).map((r) => r.violations)).toEqual([2])
+
+  // No order after the edit: a violation while units were left, "nothing to check" once sold out.
+  const quiet = (stockAtCommit: number) => record({ priceEdit: { ...record({}).priceEdit!, productId: products[6]!, stockAtCommit } })
+  const unexercised = await checkAdminInvariants(pool, quiet(12))
+  expect(unexercised.filter((r) => !r.ok).map((r) => r.detail)).toEqual([expect.stringMatching(/12 units were left: the check proved nothing/)])
+  const soldOut = await checkAdminInvariants(pool, quiet(0))
+  expect(soldOut.filter((r) => !r.ok)).toEqual([])
+  expect(soldOut[1]!.detail).toMatch(/sold out while the edit was in flight/)
 })

@@ -13,6 +13,8 @@ const BUYABLE_PER_CATEGORY = 6
 export interface CatalogFacts {
   traffic: TrafficCatalog
   hotSlug: string
+  /** Another hot SKU, sold out from the start, that the drill's admin restocks during the hold. */
+  restockId: number
   /** Category slug → product slugs a browser journey may buy from that category's first page. */
   buyable: Record<string, string[]>
 }
@@ -32,6 +34,8 @@ export async function readCatalogFacts(pool: pg.Pool, prewarmTop: number): Promi
   const [hot] = await q<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active AND hot ORDER BY popularity DESC, id LIMIT 1')
   if (!hot) throw new Error('the seeded catalog has no hot product')
   const hotIds = await q<{ id: number }>('SELECT id FROM "Product" WHERE active AND hot ORDER BY id')
+  const [restock] = await q<{ id: number }>('SELECT id FROM "Product" WHERE active AND hot AND id <> $1 ORDER BY popularity DESC, id LIMIT 1', [hot.id])
+  if (!restock) throw new Error('the seeded catalog has only one hot product: nothing to restock')
   const names = await q<{ name: string }>('SELECT name FROM "Product" WHERE active ORDER BY popularity DESC LIMIT 100')
   const words = [...new Set(names.flatMap((n) => n.name.toLowerCase().split(/[^a-z]+/)).filter((w) => w.length >= 4))].slice(0, 30)
   const buyableRows = await q<{ category: string; slug: string }>(
@@ -49,6 +53,7 @@ export async function readCatalogFacts(pool: pg.Pool, prewarmTop: number): Promi
   }
   return {
     hotSlug: hot.slug,
+    restockId: restock.id,
     buyable,
     traffic: {
       topSlugs: top.map((r) => r.slug),
@@ -64,7 +69,12 @@ export async function readCatalogFacts(pool: pg.Pool, prewarmTop: number): Promi
 
 /** Puts `units` of the doorbuster on the shelf (before the store caches anything about it). */
 export async function setHotStock(pool: pg.Pool, productId: number, units: number): Promise<void> {
-  await pool.query('UPDATE "Product" SET stock = $2, version = version + 1, "updatedAt" = now() WHERE id = $1', [productId, units])
+  await pool.query('UPDATE "Product" SET stock = $2, "updatedAt" = now() WHERE id = $1', [productId, units])
+}
+
+/** Empties the SKU the admin will restock (before the store caches anything about it). */
+export async function setSoldOut(pool: pg.Pool, productId: number): Promise<void> {
+  await pool.query('UPDATE "Product" SET stock = 0, "updatedAt" = now() WHERE id = $1', [productId])
 }
 
 /** Every product's stock right now: the "initial" side of the conservation check. */

@@ -44,6 +44,8 @@ export interface DrillWorld {
   storeUrl: string
   databaseUrl: string
   metricsToken: string
+  /** The /ops password of this store (the drill's admin logs in with it). */
+  adminPassword: string
   redis: OwnRedis
   proxy: TcpProxy
   /** The current payment worker process. */
@@ -134,6 +136,7 @@ export async function startDrillWorld(
       storeUrl: store.url,
       databaseUrl: database.url,
       metricsToken: secrets.metricsToken,
+      adminPassword: secrets.adminPassword,
       redis,
       proxy,
       pool,

@@ -8,7 +8,7 @@
  *  - socket: PGlite served by pglite-socket on a loopback port, a normal `pg.Pool` (max 8);
  *  - postgres: the machine's PostgreSQL (a throwaway database), for reference.
  * Workloads: a product read by id (what a cache miss costs), and checkout's shape of
- * transaction (BEGIN, versioned stock UPDATE … RETURNING, INSERT, COMMIT), each from one
+ * transaction (BEGIN, guarded stock UPDATE … RETURNING, INSERT, COMMIT), each from one
  * client in sequence and from 8 at once. Plus the embedded database's start-up costs.
  * One run, printed as markdown; numbers swing with the other work on the machine.
  */
@@ -62,13 +62,13 @@ async function measure(pool: pg.Pool): Promise<Figures> {
   // An idle client's error (a server closing) must not end the run before its clean-up.
   pool.on('error', () => {})
   await pool.query('CREATE TABLE IF NOT EXISTS bench_order (id serial PRIMARY KEY, product int NOT NULL, qty int NOT NULL)')
-  const read = (i: number) => pool.query('SELECT id, name, "priceCents", stock, version FROM "Product" WHERE id = $1', [(i % PRODUCTS) + 1]).then(() => {})
+  const read = (i: number) => pool.query('SELECT id, name, "priceCents", stock, "contentVersion" FROM "Product" WHERE id = $1', [(i % PRODUCTS) + 1]).then(() => {})
   const tx = async (i: number) => {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
       const id = (i % PRODUCTS) + 1
-      await client.query('UPDATE "Product" SET stock = stock + 1, version = version + 1 WHERE id = $1 AND stock >= 0 RETURNING version', [id])
+      await client.query('UPDATE "Product" SET stock = stock + 1 WHERE id = $1 AND stock >= 0 RETURNING stock, "restockSeq"', [id])
       await client.query('INSERT INTO bench_order (product, qty) VALUES ($1, 1)', [id])
       await client.query('COMMIT')
     } finally {

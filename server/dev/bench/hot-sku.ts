@@ -3,12 +3,14 @@
  * concurrent buyers for a fixed time and reports orders/s (and oversells where the
  * approach can oversell). All run against the same PostgreSQL/Redis in the same process.
  *  - ours: checkout.placeOrder over HTTP on a real store (session, rate limit, gate,
- *    folded versioned UPDATE, order + lines + payment job in one transaction);
+ *    folded `stock >= q` UPDATE, order + lines + payment job in one transaction);
  *  - B0: the atomic single-row `UPDATE … SET stock = stock - 1 WHERE id = $1 AND stock >= 1`;
  *  - redis-lock: the classic `SET lock NX PX` → read → write → release, losers retry;
  *  - naive: read stock, then write stock - 1 (no guard) — counts its oversells;
  *  - folded / per-order: the checkout's own stock + order transaction in-process, to
- *    separate the database design from HTTP and Redis costs.
+ *    separate the database design from HTTP and Redis costs;
+ *  - per-order versioned: the stock step as it was before issue 12 (a version bumped by
+ *    every sale, conflicts retried), kept to measure what dropping the version changed.
  */
 import pg from 'pg'
 import { Redis as IORedis } from 'ioredis'
@@ -134,7 +136,7 @@ const CONTENDER = fileURLToPath(new URL('./inventory-contender.ts', import.meta.
 /** The checkout's stock step in-process (no HTTP, no Redis), folded or one UPDATE per order. */
 export async function inventoryInProcess(
   databaseUrl: string,
-  mode: 'folded' | 'per-order',
+  mode: 'folded' | 'per-order' | 'per-order-versioned',
   productId: number,
   c: number,
   ms: number,

@@ -1,9 +1,10 @@
 /**
  * One in-process inventory contender for `npm run bench`, run as a child process so it
  * gets the bench database through the environment: `tsx inventory-contender.ts
- * <folded|per-order> <productId> <concurrency> <ms>` prints `{"ordersPerSecond": n}`.
- * Both write the full order (stock, order, lines, payment job) in one transaction; only
- * the stock step differs: one folded versioned UPDATE per batch vs one per order.
+ * <folded|per-order|per-order-versioned> <productId> <concurrency> <ms>` prints
+ * `{"ordersPerSecond": n}`. All write the full order (stock, order, lines, payment job) in
+ * one transaction; only the stock step differs: one guarded `stock >= q` UPDATE per folded
+ * batch, one per order, or the pre-issue-12 versioned UPDATE per order (versioned-take.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { enqueuePayments, insertOrders } from '../../checkout/checkout.repo'
@@ -12,6 +13,7 @@ import { draftOrder, type CheckoutRequest } from '../../checkout/order-draft'
 import { takeStock } from '../../inventory/inventory.service'
 import { pool, withTransaction } from '../../platform/db'
 import { TEST_ADDRESS } from '../test-shopper'
+import { takeVersioned } from './versioned-take'
 
 const [mode, productArg, cArg, msArg] = process.argv.slice(2)
 const productId = Number(productArg)
@@ -32,6 +34,18 @@ async function perOrder(): Promise<void> {
   })
 }
 
+/** The old path: versioned read-then-UPDATE per order, retried on conflict. */
+async function perOrderVersioned(): Promise<void> {
+  const req = request()
+  await withTransaction(async (client) => {
+    const line = req.input.lines[0]!
+    const taken = await takeVersioned(client, line.productId, line.quantity)
+    const order = draftOrder(req, [{ ...line, ...taken, remaining: 0, restockSeq: 0 }])
+    await insertOrders(client, [order])
+    await enqueuePayments(client, [order.id])
+  })
+}
+
 async function main() {
   const end = performance.now() + ms
   let ok = 0
@@ -40,6 +54,7 @@ async function main() {
       while (performance.now() < end) {
         try {
           if (mode === 'folded') await placeFolded(productId, 1, request())
+          else if (mode === 'per-order-versioned') await perOrderVersioned()
           else await perOrder()
           ok++
         } catch {

@@ -74,16 +74,26 @@ async function main() {
       naive: await product(database.url, 'naive'),
       folded: await product(database.url, 'folded'),
       perOrder: await product(database.url, 'per-order'),
+      perOrderVersioned: await product(database.url, 'per-order-versioned'),
     }
     const serial: number[] = []
     const rows: string[][] = []
     for (const c of CONCURRENCY) {
-      const got: Record<'ours' | 'folded' | 'perOrder' | 'b0' | 'lock' | 'naive', Result[]> = { ours: [], folded: [], perOrder: [], b0: [], lock: [], naive: [] }
+      const got: Record<'ours' | 'folded' | 'perOrder' | 'perOrderVersioned' | 'b0' | 'lock' | 'naive', Result[]> = {
+        ours: [],
+        folded: [],
+        perOrder: [],
+        perOrderVersioned: [],
+        b0: [],
+        lock: [],
+        naive: [],
+      }
       for (let round = 1; round <= ROUNDS; round++) {
         console.error(`bench: c=${c} round ${round}/${ROUNDS}`)
         got.ours.push(await ours(store.url, ids.ours, sessions, c, TRIAL_MS))
         got.folded.push(await inventoryInProcess(database.url, 'folded', ids.folded, c, TRIAL_MS))
         got.perOrder.push(await inventoryInProcess(database.url, 'per-order', ids.perOrder, c, TRIAL_MS))
+        got.perOrderVersioned.push(await inventoryInProcess(database.url, 'per-order-versioned', ids.perOrderVersioned, c, TRIAL_MS))
         got.b0.push(await b0(database.url, ids.b0, c, TRIAL_MS))
         got.lock.push(await redisLock(database.url, env.REDIS_URL, ids.lock, c, TRIAL_MS))
         got.naive.push(await naive(database.url, ids.naive, c, TRIAL_MS))
@@ -92,8 +102,9 @@ async function main() {
       const base = summary(got.b0.map((r) => r.ordersPerSecond)).median
       const contenders = [
         ['ours', 'our checkout over HTTP (session, rate limit, idempotency, gate, folded UPDATE, order + job)'],
-        ['folded', 'checkout transaction in-process, folded versioned UPDATE (order + lines + job)'],
-        ['perOrder', 'checkout transaction in-process, one versioned UPDATE per order (order + lines + job)'],
+        ['folded', 'checkout transaction in-process, folded `stock >= q` UPDATE (order + lines + job)'],
+        ['perOrder', 'checkout transaction in-process, one `stock >= q` UPDATE per order (order + lines + job)'],
+        ['perOrderVersioned', 'BEFORE issue 12: in-process, one versioned UPDATE per order, conflicts retried (order + lines + job)'],
         ['b0', 'B0 atomic single-row UPDATE (stock only)'],
         ['lock', 'Redis SET NX lock, read, write (stock only)'],
         ['naive', 'naive read-then-write (stock only)'],

@@ -50,7 +50,7 @@ async function writeBacklog(client: pg.PoolClient, productId: number, n: number)
     }
   })
   await client.query('BEGIN')
-  await client.query('UPDATE "Product" SET stock = stock - $2, version = version + 1 WHERE id = $1', [productId, n])
+  await client.query('UPDATE "Product" SET stock = stock - $2 WHERE id = $1', [productId, n])
   await insertOrders(client, orders)
   await enqueuePayments(client, orders.map((o) => o.id))
   await client.query('COMMIT')

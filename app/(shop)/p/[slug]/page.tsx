@@ -17,8 +17,9 @@ type Props = { params: Promise<{ slug: string }> }
 
 /**
  * Static (ISR): shared by every shopper, so CDN-cacheable (`s-maxage=60`). An edit
- * invalidates `product:{id}` on every instance within about a second; 60 s bounds what a
- * CDN may hold. Stock is not rendered here: the client badge asks for it.
+ * invalidates `product:{id}` and `product-page:{slug}` on every instance within the
+ * propagation deadline (server/catalog/propagation.ts); 60 s bounds what a CDN may hold.
+ * Stock is not rendered here: the client badge asks for it.
  */
 export const revalidate = 60
 /**
@@ -36,6 +37,9 @@ export async function generateStaticParams() {
 async function load(props: Props) {
   const parsed = productBySlugInput.safeParse(await props.params)
   if (!parsed.success) notFound()
+  // Tagged by its address before the lookup: a 404 rendered for an inactive product is
+  // cached too, and reactivating the product must invalidate it (catalog/update-product.ts).
+  await tagPage([TAGS.productPage(parsed.data.slug)])
   const product = await orNotFound(caller.catalog.product(parsed.data))
   await tagPage([TAGS.product(product.id), TAGS.category(product.category.slug)])
   return product
@@ -50,7 +54,7 @@ export default async function ProductPage(props: Props) {
   const product = await load(props)
   return (
     <>
-    <article className="grid gap-8 md:grid-cols-2" data-testid="product" data-product-id={product.id} data-version={product.version}>
+    <article className="grid gap-8 md:grid-cols-2" data-testid="product" data-product-id={product.id} data-content-version={product.contentVersion}>
       <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white">
         {/* eslint-disable-next-line @next/next/no-img-element -- tiny local SVGs, no optimisation needed */}
         <img src={product.imageUrl} alt={product.name} width={400} height={300} className="h-full w-full object-cover" />
