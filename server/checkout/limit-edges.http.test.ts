@@ -55,6 +55,13 @@ afterAll(async () => {
   if (keyPrefix) await deleteKeysWithPrefix(env.REDIS_URL, keyPrefix)
 })
 
+/**
+ * A product at an extreme of the catalog's limits (price maximum, last id). Marked `hot`: the
+ * catalog tests running beside this file borrow the newest ordinary (`NOT hot`) products and add
+ * to their price, which must not land on one already at the maximum.
+ */
+const extremeProduct = (opts: { stock: number; priceCents?: number }) => createProduct({ ...opts, hot: true })
+
 let admin: Promise<TestShopper> | undefined
 /** One admin login for the whole file (the login limit allows a handful per address). */
 const adminOnce = () => (admin ??= adminClient(store.url))
@@ -197,8 +204,8 @@ const edges: Edge[] = [
     atLimit: async () => {
       // A product with the largest id the column can hold, so "accepted" means a real add.
       await sql(
-        `INSERT INTO "Product" (id, slug, name, description, "priceCents", stock, "categoryId", "updatedAt")
-         VALUES ($1, $2, 'Last Id Lantern', 'edge of the id range', 500, 5, (SELECT id FROM "Category" ORDER BY id LIMIT 1), now())
+        `INSERT INTO "Product" (id, slug, name, description, "priceCents", stock, hot, "categoryId", "updatedAt")
+         VALUES ($1, $2, 'Last Id Lantern', 'edge of the id range', 500, 5, true, (SELECT id FROM "Category" ORDER BY id LIMIT 1), now())
          ON CONFLICT (id) DO NOTHING`,
         [INT4_MAX, `last-id-lantern-${token(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`],
       )
@@ -239,7 +246,7 @@ const edges: Edge[] = [
     limit: `checkout: order total at most ${usd(MAX_ORDER_TOTAL_CENTS)}`,
     atLimit: async () => {
       // One full line of the dearest product the catalog allows is exactly the maximum.
-      const productId = await createProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })
+      const productId = await extremeProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })
       const answer = await (await shopper()).mutate<PlaceOrderOutput>('checkout.placeOrder', orderInput([{ productId, quantity: MAX_QUANTITY_PER_LINE }]))
       expect(answer.data?.totalCents).toBe(MAX_ORDER_TOTAL_CENTS)
       const [stored] = await sql<{ totalCents: number }>('SELECT "totalCents" FROM "Order" WHERE id = $1', [answer.data!.orderId])
@@ -247,7 +254,7 @@ const edges: Edge[] = [
       return answer
     },
     onePast: async () => {
-      const dear = await createProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })
+      const dear = await extremeProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })
       const cent = await createProduct({ stock: 5, priceCents: 1 })
       return refusedCheckout(
         await shopper(),
@@ -353,7 +360,7 @@ const edges: Edge[] = [
   ).map(([field, at, past, message]): Edge => ({
     limit: `admin product edit: ${field} at most ${typeof at === 'string' ? `${at.length} characters` : at}`,
     atLimit: async () => {
-      return (await adminOnce()).mutate('catalog.updateProduct', { id: await createProduct({ stock: 5 }), patch: { [field]: at } })
+      return (await adminOnce()).mutate('catalog.updateProduct', { id: await extremeProduct({ stock: 5 }), patch: { [field]: at } })
     },
     onePast: async () => {
       const admin = await adminOnce()
@@ -410,7 +417,7 @@ describe('every limit at its edge', () => {
   })
 
   it('the issue\'s example: three products at the price maximum, 10 of each → a clear 400, stock untouched (was a 500: integer out of range)', async () => {
-    const ids = await Promise.all([0, 1, 2].map(() => createProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })))
+    const ids = await Promise.all([0, 1, 2].map(() => extremeProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })))
     const { answer, before, after } = await refusedCheckout(
       await shopper(),
       orderInput(ids.map((productId) => ({ productId, quantity: MAX_QUANTITY_PER_LINE }))),
