@@ -75,10 +75,10 @@ async function shopper(): Promise<TestShopper> {
 /** A letters-and-digits string of exactly `length` characters, unique per call. */
 const token = (length: number) => randomBytes(length).toString('base64url').slice(0, length)
 
-/** An ASCII address of exactly `length` characters: a 64-character local part, labels of at most 63. */
+/** An ASCII address of exactly `length` characters: the longest local part, labels of at most 63. */
 function emailOfLength(length: number): string {
   const tld = 'com'
-  let left = length - 65 - tld.length // characters for the labels, each with its dot
+  let left = length - EMAIL_LOCAL_PART_MAX - 1 - tld.length // characters for the labels, each with its dot
   const labels: string[] = []
   while (left > 0) {
     const label = Math.min(63, left - 1)
@@ -86,7 +86,7 @@ function emailOfLength(length: number): string {
     labels.push('b'.repeat(label))
     left -= label + 1
   }
-  return `${'a'.repeat(64)}@${labels.join('.')}.${tld}`
+  return `${'a'.repeat(EMAIL_LOCAL_PART_MAX)}@${labels.join('.')}.${tld}`
 }
 
 const orderInput = (lines: Array<{ productId: number; quantity: number }>, over: Record<string, unknown> = {}) => ({
@@ -129,7 +129,7 @@ async function messageOf(a: TrpcAnswer<unknown> | Response): Promise<string> {
 
 /** A checkout of `lines` that must refuse and leave stock, orders and the key untouched. */
 async function refusedCheckout(s: TestShopper, input: ReturnType<typeof orderInput>, rawBody?: string) {
-  const ids = (input.lines as Array<{ productId: number }>).map((l) => l.productId)
+  const ids = input.lines.map((l) => l.productId)
   const snapshot = async () => ({ stock: [...(await stockAndSold(ids)).entries()], orders: await ordersWithKey(input.idempotencyKey) })
   const before = await snapshot()
   const answer = await s.mutate<PlaceOrderOutput>('checkout.placeOrder', rawBody === undefined ? input : undefined, rawBody)
