@@ -7,7 +7,7 @@ const nextConfig: NextConfig = {
   distDir: env.NEXT_DIST_DIR,
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['pino', '@prisma/client', 'ioredis', 'prom-client', 'graphile-worker'],
+  serverExternalPackages: ['pino', '@prisma/client', 'ioredis', 'prom-client', 'graphile-worker', 'tsx'],
   // Page cache: Next's file-system cache, coherent across instances through a tag log in
   // Redis (see the handler and docs/decision-caching.md).
   cacheHandler: fileURLToPath(new URL('./server/platform/next-cache-handler.ts', import.meta.url)),

@@ -38,6 +38,18 @@ test('full-text search answers from the embedded database', async ({ page }) => 
   await expect(page.getByTestId('search-results').getByTestId('product-card').filter({ hasText: product!.name }).first()).toBeVisible()
 })
 
+test('search is accent-insensitive on the embedded database too (PGlite loads the unaccent module)', async ({ page }) => {
+  const marker = `zq${Date.now().toString(36).replace(/\d/g, 'x')}`
+  const name = `Crème Brûlée Torch ${marker}`
+  await query(
+    `INSERT INTO "Product" (slug, name, description, "priceCents", stock, "categoryId", "updatedAt")
+     VALUES ($1, $2, 'A torch for caramelising sugar.', 2499, 5, (SELECT id FROM "Category" ORDER BY id LIMIT 1), now())`,
+    [`creme-brulee-torch-${marker}`, name],
+  )
+  await page.goto(`/search?q=${encodeURIComponent(`creme brulee ${marker}`)}`)
+  await expect(page.getByTestId('search-results').getByTestId('product-card').filter({ hasText: name })).toBeVisible()
+})
+
 test('browse → cart → checkout → the order turns from pending to paid', async ({ page }) => {
   const [category] = await query<{ slug: string }>('SELECT slug FROM "Category" ORDER BY position LIMIT 1 OFFSET 3')
   await page.goto('/')

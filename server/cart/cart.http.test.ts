@@ -7,7 +7,7 @@ import { createProduct, sql } from '../checkout/test-fixtures'
 import { redis, key } from '../platform/redis'
 import { unsealData } from 'iron-session'
 import { env } from '../env'
-import { MAX_QUANTITY_PER_LINE, type Cart } from './cart.schema'
+import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, type Cart } from './cart.schema'
 import { CART_TTL_SECONDS } from './cart.store'
 import { SESSION_TTL_SECONDS } from '../session/session.service'
 
@@ -90,5 +90,41 @@ describe('cart', () => {
     expect(zero.status).toBe(400)
     const removed = await shopper.mutate<Cart>('cart.remove', { productId: a })
     expect(removed.data!.lines.map((l) => l.productId)).toEqual([b])
+  })
+})
+
+describe('cart caps under concurrency (enforced atomically in Redis)', () => {
+  it(`${MAX_CART_LINES + 10} concurrent add/setQuantity calls on distinct products leave exactly ${MAX_CART_LINES} lines`, async () => {
+    const shopper = new TestShopper(testStoreUrl())
+    await shopper.query('cart.get') // one session for every concurrent call
+    const products = await Promise.all(Array.from({ length: MAX_CART_LINES + 10 }, () => createProduct({ stock: 50 })))
+    // Half of them through setQuantity (the path that used to read, check, then write), half through add.
+    const answers = await Promise.all(
+      products.map((productId, i) => shopper.mutate<Cart>(i % 2 === 0 ? 'cart.setQuantity' : 'cart.add', { productId, quantity: 2 })),
+    )
+    const accepted = answers.filter((a) => a.status === 200)
+    const refused = answers.filter((a) => a.status !== 200)
+    expect(accepted).toHaveLength(MAX_CART_LINES)
+    expect(refused.map((a) => [a.status, a.error?.message])).toEqual(
+      Array(10).fill([400, `Your cart can hold at most ${MAX_CART_LINES} different items`]),
+    )
+    const cart = await shopper.query<Cart>('cart.get')
+    expect(cart.data!.lines).toHaveLength(MAX_CART_LINES)
+    expect(await redis.hlen(key('cart', await sidOf(shopper)))).toBe(MAX_CART_LINES)
+    // A full cart still lets the shopper change a line it already holds.
+    const change = await shopper.mutate<Cart>('cart.setQuantity', { productId: cart.data!.lines[0]!.productId, quantity: MAX_QUANTITY_PER_LINE })
+    expect(change.status).toBe(200)
+    expect(change.data!.lines).toHaveLength(MAX_CART_LINES)
+  })
+
+  it(`concurrent adds of one product never take its line past ${MAX_QUANTITY_PER_LINE}`, async () => {
+    const shopper = new TestShopper(testStoreUrl())
+    await shopper.query('cart.get')
+    const product = await createProduct({ stock: 100 })
+    const answers = await Promise.all(Array.from({ length: 8 }, () => shopper.mutate<Cart>('cart.add', { productId: product, quantity: 3 })))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(Math.floor(MAX_QUANTITY_PER_LINE / 3))
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(8 - Math.floor(MAX_QUANTITY_PER_LINE / 3))
+    const cart = await shopper.query<Cart>('cart.get')
+    expect(cart.data!.lines.map((l) => l.quantity)).toEqual([3 * Math.floor(MAX_QUANTITY_PER_LINE / 3)])
   })
 })

@@ -41,23 +41,24 @@ export async function getCart(sid: string): Promise<Cart> {
   }
 }
 
+/** The shopper-facing refusal for a capped change (store.CART_FULL / store.LINE_FULL), else null. */
+function capRefusal(result: number, productName: string): AppError | null {
+  if (result === store.CART_FULL) return new AppError('BAD_INPUT', `Your cart can hold at most ${MAX_CART_LINES} different items`)
+  if (result === store.LINE_FULL) return new AppError('BAD_INPUT', `You can buy at most ${MAX_QUANTITY_PER_LINE} of ${productName}`)
+  return null
+}
+
 export async function addToCart(sid: string, productId: number, quantity: number): Promise<Cart> {
   const product = await requireSellable(productId)
-  const result = await store.addQuantity(sid, productId, quantity)
-  if (result === -1) throw new AppError('BAD_INPUT', `Your cart can hold at most ${MAX_CART_LINES} different items`)
-  if (result === -2) {
-    throw new AppError('BAD_INPUT', `You can buy at most ${MAX_QUANTITY_PER_LINE} of ${product.name}`)
-  }
+  const refusal = capRefusal(await store.addQuantity(sid, productId, quantity), product.name)
+  if (refusal) throw refusal
   return getCart(sid)
 }
 
 export async function setQuantity(sid: string, productId: number, quantity: number): Promise<Cart> {
-  await requireSellable(productId)
-  const current = await store.readCart(sid)
-  if (!current.has(productId)) {
-    if (current.size >= MAX_CART_LINES) throw new AppError('BAD_INPUT', `Your cart can hold at most ${MAX_CART_LINES} different items`)
-  }
-  await store.setLineQuantity(sid, productId, quantity)
+  const product = await requireSellable(productId)
+  const refusal = capRefusal(await store.setLineQuantity(sid, productId, quantity), product.name)
+  if (refusal) throw refusal
   return getCart(sid)
 }
 

@@ -134,17 +134,22 @@ export async function updateProductContent(
 }
 
 /**
- * The weighted full-text vector of a product. MUST stay identical to the expression of the
- * GIN index "Product_search_idx" (prisma/migrations/20261128001000_search), or PostgreSQL
- * cannot use the index.
+ * The weighted full-text vector of a product, accents stripped (`storefront_unaccent`, the
+ * IMMUTABLE wrapper of PostgreSQL's unaccent). MUST stay identical to the expression of the
+ * GIN index "Product_search_idx" (prisma/migrations/20261201100000_search_unaccent), or
+ * PostgreSQL cannot use the index.
  */
-const PRODUCT_SEARCH_VECTOR = Prisma.sql`(setweight(to_tsvector('english'::regconfig, "name"), 'A') || setweight(to_tsvector('english'::regconfig, "description"), 'B'))`
+export const PRODUCT_SEARCH_VECTOR = Prisma.sql`(setweight(to_tsvector('english'::regconfig, storefront_unaccent("name")), 'A') || setweight(to_tsvector('english'::regconfig, storefront_unaccent("description")), 'B'))`
 
-/** Active products matching `query` (web-search syntax: words, "phrases", -exclusions), best first. */
+/**
+ * Active products matching `query` (web-search syntax: words, "phrases", -exclusions), best
+ * first. Accent-insensitive both ways: the query goes through the same unaccent as the index,
+ * so "creme brulee" finds "Crème Brûlée" and "crème" finds "Creme".
+ */
 export async function searchProductIds(query: string, limit: number): Promise<{ ids: number[]; total: number }> {
   const rows = await db.$queryRaw<Array<{ id: number; total: bigint }>>`
     SELECT p.id, count(*) OVER () AS total
-    FROM "Product" p, websearch_to_tsquery('english'::regconfig, ${query}) q
+    FROM "Product" p, websearch_to_tsquery('english'::regconfig, storefront_unaccent(${query})) q
     WHERE p.active AND ${PRODUCT_SEARCH_VECTOR} @@ q
     ORDER BY ts_rank(${PRODUCT_SEARCH_VECTOR}, q) DESC, p.popularity DESC, p.id
     LIMIT ${limit}`

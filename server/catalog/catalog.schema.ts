@@ -17,10 +17,10 @@ export const sortSchema = z.enum(SORTS)
 export type Sort = z.infer<typeof sortSchema>
 
 export const productBySlugInput = z.object({ slug: slugSchema })
-export const hotDealsInput = z.object({ limit: z.number().int().min(1).max(HOT_DEALS_MAX).default(8) })
+export const hotDealsInput = z.object({ limit: z.number().int().min(1).max(HOT_DEALS_MAX, `limit is at most ${HOT_DEALS_MAX}`).default(8) })
 export const categoryPageInput = z.object({
   slug: slugSchema,
-  page: z.number().int().min(1).max(CATEGORY_MAX_PAGE).default(1),
+  page: z.number().int().min(1).max(CATEGORY_MAX_PAGE, `page is at most ${CATEGORY_MAX_PAGE}`).default(1),
   sort: sortSchema.default('popular'),
 })
 
@@ -98,16 +98,23 @@ export const searchResult = z.object({
 })
 export type SearchResult = z.infer<typeof searchResult>
 
-export const PRICE_CENTS_MAX = 100_000_000
+/**
+ * Bounds of what an admin can set. Checked together with the cart and checkout limits (and
+ * the columns that store them) by server/checkout/limit-edges.http.test.ts: the dearest
+ * product times the per-line maximum is still an order checkout accepts. `MAX_STOCK` bounds
+ * what an admin's stock change may leave on the shelf (server/inventory/change-stock.ts).
+ */
+export const MAX_PRICE_CENTS = 100_000_000
+export const MAX_STOCK = 1_000_000
 export const PRODUCT_NAME_MAX = 200
-export const DESCRIPTION_MAX = 10_000
+export const PRODUCT_DESCRIPTION_MAX = 10_000
 
 /** A content edit: what the product says. Stock is not content (server/inventory/inventory.schema.ts). */
 export const productPatch = z
   .object({
-    priceCents: z.number().int().min(0).max(PRICE_CENTS_MAX).optional(),
-    name: z.string().trim().min(1).max(PRODUCT_NAME_MAX).optional(),
-    description: z.string().trim().max(DESCRIPTION_MAX).optional(),
+    priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS, `priceCents is at most ${MAX_PRICE_CENTS}`).optional(),
+    name: z.string().trim().min(1).max(PRODUCT_NAME_MAX, `name is at most ${PRODUCT_NAME_MAX} characters`).optional(),
+    description: z.string().trim().max(PRODUCT_DESCRIPTION_MAX, `description is at most ${PRODUCT_DESCRIPTION_MAX} characters`).optional(),
     hot: z.boolean().optional(),
     active: z.boolean().optional(),
     stock: z

@@ -1,11 +1,24 @@
 /** Checkout input/output. Every limit is a named constant. */
 import { z } from 'zod'
-import { MAX_CART_LINES, productIdSchema, quantitySchema } from '../cart/cart.schema'
+import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, productIdSchema, quantitySchema } from '../cart/cart.schema'
+import { MAX_PRICE_CENTS } from '../catalog/catalog.schema'
+import { emailSchema } from './email.schema'
 
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
-export const EMAIL_MAX = 254
+export { EMAIL_MAX } from './email.schema'
+
+export const IDEMPOTENCY_KEY_MIN = 16
+export const IDEMPOTENCY_KEY_MAX = 64
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${IDEMPOTENCY_KEY_MIN},${IDEMPOTENCY_KEY_MAX}}$`)
 export const NAME_MAX = 120
 export const ADDRESS_MAX = 500
+/**
+ * The largest order checkout accepts, in cents ($10,000,000.00): one full line of the dearest
+ * product the catalog allows, so everything a shopper can put on one line stays buyable, while
+ * a cart of several such lines (up to 30 × 10 × $1,000,000) is refused with a clear 400 instead
+ * of overflowing "Order"."totalCents" (int4, at most 2,147,483,647). A business limit, like a
+ * payment provider's per-charge maximum; docs/decision-limits.md has the options.
+ */
+export const MAX_ORDER_TOTAL_CENTS = MAX_PRICE_CENTS * MAX_QUANTITY_PER_LINE
 
 const text = (label: string, max: number) =>
   z
@@ -20,8 +33,9 @@ export const placeOrderInput = z
   .object({
     idempotencyKey: z
       .string({ error: 'idempotencyKey is required' })
-      .regex(IDEMPOTENCY_KEY_PATTERN, 'idempotencyKey must be 16-64 letters, digits, "-" or "_" (one per checkout attempt)'),
-    email: z.email('Enter a valid email address').max(EMAIL_MAX),
+      .regex(IDEMPOTENCY_KEY_PATTERN, `idempotencyKey must be ${IDEMPOTENCY_KEY_MIN}-${IDEMPOTENCY_KEY_MAX} letters, digits, "-" or "_" (one per checkout attempt)`),
+    /** Stored with its domain in ASCII (punycode) form: see email.schema.ts. */
+    email: emailSchema,
     shippingName: text('Name', NAME_MAX),
     shippingAddress: text('Address', ADDRESS_MAX),
     lines: z

@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors'
 import type { TakenLine } from '../inventory/inventory.service'
 import { formatCents } from './money'
 import type { NewOrder } from './checkout.repo'
-import type { PlaceOrderInput } from './checkout.schema'
+import { MAX_ORDER_TOTAL_CENTS, type PlaceOrderInput } from './checkout.schema'
 
 export interface CheckoutRequest {
   sid: string
@@ -12,9 +12,22 @@ export interface CheckoutRequest {
   hash: string
 }
 
+/**
+ * The order row for `taken` (prices as read in the checkout transaction). Throws, so the
+ * caller's transaction rolls back and nothing is written:
+ *  - `AppError('BAD_INPUT')` when the total passes MAX_ORDER_TOTAL_CENTS (details: totalCents, maxTotalCents);
+ *  - `AppError('CONFLICT')` when it differs from the total the shopper saw (`expectedTotalCents`).
+ */
 export function draftOrder(req: CheckoutRequest, taken: TakenLine[]): NewOrder {
   const totalCents = taken.reduce((n, l) => n + l.unitPriceCents * l.quantity, 0)
   const currency = taken[0]?.currency ?? 'USD'
+  if (totalCents > MAX_ORDER_TOTAL_CENTS) {
+    throw new AppError(
+      'BAD_INPUT',
+      `An order can come to at most ${formatCents(MAX_ORDER_TOTAL_CENTS, currency)}; this one is ${formatCents(totalCents, currency)}. Split it into smaller orders.`,
+      { details: { totalCents, maxTotalCents: MAX_ORDER_TOTAL_CENTS } },
+    )
+  }
   if (req.input.expectedTotalCents !== undefined && req.input.expectedTotalCents !== totalCents) {
     throw new AppError(
       'CONFLICT',

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path'
 
 const INPUT_DIRS = ['app', 'server', 'prisma']
-const INPUT_FILES = ['next.config.ts', 'instrumentation.ts', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json']
+const INPUT_FILES = ['next.config.ts', 'instrumentation.ts', 'proxy.ts', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json']
 const SKIP = new Set(['node_modules', 'generated', 'migrations'])
 const STAMP_FILE = 'storefront-build-stamp'
 

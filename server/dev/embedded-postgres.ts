@@ -13,8 +13,16 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { acquireLock } from './data-dir-lock'
+
+/**
+ * Contrib modules the migrations need (`CREATE EXTENSION`): PGlite ships each as a separate
+ * bundle that must be handed to it at start, or the extension does not exist.
+ *  - unaccent: accent-insensitive search (prisma/migrations/20261201100000_search_unaccent).
+ */
+export const EMBEDDED_EXTENSIONS = { unaccent }
 
 /** Connections pglite-socket accepts at once: every pool of every process (store, build workers, worker). */
 export const EMBEDDED_MAX_CONNECTIONS = 256
@@ -39,7 +47,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   let db: PGlite | undefined
   let server: PGLiteSocketServer | undefined
   try {
-    db = await PGlite.create(dataDir)
+    db = await PGlite.create(dataDir, { extensions: EMBEDDED_EXTENSIONS })
     server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: EMBEDDED_MAX_CONNECTIONS })
     await server.start()
     const port = Number(server.getServerConn().split(':').pop())

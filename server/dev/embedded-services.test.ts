@@ -85,6 +85,9 @@ describe('the embedded database', () => {
     expect(seeded).toMatchObject({ productsCreated: 300, productsTotal: 300 })
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM graphile_worker.jobs')
     expect(rows[0]?.n).toBe(0)
+    // The unaccent contrib module is loaded: the search migration's wrapper works here too.
+    const { rows: folded } = await pool.query<{ s: string }>(`SELECT storefront_unaccent('Crème Brûlée') AS s`)
+    expect(folded[0]?.s).toBe('Creme Brulee')
   })
 
   it('keeps concurrent read-modify-write transactions on separate connections isolated', async () => {

@@ -8,7 +8,7 @@
  * and the stock entry behind the badge. Within PROPAGATION_DEADLINE_MS (catalog/propagation.ts).
  */
 import { invalidateProductStock } from '../catalog/catalog.service'
-import type { Propagation } from '../catalog/catalog.schema'
+import { MAX_STOCK, type Propagation } from '../catalog/catalog.schema'
 import { withTransaction } from '../platform/db'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
@@ -32,14 +32,19 @@ async function propagate(productId: number, name: string, after: repo.StockAfter
 
 /**
  * Adds `delta` units (negative: removes) to product `productId`'s stock, atomically next to
- * concurrent sales. Throws NOT_FOUND for an unknown product and CONFLICT (with `currentStock`)
- * when removing more than is on the shelf.
+ * concurrent sales. Throws NOT_FOUND for an unknown product, BAD_INPUT when the stock would
+ * pass MAX_STOCK, and CONFLICT (with `currentStock`) when removing more than is on the shelf.
  */
 export async function changeStock(productId: number, delta: number): Promise<StockChangeOutput> {
-  const after = await withTransaction((client) => repo.applyStockDelta(client, productId, delta))
+  const after = await withTransaction((client) => repo.applyStockDelta(client, productId, delta, MAX_STOCK))
   if (!after) {
     const current = await withTransaction((client) => repo.readStock(client, productId))
     if (!current) throw new AppError('NOT_FOUND', `No product ${productId}`)
+    if (delta > 0) {
+      throw new AppError('BAD_INPUT', `stock is at most ${MAX_STOCK}: ${current.name} has ${current.stock}, so add at most ${Math.max(0, MAX_STOCK - current.stock)}.`, {
+        details: { currentStock: current.stock, delta, maxStock: MAX_STOCK },
+      })
+    }
     const hint = current.stock > 0 ? ` Remove at most ${current.stock}, or use "stop selling".` : ''
     throw new AppError('CONFLICT', `Cannot remove ${-delta} units of ${current.name}: the current stock is ${current.stock}.${hint}`, {
       details: { currentStock: current.stock, delta },

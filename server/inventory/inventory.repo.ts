@@ -66,16 +66,16 @@ export async function releaseUnits(client: DbClient, id: number, quantity: numbe
 
 /**
  * An admin's stock delta (+50, −10), applied next to concurrent sales: one statement, refused
- * (null) when it would take stock below zero or the product does not exist. A positive delta
- * bumps `restockSeq`.
+ * (null) when it would take stock below zero or above `maxStock`, or the product does not
+ * exist. A positive delta bumps `restockSeq`.
  */
-export async function applyStockDelta(client: DbClient, id: number, delta: number): Promise<(StockAfter & { name: string }) | null> {
+export async function applyStockDelta(client: DbClient, id: number, delta: number, maxStock: number): Promise<(StockAfter & { name: string }) | null> {
   const { rows } = await client.query<StockAfter & { name: string }>(
     `UPDATE "Product" SET stock = stock + $2,
             "restockSeq" = "restockSeq" + CASE WHEN $2::int > 0 THEN 1 ELSE 0 END, "updatedAt" = now()
-      WHERE id = $1 AND stock + $2 >= 0
+      WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3
       RETURNING stock, "restockSeq", name`,
-    [id, delta],
+    [id, delta, maxStock],
   )
   return rows[0] ?? null
 }

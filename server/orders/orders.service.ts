@@ -1,4 +1,5 @@
 /** Shopper-facing order reads. An order is visible only to the session that placed it. */
+import { domainToUnicode } from 'node:url'
 import { AppError } from '../platform/errors'
 import * as repo from './orders.repo'
 import type { OrderView } from './orders.schema'
@@ -6,7 +7,18 @@ import type { OrderView } from './orders.schema'
 export async function getOrder(orderId: string, sessionId: string): Promise<OrderView> {
   const order = await repo.findOrderForSession(orderId, sessionId)
   if (!order) throw new AppError('NOT_FOUND', 'We could not find that order in this browser session')
-  return order
+  return { ...order, email: displayEmail(order.email) }
+}
+
+/**
+ * The stored address as the shopper wrote it: checkout stores an internationalized domain
+ * in ASCII (`user@xn--bcher-kva.example`, server/checkout/email.schema.ts); the receipt line
+ * shows `user@bücher.example`. Node's `domainToUnicode` is the WHATWG inverse of that conversion.
+ */
+export function displayEmail(stored: string): string {
+  const at = stored.lastIndexOf('@')
+  const domain = domainToUnicode(stored.slice(at + 1))
+  return at > 0 && domain ? `${stored.slice(0, at)}@${domain}` : stored
 }
 
 export async function getOrderStatus(orderId: string, sessionId: string) {

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { friendlyError } from '@/app/_components/error-message'
 import { useTRPC } from '@/app/_trpc/client'
 import type { ProductForEdit } from '@/server/catalog/catalog.schema'
-import { DESCRIPTION_MAX, PRODUCT_NAME_MAX } from '@/server/catalog/catalog.schema'
+import { PRODUCT_DESCRIPTION_MAX, PRODUCT_NAME_MAX } from '@/server/catalog/catalog.schema'
 import { Panel } from './panel'
 
 /** How often the editor re-reads the live stock while it is open. */
@@ -155,7 +155,7 @@ function ContentForm({ product, saved, onSaved }: { product: ProductForEdit; sav
         <textarea
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          maxLength={DESCRIPTION_MAX}
+          maxLength={PRODUCT_DESCRIPTION_MAX}
           rows={3}
           className="rounded-lg border border-stone-300 px-3 py-1.5"
           data-testid="edit-description"

@@ -12,7 +12,8 @@ export const dynamic = 'force-dynamic'
  */
 export async function GET(_req: Request, ctx: { params: Promise<{ productId: string }> }) {
   const { productId } = await ctx.params
-  const input = stockInput.safeParse({ productId: Number(productId) })
+  // Decimal digits only: Number() alone would also accept "0x10", "1e3" and " 16 ".
+  const input = stockInput.safeParse({ productId: /^\d{1,10}$/.test(productId) ? Number(productId) : NaN })
   if (!input.success) return Response.json({ error: 'productId must be a positive whole number' }, { status: 400 })
   try {
     return Response.json(stockStatus.parse(await getStock(input.data.productId)))
