@@ -6,6 +6,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/clie
 import { createTRPCContext } from '@trpc/tanstack-react-query'
 import { useState } from 'react'
 import superjson from 'superjson'
+import { MAX_TRPC_BATCH_CALLS } from '@/server/trpc/batch-limit'
 import type { AppRouter } from '@/server/trpc/root'
 import { makeQueryClient } from './query-client'
 
@@ -28,7 +29,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
         splitLink({
           condition: (op) => op.context.skipBatch === true,
           true: httpLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_TRPC_BATCH_CALLS }),
         }),
       ],
     }),

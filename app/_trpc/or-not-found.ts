@@ -12,3 +12,11 @@ export async function orNotFound<T>(call: Promise<T>): Promise<T> {
     throw error
   }
 }
+
+/** A per-client limit refused a server-side call: what to tell the shopper, else null. */
+export function limitMessage(error: unknown): string | null {
+  if (!(error instanceof TRPCError) || (error.code !== 'TOO_MANY_REQUESTS' && error.code !== 'SERVICE_UNAVAILABLE')) return null
+  const cause = error.cause as { retryAfterSeconds?: unknown } | undefined
+  const wait = typeof cause?.retryAfterSeconds === 'number' ? Math.max(1, Math.ceil(cause.retryAfterSeconds)) : 1
+  return `${error.message.replace(/\.$/, '')}. Please try again in ${wait} s.`
+}

@@ -1,6 +1,7 @@
 import { stockInput, stockStatus } from '@/server/catalog/catalog.schema'
 import { getStock } from '@/server/catalog/catalog.service'
 import { AppError } from '@/server/platform/errors'
+import { refusedByLimit } from '@/server/platform/route-limit'
 
 export const dynamic = 'force-dynamic'
 
