@@ -12,7 +12,7 @@
  */
 import { env } from '../../env'
 import { openScratchWorld } from '../test-services'
-import { ensureTestBuild, startStore } from '../test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../test-store'
 import { testSecrets } from '../local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
@@ -42,12 +42,13 @@ async function product(databaseUrl: string, name: string): Promise<number> {
   }
 }
 
+/** Session `k` belongs to the simulated shopper at `indexedClientAddress(k)` (the store sits behind BEHIND_LOCAL_EDGE). */
 async function createSessions(storeUrl: string, n: number): Promise<string[]> {
   const cookies: string[] = []
   for (let i = 0; i < n; i += 100) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async () => {
-        const res = await fetch(`${storeUrl}/api/trpc/cart.get`)
+      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
+        const res = await fetch(`${storeUrl}/api/trpc/cart.get`, { headers: { 'x-forwarded-for': indexedClientAddress(i + j) } })
         await res.arrayBuffer()
         return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
       }),
@@ -62,7 +63,8 @@ async function main() {
   const world = await openScratchWorld('bench', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database } = world
   const secrets = await testSecrets()
-  const storeEnv = world.storeEnv({ ...secrets.env, LOG_LEVEL: 'error' })
+  // The bench plays our edge: every simulated shopper has an address of its own (X-Forwarded-For).
+  const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' })
   await ensureTestBuild(storeEnv)
   const store = await startStore(BENCH_PORT, storeEnv)
   try {

@@ -6,7 +6,12 @@
  *    app/api/stock/[productId] doing the same validation and service call.
  */
 import superjson from 'superjson'
+import { indexedClientAddress } from '../test-store'
 import { closedLoop, type ClosedLoopResult } from './closed-loop'
+
+/** Reads come from many shoppers (the store trusts the bench as its edge): the `browse` limit is per shopper. */
+const READERS = 4_096
+const asReader = (i: number) => ({ 'x-forwarded-for': indexedClientAddress(i % READERS) })
 import { PAGE_REQUEST_HEADERS, servePageTwin, type PageTwin } from './page-vs-node'
 
 export const PAGE_CONNECTIONS = 50
@@ -36,9 +41,9 @@ export class PagePair {
 
 export function stockViaTrpc(storeUrl: string, productId: number, ms: number): Promise<ClosedLoopResult> {
   const input = encodeURIComponent(JSON.stringify(superjson.serialize({ productId })))
-  return closedLoop(new URL(storeUrl).origin, { path: `/api/trpc/catalog.stock?input=${input}` }, STOCK_CONNECTIONS, ms)
+  return closedLoop(new URL(storeUrl).origin, { path: `/api/trpc/catalog.stock?input=${input}`, headersFor: asReader }, STOCK_CONNECTIONS, ms)
 }
 
 export function stockViaRoute(storeUrl: string, productId: number, ms: number): Promise<ClosedLoopResult> {
-  return closedLoop(new URL(storeUrl).origin, { path: `/api/stock/${productId}` }, STOCK_CONNECTIONS, ms)
+  return closedLoop(new URL(storeUrl).origin, { path: `/api/stock/${productId}`, headersFor: asReader }, STOCK_CONNECTIONS, ms)
 }
