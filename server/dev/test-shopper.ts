@@ -37,7 +37,7 @@ export class TestShopper {
     opts: ShopperOptions = {},
   ) {
     this.clientAddress = opts.clientAddress === undefined ? simulatedClientAddress() : opts.clientAddress
-    this.agent = opts.localAddress ? new Agent({ connect: { localAddress: opts.localAddress } }) : undefined
+    this.agent = opts.localAddress ? new Agent({ localAddress: opts.localAddress }) : undefined
   }
 
   /** fetch from this shopper's connection (its local address, if it has one). */
@@ -48,6 +48,10 @@ export class TestShopper {
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)
   }
 
   setCookie(name: string, value: string): void {
@@ -114,6 +118,29 @@ export class TestShopper {
   async mutate<T>(path: string, input?: unknown, rawBody?: string): Promise<TrpcAnswer<T>> {
     const body = rawBody ?? JSON.stringify(superjson.serialize(input ?? null))
     return this.parse<T>(await this.fetch(`${this.baseUrl}/api/trpc/${path}`, { method: 'POST', headers: this.headers(true), body }))
+  }
+
+  /**
+   * Several queries in one HTTP request, as httpBatchLink sends them (`?batch=1`). Returns the
+   * request's status and each call's own status (tRPC answers 207 when they differ).
+   */
+  async queryBatch(calls: Array<[path: string, input?: unknown]>): Promise<{ status: number; calls: number[] }> {
+    const inputs = Object.fromEntries(calls.map(([, input], i) => [i, input === undefined ? {} : superjson.serialize(input)]))
+    const withInput = calls.some(([, input]) => input !== undefined)
+    const url = `${this.baseUrl}/api/trpc/${calls.map(([path]) => path).join(',')}?batch=1${withInput ? `&input=${encodeURIComponent(JSON.stringify(inputs))}` : ''}`
+    const res = await this.fetch(url, { headers: this.headers(false) })
+    const text = await res.text()
+    let body: unknown = null
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not tRPC's answer (e.g. 431 from Node for an over-long URL): no per-call statuses
+    }
+    const statusOf = (item: unknown) => {
+      const error = (item as { error?: { json?: { data?: { httpStatus?: number } } } }).error
+      return error ? (error.json?.data?.httpStatus ?? 500) : 200
+    }
+    return { status: res.status, calls: Array.isArray(body) ? body.map(statusOf) : [] }
   }
 
   /** Closes this shopper's own connection pool (only with `localAddress`). */

@@ -11,7 +11,9 @@ export const dynamic = 'force-dynamic'
  * middleware chain, superjson, URL input decoding). `npm run bench` measures the two side by
  * side, so the cost of tRPC on a hot read is a number, not a guess.
  */
-export async function GET(_req: Request, ctx: { params: Promise<{ productId: string }> }) {
+export async function GET(req: Request, ctx: { params: Promise<{ productId: string }> }) {
+  const refused = await refusedByLimit('browse', req.headers)
+  if (refused) return refused
   const { productId } = await ctx.params
   const input = stockInput.safeParse({ productId: Number(productId) })
   if (!input.success) return Response.json({ error: 'productId must be a positive whole number' }, { status: 400 })
