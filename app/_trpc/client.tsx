@@ -1,5 +1,7 @@
 'use client'
 
+// First: forms parse with the server's zod schemas, and the page's CSP forbids eval.
+import './zod-in-the-browser'
 import type { QueryClient } from '@tanstack/react-query'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client'
