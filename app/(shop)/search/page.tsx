@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { ProductCard } from '@/app/_components/product-card'
-import { limitMessage } from '@/app/_trpc/or-not-found'
+import { orLimited } from '@/app/_trpc/or-not-found'
 import { requestCaller } from '@/app/_trpc/server'
 import { searchInput } from '@/server/catalog/catalog.schema'
 import { SearchForm } from './search-form'
@@ -19,12 +19,8 @@ export default async function SearchPage({ searchParams }: Props) {
   const raw = Array.isArray(q) ? q[0] : q
   // The `search` flag (switched at /ops) pauses search without a deploy: no query is run.
   const caller = await requestCaller()
-  let limited: string | null = null
-  const { search: enabled } = await caller.flags.enabled().catch((error: unknown) => {
-    limited = limitMessage(error)
-    if (!limited) throw error
-    return { search: true }
-  })
+  const flags = await orLimited(caller.flags.enabled())
+  const enabled = flags.value?.search ?? true
   if (!enabled) {
     return (
       <div>
@@ -36,14 +32,9 @@ export default async function SearchPage({ searchParams }: Props) {
     )
   }
   const parsed = raw === undefined ? null : searchInput.safeParse({ q: raw })
-  const result =
-    parsed?.success && !limited
-      ? await caller.catalog.search(parsed.data).catch((error: unknown) => {
-          limited = limitMessage(error)
-          if (!limited) throw error
-          return null
-        })
-      : null
+  const search = parsed?.success && !flags.limited ? await orLimited(caller.catalog.search(parsed.data)) : null
+  const result = search?.value ?? null
+  const limited = flags.limited ?? search?.limited ?? null
   return (
     <div>
       <h1 className="text-3xl font-bold">Search</h1>
