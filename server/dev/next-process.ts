@@ -46,6 +46,15 @@ export function runStoreServer(
   })
 }
 
+/**
+ * Plain `next start` on `port`, without our server (no client identity, no security headers).
+ * For `npm run bench` only, which measures what our server costs against it; never serve the
+ * store this way (client addresses would be whatever clients claim).
+ */
+export function runPlainNextStart(port: number, overrides: Record<string, string | undefined> = {}): ChildProcess {
+  return runNext(['start', '-p', String(port), '-H', '127.0.0.1'], overrides, 'pipe')
+}
+
 /** `next build`, resolving when it succeeds and rejecting with its output when it fails. */
 export async function buildNext(overrides: Record<string, string | undefined> = {}, quiet = false): Promise<void> {
   const child = runNext(['build'], overrides, quiet ? 'pipe' : 'inherit')

@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
 import { env } from '../env'
-import { buildNext, runStoreServer, waitForHttp } from './next-process'
+import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from './next-process'
 import { assertPortFree, freePort } from './port-free'
 
 export const TEST_DIST_DIR = '.next-test'
@@ -69,11 +69,15 @@ export interface RunningStore {
   stop(): Promise<void>
 }
 
-/** Starts the store (server/web/web-main.ts, production) on `port` (or a free port when 'auto'); refuses a port already taken. */
-export async function startStore(portOrAuto: number | 'auto', s: StoreEnv): Promise<RunningStore> {
+/**
+ * Starts the store (server/web/web-main.ts, production) on `port` (or a free port when 'auto');
+ * refuses a port already taken. `plain-next-start` is for the bench's cost comparison only.
+ */
+export async function startStore(portOrAuto: number | 'auto', s: StoreEnv, server: 'ours' | 'plain-next-start' = 'ours'): Promise<RunningStore> {
   const port = portOrAuto === 'auto' ? await freePort() : portOrAuto
   await assertPortFree('127.0.0.1', port, 'TEST_STORE_PORT')
-  const child = runStoreServer({ dev: false, host: '127.0.0.1', port }, appEnv(s), 'pipe')
+  const child =
+    server === 'ours' ? runStoreServer({ dev: false, host: '127.0.0.1', port }, appEnv(s), 'pipe') : runPlainNextStart(port, appEnv(s))
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))

@@ -4,7 +4,8 @@
  * 2-core machine hits both sides alike. Prints markdown tables of median [min–max]:
  *  1. hot-SKU orders/s at 32 and 128 buyers: our checkout vs B0 (atomic single-row UPDATE),
  *     a Redis SET NX lock and a naive read-then-write (with its oversell count);
- *  2. a cached product page on `next start` vs plain node:http sending the identical bytes;
+ *  2. a cached product page on our server and on plain `next start` vs plain node:http
+ *     sending the identical bytes (what our server costs: its row's ratio to `next start`);
  *  3. sold-out rejections (p99, PostgreSQL statements per rejection) vs accepted checkouts;
  *  4. the stock read through tRPC vs a plain route handler;
  *  5. Prisma `findUnique` vs node-postgres running the same SQL.
@@ -67,6 +68,7 @@ async function main() {
   const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' })
   await ensureTestBuild(storeEnv)
   const store = await startStore(BENCH_PORT, storeEnv)
+  const plainNext = await startStore(BENCH_PORT + 1, storeEnv, 'plain-next-start')
   try {
     const sessions = await createSessions(store.url, SESSIONS)
     const ids = {
@@ -111,8 +113,9 @@ async function main() {
     console.log(markdownTable(['buyers', 'approach', 'orders/s', 'vs B0 at same c', 'oversold units'], rows))
     console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
     console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
-    console.log(await runPairs({ storeUrl: store.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
+    console.log(await runPairs({ storeUrl: store.url, plainNextUrl: plainNext.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
+    await plainNext.stop()
     await store.stop()
     await world.close()
   }
