@@ -55,8 +55,9 @@ export function contentSecurityPolicy(p: PolicyInput): string {
   return [
     "default-src 'self'",
     `script-src ${scripts.join(' ')}`,
-    // Styles are our own files; React writes a few `style` attributes (progress bars).
-    "style-src 'self'",
+    // Styles are our own files; React writes a few `style` attributes (progress bars). The
+    // development server injects <style> elements (CSS hot reload, its error overlay).
+    `style-src 'self'${p.dev ? " 'unsafe-inline'" : ''}`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
