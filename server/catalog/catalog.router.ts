@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { adminProcedure, browseProcedure, createTRPCRouter, searchProcedure } from '../trpc/init'
 import * as catalog from './catalog.service'
+import { searchIfEnabled } from './search-if-enabled'
 import {
   categoryPage,
   categoryPageInput,
@@ -41,7 +42,7 @@ export const catalogRouter = createTRPCRouter({
   search: searchProcedure
     .input(searchInput)
     .output(searchResult)
-    .query(({ input }) => catalog.searchProducts(input.q)),
+    .query(({ input }) => searchIfEnabled(input.q)),
   updateProduct: adminProcedure
     .input(updateProductInput)
     .output(productDetail)
