@@ -47,7 +47,17 @@ beforeAll(async () => {
 })
 
 describe('cached pages: the CSP allows exactly their inline scripts by hash, with no nonce', () => {
-  const cachedPaths = () => ['/', `/p/${hotSlug}`, `/c/${categorySlug}`, `/c/${categorySlug}/price-asc/2`, '/cart', '/checkout', '/no-such-page']
+  const cachedPaths = () => [
+    '/',
+    `/p/${hotSlug}`,
+    `/c/${categorySlug}`,
+    `/c/${categorySlug}/price-asc/2`,
+    '/cart',
+    '/checkout',
+    '/no-such-page',
+    '/p/no-such-product-at-all',
+    '/c/no-such-category',
+  ]
 
   it('every inline script of every cached page kind is allowed by its hash, and the page stays a cache hit', async () => {
     for (const path of cachedPaths()) {
