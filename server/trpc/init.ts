@@ -48,10 +48,16 @@ const NO_SESSION: ShopperSessionHandle = {
   ensure: () => Promise.reject(new AppError('UNAUTHENTICATED', 'This call needs a shopper session')),
 }
 
+/**
+ * `client`: who sent the request, when the caller resolved it itself from the socket (a
+ * standalone API server: `resolveClient(req.socket, req.headers, clientTrust)`). Without it,
+ * HTTP and per-request page calls read what our Next server wrote into the headers.
+ */
 export async function createContext(opts: {
   headers: Headers
   source: Context['source']
   cookies?: CookieJar
+  client?: ClientIdentity
 }): Promise<Context> {
   const jar = opts.cookies ?? null
   let shopper: Promise<ShopperSessionHandle> | undefined
@@ -60,7 +66,7 @@ export async function createContext(opts: {
     headers: opts.headers,
     source: opts.source,
     // Our server resolved the client and rewrote the forwarding headers before Next ran.
-    client: opts.source === 'rsc' ? null : clientOfRequest(opts.headers),
+    client: opts.client ?? (opts.source === 'rsc' ? null : clientOfRequest(opts.headers)),
     cookies: jar,
     shopperSession: () => (shopper ??= jar ? readShopperSession(jar) : Promise.resolve(NO_SESSION)),
     adminSession: () => (admin ??= jar ? readAdminSession(jar) : Promise.resolve(null)),
