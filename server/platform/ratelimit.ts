@@ -35,7 +35,7 @@ export interface Policy {
   message: string
   /** What the policy counts: the calls it is applied to (shown on /ops and in the runbook). */
   scope: string
-  /** A per-client policy checked after this per-session one: dropping the cookie buys no fresh allowance. */
+  /** A per-client policy checked with this per-session one: dropping the cookie buys no fresh allowance. */
   backstop?: string
 }
 
@@ -85,7 +85,7 @@ export const POLICIES = {
     failMode: 'open',
     timeoutMs: 250,
     message: 'Too many cart changes from your network.',
-    scope: 'cart.* and orders.* calls per client address, after the per-session limit (each new session is Redis memory)',
+    scope: 'cart.* and orders.* calls per client address, beside the per-session limit (each new session is Redis memory)',
   },
   checkout: {
     algorithm: 'slidingWindow',
@@ -103,10 +103,12 @@ export const POLICIES = {
     limit: 120,
     window: '60 s',
     key: 'ip',
-    failMode: 'closed',
+    // The per-session `checkout` policy already fails closed when Redis is down; a slow answer
+    // from this second check must not refuse shoppers the first one let through.
+    failMode: 'open',
     timeoutMs: 500,
     message: 'Too many checkout attempts from your network.',
-    scope: 'checkout.placeOrder calls per client address, after the per-session limit (room for a shared office or campus address)',
+    scope: 'checkout.placeOrder calls per client address, beside the per-session limit (room for a shared office or campus address)',
   },
   adminLogin: {
     algorithm: 'fixedWindow',

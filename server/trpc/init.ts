@@ -165,11 +165,20 @@ function enforcePerClient(policy: PolicyKeyedBy<'ip'>, client: ClientIdentity | 
   return client ? enforceRateLimit(policy, clientRateKey(client.address)) : Promise.resolve()
 }
 
+/**
+ * A per-session policy and its per-client backstop are asked at once (one Redis round trip of
+ * latency, not two: a checkout burst must not wait out the limiter twice); the session's
+ * refusal wins when both refuse.
+ */
 const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
   shopperProcedure.use(async ({ ctx, next }) => {
-    await enforceRateLimit(policy, ctx.sid)
     const backstop: Policy['backstop'] = POLICIES[policy].backstop
-    if (backstop) await enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx.client)
+    const [session, client] = await Promise.allSettled([
+      enforceRateLimit(policy, ctx.sid),
+      backstop ? enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx.client) : Promise.resolve(),
+    ])
+    if (session.status === 'rejected') throw session.reason
+    if (client.status === 'rejected') throw client.reason
     return next()
   })
 
