@@ -35,6 +35,18 @@ async function wrongLogins(n: number, shopperFor: (i: number) => TestShopper): P
 
 const refusedFromTheSixth = [...Array<number>(LOGIN_LIMIT).fill(401), ...Array<number>(12 - LOGIN_LIMIT).fill(429)]
 
+/**
+ * Limiters count in windows that start at multiples of the window length: a fixed window starts
+ * over there, a sliding one starts weighing the old window down. Attempts that straddle that
+ * instant could get one or five more through, so start them well inside one window.
+ */
+async function insideOneWindow(policy: keyof typeof POLICIES, needMs = 20_000): Promise<void> {
+  const windowMs = Number.parseInt(POLICIES[policy].window) * 1_000
+  const left = windowMs - (Date.now() % windowMs)
+  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50))
+}
+const insideOneLoginWindow = () => insideOneWindow('adminLogin')
+
 describe('a store with no trusted proxy (the default)', () => {
   let store: RunningStore
   const keyPrefix = uniqueKeyPrefix('test-identity')
@@ -47,6 +59,7 @@ describe('a store with no trusted proxy (the default)', () => {
   })
 
   it('twelve wrong admin passwords with twelve different X-Forwarded-For (and X-Real-IP, Forwarded) are one client: 429 from the 6th', async () => {
+    await insideOneLoginWindow()
     const statuses = await wrongLogins(12, (i) => new TestShopper(store.url, SPOOFED(i), { clientAddress: `203.0.113.${i + 1}` }))
     expect(statuses).toEqual(refusedFromTheSixth)
   })
@@ -83,11 +96,13 @@ describe("behind our edge (the run's store trusts 127.0.0.1 as its proxy)", () =
   const base = () => testStoreUrl()
 
   it('a direct client rotating X-Forwarded-For is still one client: 429 from the 6th wrong password', async () => {
+    await insideOneLoginWindow()
     const statuses = await wrongLogins(12, (i) => new TestShopper(base(), SPOOFED(i), { localAddress: '127.0.0.2', clientAddress: `203.0.113.${i + 1}` }))
     expect(statuses).toEqual(refusedFromTheSixth)
   })
 
   it("through the edge each shopper's address has its own allowance", async () => {
+    await insideOneLoginWindow()
     const a = (await wrongLogins(LOGIN_LIMIT + 1, () => new TestShopper(base(), {}, { clientAddress: '192.0.2.10' }))).at(-1)
     const b = (await wrongLogins(1, () => new TestShopper(base(), {}, { clientAddress: '192.0.2.11' })))[0]
     expect([a, b]).toEqual([429, 401])
@@ -189,6 +204,7 @@ describe('browse and search count every public read, one call at a time, also in
 
   it(`150 uncached searches in one request: ${POLICIES.search.limit} answered, the rest 429`, async () => {
     const s = new TestShopper(base())
+    await insideOneWindow('search', 10_000)
     const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
     const batch = await s.queryBatch(Array.from({ length: 150 }, (_, i): [string, unknown] => ['catalog.search', { q: `uncached ${run} ${i}` }]))
     expect(batch.status).toBe(207)
@@ -213,6 +229,7 @@ describe('checkout: a per-client backstop behind the per-session limit', () => {
   /** Attempts with a fresh session each time (the cookie dropped), as `shopperFor(i)` makes them. */
   async function cookieDroppingAttempts(shopperFor: (i: number) => TestShopper): Promise<Array<{ status: number; policy: unknown }>> {
     const out: Array<{ status: number; policy: unknown }> = []
+    await insideOneWindow('checkoutPerClient', 20_000)
     for (let i = 0; i <= limit; i++) {
       const s = shopperFor(i)
       const res = await s.mutate('checkout.placeOrder', { idempotencyKey: newIdempotencyKey(), ...emptyCheckout })
