@@ -1,12 +1,13 @@
 /**
  * Vitest global setup: every run gets its own fresh database (migrated, full seeded
  * catalog), its own Redis key prefix, its own Upstash-compatible gateway in front of the
- * real Redis, and a real store (`next start` on the shared test build) for the tests that
- * must go through the HTTP endpoint. Workers inherit the resulting environment.
+ * real Redis, and a real store (our server on the shared test build, behind a simulated
+ * edge: BEHIND_LOCAL_EDGE) for the tests that must go through the HTTP endpoint. Workers
+ * inherit the resulting environment.
  */
 import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
 import { openScratchWorld } from './server/dev/test-services'
-import { ensureTestBuild, startStore } from './server/dev/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './server/dev/test-store'
 import { testSecrets } from './server/dev/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
@@ -16,7 +17,8 @@ export default async function setup() {
   const world = await openScratchWorld('test', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database, keyPrefix, gateway } = world
   const secrets = await testSecrets()
-  const storeEnv = world.storeEnv(secrets.env)
+  // The store sits behind a simulated edge (127.0.0.1): each TestShopper is a client of its own.
+  const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE })
   await ensureTestBuild(storeEnv)
   const store = await startStore(TEST_STORE_PORT, storeEnv)
 
@@ -29,7 +31,7 @@ export default async function setup() {
   process.env.GATEWAY_PORT = String(gateway.port)
   process.env.TEST_STORE_URL = store.url
   process.env.TEST_ADMIN_PASSWORD = secrets.adminPassword
-  Object.assign(process.env, secrets.env)
+  Object.assign(process.env, secrets.env, BEHIND_LOCAL_EDGE)
   process.env.LOG_LEVEL = 'warn'
   return async () => {
     await store.stop()

@@ -1,12 +1,12 @@
 /**
  * Playwright global setup: a fresh database (migrated and seeded with the full catalog),
  * a Redis key prefix and a gateway of its own, the shared test build (server/dev/test-store.ts)
- * and `next start` on E2E_PORT. Returns the teardown that stops all of it and drops the database.
+ * and the store (our server) on E2E_PORT, behind a simulated edge (BEHIND_LOCAL_EDGE). Returns the teardown that stops all of it and drops the database.
  */
 import type { FullConfig } from '@playwright/test'
 import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
 import { openScratchWorld } from '../server/dev/test-services'
-import { ensureTestBuild, startStore } from '../server/dev/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../server/dev/test-store'
 import { testSecrets } from '../server/dev/local-secrets'
 import { E2E_PORT } from './e2e-env'
 
@@ -14,7 +14,8 @@ export default async function globalSetup(_config: FullConfig) {
   const world = await openScratchWorld('e2e', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database, keyPrefix, gateway } = world
   const secrets = await testSecrets()
-  const storeEnv = world.storeEnv(secrets.env)
+  // Behind a simulated edge (127.0.0.1): browser contexts that send X-Forwarded-For are separate clients.
+  const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE })
   process.env.E2E_ADMIN_PASSWORD = secrets.adminPassword
   process.env.E2E_METRICS_TOKEN = secrets.metricsToken
   process.env.E2E_DATABASE_URL = database.url

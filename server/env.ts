@@ -94,6 +94,15 @@ export const env = createEnv({
      * Unset → `http://BIND_HOST:<port it listens on>` (the host name when bound to all interfaces).
      */
     OPS_INSTANCE_URL: z.url().optional(),
+    // ── Who the client is (server/platform/client-identity.ts) ──────────────────────────
+    /** Proxies of ours in front of the store that append the client to X-Forwarded-For (0 = none: the socket address). */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    /** IPs / CIDR ranges of those proxies (our edge); forwarding headers from any other peer are ignored. */
+    TRUSTED_PROXY_ADDRESSES: z.string().optional(),
+    /** Instead of hops: a header only our edge sets to the client address (e.g. `x-client-ip`). */
+    CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name').optional(),
+    /** The Content-Security-Policy: enforced, or sent as Report-Only while a change is tried out. */
+    CSP_MODE: z.enum(['enforce', 'report-only']).default('enforce'),
     /** Mark cookies `Secure` (set true behind HTTPS). */
     COOKIE_SECURE: z
       .enum(['true', 'false'])

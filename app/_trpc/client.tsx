@@ -1,11 +1,14 @@
 'use client'
 
+// First: forms parse with the server's zod schemas, and the page's CSP forbids eval.
+import './zod-in-the-browser'
 import type { QueryClient } from '@tanstack/react-query'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client'
 import { createTRPCContext } from '@trpc/tanstack-react-query'
 import { useState } from 'react'
 import superjson from 'superjson'
+import { MAX_TRPC_BATCH_CALLS } from '@/server/trpc/batch-limit'
 import type { AppRouter } from '@/server/trpc/root'
 import { makeQueryClient } from './query-client'
 
@@ -28,7 +31,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
         splitLink({
           condition: (op) => op.context.skipBatch === true,
           true: httpLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_TRPC_BATCH_CALLS }),
         }),
       ],
     }),

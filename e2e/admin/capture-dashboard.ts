@@ -17,7 +17,7 @@ import { env, LOCAL_GATEWAY_TOKEN } from '../../server/env'
 import { startGateway } from '../../server/dev/gateway'
 import { DEFAULT_PRODUCT_COUNT } from '../../server/dev/seed-data'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../../server/dev/test-services'
-import { ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../server/dev/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../server/dev/test-store'
 import { testSecrets } from '../../server/dev/local-secrets'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../server/dev/test-shopper'
 import { spawnWorker } from '../../server/dev/worker-process'
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   const keyPrefix = uniqueKeyPrefix('capture')
   const gateway = await startGateway({ port: 0, redisUrl: env.REDIS_URL, token: LOCAL_GATEWAY_TOKEN })
   const secrets = await testSecrets()
-  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: secrets.env }
+  // Behind a simulated edge: each TestShopper is a client of its own (per-client limits).
+  const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, ...BEHIND_LOCAL_EDGE } }
   await ensureTestBuild(storeEnv)
   const stores = await Promise.all([startStore('auto', storeEnv), startStore('auto', storeEnv)])
   const worker = spawnWorker({

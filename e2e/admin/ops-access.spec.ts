@@ -3,7 +3,19 @@ import { adminContext, loginThroughForm } from './ops-helpers'
 
 /** Admin procedures of the dashboard (the Vitest suite checks every procedure of the router). */
 const ADMIN_QUERIES = ['ops.overview', 'ops.levers', 'ops.prewarmStatus', 'ops.findProduct']
-const ADMIN_MUTATIONS = ['ops.setFlag', 'ops.setFault', 'ops.setRateLimit', 'ops.setPaymentSettings', 'ops.resetPaymentSettings', 'ops.startPrewarm', 'catalog.updateProduct', 'inventory.changeStock', 'inventory.stopSelling', 'auth.logout']
+const ADMIN_MUTATIONS = [
+  'ops.setFlag',
+  'ops.setFault',
+  'ops.setRateLimit',
+  'ops.setPaymentSettings',
+  'ops.resetPaymentSettings',
+  'ops.startPrewarm',
+  'ops.signOutEverywhere',
+  'catalog.updateProduct',
+  'inventory.changeStock',
+  'inventory.stopSelling',
+  'auth.logout',
+]
 
 test('an anonymous browser is sent to the login page and gets no admin data from /ops or any admin procedure', async ({ page, request }) => {
   const raw = await request.get('/ops', { maxRedirects: 0 })
@@ -58,5 +70,27 @@ test('an admin logs in through the form (a wrong password is refused), sees the 
     await expect(page).toHaveURL(/\/ops\/login$/)
   } finally {
     await context.close()
+  }
+})
+
+test('"Sign out everywhere" on /ops ends every admin session: this browser and another one are back at the login page', async ({ browser }) => {
+  const [mine, theirs] = [await adminContext(browser), await adminContext(browser)]
+  try {
+    const [page, other] = [await mine.newPage(), await theirs.newPage()]
+    await loginThroughForm(page)
+    await loginThroughForm(other)
+    const lever = page.getByTestId('lever-admin-sessions')
+    await expect(lever.getByTestId('admin-sessions-open')).toContainText(/\d+ open session/)
+    page.once('dialog', (dialog) => void dialog.accept())
+    await lever.getByTestId('admin-sign-out-everywhere').click()
+    await expect(page).toHaveURL(/\/ops\/login$/)
+    // The other admin's cookie is still in their browser, but it opens nothing any more.
+    expect((await theirs.cookies()).find((c) => c.name === 'sf_admin')).toBeDefined()
+    await other.goto('/ops')
+    await expect(other).toHaveURL(/\/ops\/login$/)
+    await page.goto('/ops')
+    await expect(page).toHaveURL(/\/ops\/login$/)
+  } finally {
+    await Promise.all([mine.close(), theirs.close()])
   }
 })

@@ -1,7 +1,8 @@
 /**
  * Helpers of the admin specs. Each admin browser context gets an address of its own
- * (X-Forwarded-For), as separate admins would have: `auth.login` is rate-limited per address,
- * and the suite's specs must not use up each other's allowance.
+ * (X-Forwarded-For, which the e2e store believes because it trusts 127.0.0.1 as its edge:
+ * BEHIND_LOCAL_EDGE), as separate admins would have: `auth.login` is rate-limited per
+ * address, and the suite's specs must not use up each other's allowance.
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import { ADMIN_PASSWORD } from '../fixtures'

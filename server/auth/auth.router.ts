@@ -1,7 +1,7 @@
-/** Admin login/logout. Login is rate-limited per IP (fail closed) and sets a SameSite=Strict cookie. */
+/** Admin login/logout. Login is rate-limited per client address (fail closed) and sets a SameSite=Strict cookie. */
 import { z } from 'zod'
 import { AppError } from '../platform/errors'
-import { adminProcedure, createTRPCRouter, publicProcedure, rateLimited } from '../trpc/init'
+import { adminProcedure, browseProcedure, createTRPCRouter, rateLimited } from '../trpc/init'
 import { loginAdmin, logoutAdmin } from './admin-session.service'
 import { adminIdentity, loginInput } from './auth.schema'
 
@@ -14,11 +14,12 @@ export const authRouter = createTRPCRouter({
       const seal = await loginAdmin(ctx.cookies, input.password)
       return { name: seal.name, since: new Date(seal.at) }
     }),
+  /** Ends this admin session on the server (every copy of the cookie) and clears the cookie. */
   logout: adminProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
-    if (ctx.cookies) await logoutAdmin(ctx.cookies)
+    if (ctx.cookies) await logoutAdmin(ctx.cookies, ctx.admin)
     return { ok: true as const }
   }),
-  me: publicProcedure.output(adminIdentity.nullable()).query(async ({ ctx }) => {
+  me: browseProcedure.output(adminIdentity.nullable()).query(async ({ ctx }) => {
     const admin = await ctx.adminSession()
     return admin ? { name: admin.name, since: new Date(admin.at) } : null
   }),

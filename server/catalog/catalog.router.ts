@@ -1,7 +1,11 @@
-/** Thin tRPC surface of the catalog: input/output schemas plus one service call each. */
+/**
+ * Thin tRPC surface of the catalog: input/output schemas plus one service call each. Every
+ * read counts against `browse` per client; search against `search` too (server/platform/ratelimit.ts).
+ */
 import { z } from 'zod'
-import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc/init'
+import { adminProcedure, browseProcedure, createTRPCRouter, searchProcedure } from '../trpc/init'
 import * as catalog from './catalog.service'
+import { searchIfEnabled } from './search-if-enabled'
 import {
   categoryPage,
   categoryPageInput,
@@ -19,27 +23,27 @@ import {
 } from './catalog.schema'
 
 export const catalogRouter = createTRPCRouter({
-  categories: publicProcedure.output(z.array(categorySummary)).query(() => catalog.listCategories()),
-  hotDeals: publicProcedure
+  categories: browseProcedure.output(z.array(categorySummary)).query(() => catalog.listCategories()),
+  hotDeals: browseProcedure
     .input(hotDealsInput)
     .output(z.array(productCard))
     .query(({ input }) => catalog.listHotDeals(input.limit)),
-  category: publicProcedure
+  category: browseProcedure
     .input(categoryPageInput)
     .output(categoryPage)
     .query(({ input }) => catalog.getCategoryPage(input.slug, input.page, input.sort)),
-  product: publicProcedure
+  product: browseProcedure
     .input(productBySlugInput)
     .output(productDetail)
     .query(({ input }) => catalog.getProductBySlug(input.slug)),
-  stock: publicProcedure
+  stock: browseProcedure
     .input(stockInput)
     .output(stockStatus)
     .query(({ input }) => catalog.getStock(input.productId)),
-  search: publicProcedure
+  search: searchProcedure
     .input(searchInput)
     .output(searchResult)
-    .query(({ input }) => catalog.searchProducts(input.q)),
+    .query(({ input }) => searchIfEnabled(input.q)),
   updateProduct: adminProcedure
     .input(updateProductInput)
     .output(updateProductOutput)

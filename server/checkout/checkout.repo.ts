@@ -52,9 +52,10 @@ export async function enqueuePayments(client: DbClient, orderIds: string[]): Pro
   )
 }
 
-export async function findOrderByKey(idempotencyKey: string) {
+/** The order one session placed with `idempotencyKey`, if any. */
+export async function findOrderByKey(sessionId: string, idempotencyKey: string) {
   return db.order.findUnique({
-    where: { idempotencyKey },
+    where: { sessionId_idempotencyKey: { sessionId, idempotencyKey } },
     select: { id: true, requestHash: true, totalCents: true, currency: true },
   })
 }

@@ -1,9 +1,11 @@
 /**
- * Idempotency records in Redis, `idem:{key}`, kept IDEMPOTENCY_TTL_SECONDS (≥ 24 h):
+ * Idempotency records in Redis, `idem:{session}:{key}`, kept IDEMPOTENCY_TTL_SECONDS (≥ 24 h).
+ * A key is scoped to the shopper session that sent it (the IETF Idempotency-Key draft scopes
+ * keys to the client): another session's identical key is a different request.
  *  - `pending` is written (SET NX) before the transaction starts, so a replay knows the key
  *    may already have an order and must consult PostgreSQL instead of the sold-out gate;
  *  - `done` holds the answer (or the domain error) that the first request got.
- * PostgreSQL's unique index on Order.idempotencyKey is what makes duplicates impossible;
+ * PostgreSQL's unique index on Order (sessionId, idempotencyKey) is what makes duplicates impossible;
  * these records make replays cheap and answers identical.
  */
 import { z } from 'zod'
@@ -31,8 +33,14 @@ function parse(raw: unknown): IdempotencyRecord | null {
   return parsed.success ? parsed.data : null
 }
 
-export async function getRecord(idempotencyKey: string): Promise<IdempotencyRecord | null> {
-  return parse(await redis.get(recordKey(idempotencyKey)))
+/** One shopper session's idempotency key. */
+export interface ScopedKey {
+  sid: string
+  key: string
+}
+
+export async function getRecord(k: ScopedKey): Promise<IdempotencyRecord | null> {
+  return parse(await redis.get(recordKey(k.sid, k.key)))
 }
 
 /**
@@ -56,10 +64,10 @@ return {'claimed'}
 
 export type Begin = { kind: 'record'; record: IdempotencyRecord | null } | { kind: 'gated'; names: string[] } | { kind: 'claimed' }
 
-export async function begin(idempotencyKey: string, hash: string, gateKeys: string[]): Promise<Begin> {
+export async function begin(k: ScopedKey, hash: string, gateKeys: string[]): Promise<Begin> {
   const pending: IdempotencyRecord = { state: 'pending', hash }
   const [kind, ...rest] = await beginScript.exec(
-    [recordKey(idempotencyKey), ...gateKeys],
+    [recordKey(k.sid, k.key), ...gateKeys],
     [JSON.stringify(pending), String(IDEMPOTENCY_TTL_SECONDS)],
   )
   if (kind === 'record') return { kind, record: parse(typeof rest[0] === 'string' ? rest[0] : JSON.stringify(rest[0])) }
@@ -67,19 +75,19 @@ export async function begin(idempotencyKey: string, hash: string, gateKeys: stri
   return { kind: 'claimed' }
 }
 
-export async function finish(idempotencyKey: string, record: Exclude<IdempotencyRecord, { state: 'pending' }>): Promise<void> {
-  await redis.set(recordKey(idempotencyKey), record, { ex: IDEMPOTENCY_TTL_SECONDS })
+export async function finish(k: ScopedKey, record: Exclude<IdempotencyRecord, { state: 'pending' }>): Promise<void> {
+  await redis.set(recordKey(k.sid, k.key), record, { ex: IDEMPOTENCY_TTL_SECONDS })
 }
 
-export async function release(idempotencyKey: string): Promise<void> {
-  await redis.del(recordKey(idempotencyKey))
+export async function release(k: ScopedKey): Promise<void> {
+  await redis.del(recordKey(k.sid, k.key))
 }
 
 /** Waits while another request holds the key pending; returns the settled record or null. */
-export async function waitWhilePending(idempotencyKey: string): Promise<IdempotencyRecord | null> {
+export async function waitWhilePending(k: ScopedKey): Promise<IdempotencyRecord | null> {
   const deadline = Date.now() + PENDING_WAIT_MS
   for (;;) {
-    const record = await getRecord(idempotencyKey)
+    const record = await getRecord(k)
     if (!record || record.state !== 'pending' || Date.now() > deadline) return record
     await new Promise((r) => setTimeout(r, PENDING_POLL_MS))
   }

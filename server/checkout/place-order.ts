@@ -44,9 +44,9 @@ function replay(record: idem.IdempotencyRecord, hash: string): PlaceOrderOutput 
   return null
 }
 
-/** The order already stored for this key, if any (the crash-between-commit-and-reply case). */
-async function fromDatabase(key: string, hash: string): Promise<PlaceOrderOutput | null> {
-  const existing = await findOrderByKey(key)
+/** The order already stored for this session's key, if any (the crash-between-commit-and-reply case). */
+async function fromDatabase(key: idem.ScopedKey, hash: string): Promise<PlaceOrderOutput | null> {
+  const existing = await findOrderByKey(key.sid, key.key)
   if (!existing) return null
   if (existing.requestHash !== hash) throw mismatch()
   return answerOf(existing)
@@ -73,7 +73,7 @@ async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: S
 export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
   const started = performance.now()
   const hash = requestHash(input)
-  const key = input.idempotencyKey
+  const key: idem.ScopedKey = { sid, key: input.idempotencyKey }
   try {
     const answer = await placeOrderOnce({ sid, input, hash })
     metrics.checkoutResults.inc({ result: 'placed' })
@@ -92,7 +92,7 @@ export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<P
 
 async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
   const { input, hash } = req
-  const key = input.idempotencyKey
+  const key: idem.ScopedKey = { sid: req.sid, key: input.idempotencyKey }
   const productIds = input.lines.map((l) => l.productId)
 
   // 1. Idempotency record, sold-out gate and claim: one Redis round trip, no database.

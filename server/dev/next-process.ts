@@ -1,17 +1,20 @@
 /**
- * Runs the Next.js CLI (build, start, dev) as a child process with a given environment,
- * and waits for a started server to answer. Used by `npm start` and the e2e harness.
+ * Runs `next build` and the store's server (server/web/web-main.ts: Next through our custom
+ * server) as child processes with a given environment, and waits for a started server to
+ * answer. Used by `npm start` and the test harness.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { childEnv } from '../env'
 
 const require = createRequire(import.meta.url)
 const NEXT_BIN = require.resolve('next/dist/bin/next')
+const WEB_ENTRY = fileURLToPath(new URL('../web/web-main.ts', import.meta.url))
 
 export const SERVER_READY_TIMEOUT_MS = 120_000
 
-export function runNext(
+function runNext(
   args: string[],
   overrides: Record<string, string | undefined> = {},
   stdio: 'inherit' | 'pipe' = 'inherit',
@@ -20,6 +23,36 @@ export function runNext(
     env: childEnv({ NEXT_TELEMETRY_DISABLED: '1', ...overrides }),
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
   })
+}
+
+/**
+ * The store on `host:port`: production (`next start`'s equivalent) or `dev` (`next dev`'s),
+ * always through server/web/web-server.ts, so client identity and security headers hold.
+ */
+export function runStoreServer(
+  opts: { dev: boolean; host: string; port: number },
+  overrides: Record<string, string | undefined> = {},
+  stdio: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', WEB_ENTRY, ...(opts.dev ? ['--dev'] : [])], {
+    env: childEnv({
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: opts.dev ? 'development' : 'production',
+      ...overrides,
+      PORT: String(opts.port),
+      BIND_HOST: opts.host,
+    }),
+    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/**
+ * Plain `next start` on `port`, without our server (no client identity, no security headers).
+ * For `npm run bench` only, which measures what our server costs against it; never serve the
+ * store this way (client addresses would be whatever clients claim).
+ */
+export function runPlainNextStart(port: number, overrides: Record<string, string | undefined> = {}): ChildProcess {
+  return runNext(['start', '-p', String(port), '-H', '127.0.0.1'], overrides, 'pipe')
 }
 
 /** `next build`, resolving when it succeeds and rejecting with its output when it fails. */

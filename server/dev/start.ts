@@ -7,7 +7,7 @@
  *  3. starts the local Upstash-compatible gateway (unless a real Upstash URL is set);
  *  4. builds when sources changed since the last build (`--dev` runs `next dev` instead,
  *     `--no-build` serves the existing build in NEXT_DIST_DIR as it is);
- *  5. starts `next start` and prints the URL;
+ *  5. starts the store (Next through server/web/web-server.ts) and prints the URL;
  *  6. starts the payment worker (server/orders/worker-main.ts). Ctrl-C stops everything.
  */
 import { join, resolve } from 'node:path'
@@ -19,7 +19,7 @@ import { startGateway, type Gateway } from './gateway'
 import { buildIsCurrent, hasBuild, sourceFingerprint, writeBuildStamp } from './build-stamp'
 import { chooseServices, embeddedParts } from './choose-services'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres'
-import { buildNext, runNext, waitForHttp } from './next-process'
+import { buildNext, runStoreServer, waitForHttp } from './next-process'
 import { assertPortFree } from './port-free'
 import { withTicker } from './progress-ticker'
 import { redactUrl } from '../platform/redact-url'
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     SESSION_SECRET: env.SESSION_SECRET ?? secrets.sessionSecret,
     ADMIN_PASSWORD_HASH: env.ADMIN_PASSWORD_HASH ?? secrets.adminPasswordHash,
   }
-  const next = runNext([devMode ? 'dev' : 'start', '-p', String(env.PORT), '-H', env.BIND_HOST], serveEnv)
+  const next = runStoreServer({ dev: devMode, host: env.BIND_HOST, port: env.PORT }, serveEnv)
   running.stopNext = () => {
     if (next.exitCode === null) next.kill('SIGTERM')
   }

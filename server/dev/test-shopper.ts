@@ -1,8 +1,23 @@
 /**
  * A shopper for integration tests: one cookie jar, tRPC calls over real HTTP against a
  * running store (superjson wire format, as the browser client sends it).
+ *
+ * Each shopper is a client of its own: it sends a random X-Forwarded-For address, which a
+ * store behind the simulated edge (BEHIND_LOCAL_EDGE, the Vitest store) honours because the
+ * connection comes from 127.0.0.1, and any other store ignores. `localAddress` makes the
+ * connection come from elsewhere on the loopback network (127.0.0.2…): a direct client, not
+ * the edge.
  */
 import superjson from 'superjson'
+import { Agent, fetch as undiciFetch } from 'undici'
+import { simulatedClientAddress } from './test-store'
+
+export interface ShopperOptions {
+  /** X-Forwarded-For to send (default: a random 10.x.y.z); null sends none. */
+  clientAddress?: string | null
+  /** Connect from this local address (127.0.0.2, …) instead of 127.0.0.1. */
+  localAddress?: string
+}
 
 export interface TrpcAnswer<T> {
   status: number
@@ -13,11 +28,30 @@ export interface TrpcAnswer<T> {
 
 export class TestShopper {
   private cookies = new Map<string, string>()
+  readonly clientAddress: string | null
+  private readonly agent: Agent | undefined
 
-  constructor(readonly baseUrl: string, readonly extraHeaders: Record<string, string> = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly extraHeaders: Record<string, string> = {},
+    opts: ShopperOptions = {},
+  ) {
+    this.clientAddress = opts.clientAddress === undefined ? simulatedClientAddress() : opts.clientAddress
+    this.agent = opts.localAddress ? new Agent({ localAddress: opts.localAddress }) : undefined
+  }
+
+  /** fetch from this shopper's connection (its local address, if it has one). */
+  fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+    if (!this.agent) return fetch(url, init)
+    return undiciFetch(url, { ...init, dispatcher: this.agent }) as unknown as Promise<Response>
+  }
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)
   }
 
   setCookie(name: string, value: string): void {
@@ -67,18 +101,51 @@ export class TestShopper {
     }
   }
 
-  private headers(json: boolean): Record<string, string> {
-    return { ...(json ? { 'content-type': 'application/json' } : {}), cookie: this.cookieHeader(), ...this.extraHeaders }
+  headers(json = false): Record<string, string> {
+    return {
+      ...(json ? { 'content-type': 'application/json' } : {}),
+      ...(this.clientAddress ? { 'x-forwarded-for': this.clientAddress } : {}),
+      cookie: this.cookieHeader(),
+      ...this.extraHeaders,
+    }
   }
 
   async query<T>(path: string, input?: unknown): Promise<TrpcAnswer<T>> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`
-    return this.parse<T>(await fetch(`${this.baseUrl}/api/trpc/${path}${qs}`, { headers: this.headers(false) }))
+    return this.parse<T>(await this.fetch(`${this.baseUrl}/api/trpc/${path}${qs}`, { headers: this.headers(false) }))
   }
 
   async mutate<T>(path: string, input?: unknown, rawBody?: string): Promise<TrpcAnswer<T>> {
     const body = rawBody ?? JSON.stringify(superjson.serialize(input ?? null))
-    return this.parse<T>(await fetch(`${this.baseUrl}/api/trpc/${path}`, { method: 'POST', headers: this.headers(true), body }))
+    return this.parse<T>(await this.fetch(`${this.baseUrl}/api/trpc/${path}`, { method: 'POST', headers: this.headers(true), body }))
+  }
+
+  /**
+   * Several queries in one HTTP request, as httpBatchLink sends them (`?batch=1`). Returns the
+   * request's status and each call's own status (tRPC answers 207 when they differ).
+   */
+  async queryBatch(calls: Array<[path: string, input?: unknown]>): Promise<{ status: number; calls: number[] }> {
+    const inputs = Object.fromEntries(calls.map(([, input], i) => [i, input === undefined ? {} : superjson.serialize(input)]))
+    const withInput = calls.some(([, input]) => input !== undefined)
+    const url = `${this.baseUrl}/api/trpc/${calls.map(([path]) => path).join(',')}?batch=1${withInput ? `&input=${encodeURIComponent(JSON.stringify(inputs))}` : ''}`
+    const res = await this.fetch(url, { headers: this.headers(false) })
+    const text = await res.text()
+    let body: unknown = null
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not tRPC's answer (e.g. 431 from Node for an over-long URL): no per-call statuses
+    }
+    const statusOf = (item: unknown) => {
+      const error = (item as { error?: { json?: { data?: { httpStatus?: number } } } }).error
+      return error ? (error.json?.data?.httpStatus ?? 500) : 200
+    }
+    return { status: res.status, calls: Array.isArray(body) ? body.map(statusOf) : [] }
+  }
+
+  /** Closes this shopper's own connection pool (only with `localAddress`). */
+  async close(): Promise<void> {
+    await this.agent?.close()
   }
 }
 

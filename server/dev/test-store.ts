@@ -1,16 +1,37 @@
 /**
  * A real store for tests: one shared production build (`.next-test`, rebuilt only when the
- * source fingerprint changes) and any number of `next start` instances, each pointed at a
+ * source fingerprint changes) and any number of store processes on it (the same custom
+ * server as `npm start`, server/web/web-main.ts), each pointed at a
  * test database, Redis key prefix and gateway. Integration tests, the e2e suite and the
  * two-instance coherence tests all talk to the app through real HTTP this way.
  */
 import type { ChildProcess } from 'node:child_process'
 import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
 import { env } from '../env'
-import { buildNext, runNext, waitForHttp } from './next-process'
+import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from './next-process'
 import { assertPortFree, freePort } from './port-free'
 
 export const TEST_DIST_DIR = '.next-test'
+
+/**
+ * A store behind a simulated edge on this machine: connections from 127.0.0.1 are our proxy
+ * (one X-Forwarded-For hop), so a harness that plays the edge — the Vitest and Playwright
+ * stores, the drill's load generator, the bench — gives each simulated shopper an address of
+ * its own. Any other peer (e.g. a client bound to 127.0.0.2) is a direct client whose
+ * forwarding headers count for nothing.
+ */
+export const BEHIND_LOCAL_EDGE: Readonly<Record<string, string>> = { TRUSTED_PROXY_HOPS: '1', TRUSTED_PROXY_ADDRESSES: '127.0.0.1' }
+
+/** The address of simulated shopper number `index` (10.250.x.y, distinct for 65,536 shoppers). */
+export function indexedClientAddress(index: number): string {
+  return `10.250.${(index >> 8) & 255}.${index & 255}`
+}
+
+/** A random private address (10.x.y.z) for one simulated shopper behind BEHIND_LOCAL_EDGE. */
+export function simulatedClientAddress(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3))
+  return `10.${a}.${b}.${c! === 0 ? 1 : c}`
+}
 
 export interface StoreEnv {
   databaseUrl: string
@@ -48,11 +69,15 @@ export interface RunningStore {
   stop(): Promise<void>
 }
 
-/** Starts `next start` on `port` (or a free port when 'auto'); refuses a port already taken. */
-export async function startStore(portOrAuto: number | 'auto', s: StoreEnv): Promise<RunningStore> {
+/**
+ * Starts the store (server/web/web-main.ts, production) on `port` (or a free port when 'auto');
+ * refuses a port already taken. `plain-next-start` is for the bench's cost comparison only.
+ */
+export async function startStore(portOrAuto: number | 'auto', s: StoreEnv, server: 'ours' | 'plain-next-start' = 'ours'): Promise<RunningStore> {
   const port = portOrAuto === 'auto' ? await freePort() : portOrAuto
   await assertPortFree('127.0.0.1', port, 'TEST_STORE_PORT')
-  const child = runNext(['start', '-p', String(port), '-H', '127.0.0.1'], appEnv(s), 'pipe')
+  const child =
+    server === 'ours' ? runStoreServer({ dev: false, host: '127.0.0.1', port }, appEnv(s), 'pipe') : runPlainNextStart(port, appEnv(s))
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)))
@@ -61,7 +86,7 @@ export async function startStore(portOrAuto: number | 'auto', s: StoreEnv): Prom
     await waitForHttp(`${url}/`, child)
   } catch (error) {
     child.kill('SIGKILL')
-    throw new Error(`${(error as Error).message}\n--- next start output ---\n${output}`)
+    throw new Error(`${(error as Error).message}\n--- store output ---\n${output}`)
   }
   return {
     url,
@@ -85,6 +110,9 @@ export function currentStoreEnv(extra: Record<string, string | undefined> = {}):
       SESSION_SECRET: env.SESSION_SECRET,
       ADMIN_PASSWORD_HASH: env.ADMIN_PASSWORD_HASH,
       METRICS_TOKEN: env.METRICS_TOKEN,
+      // The run's trust model (BEHIND_LOCAL_EDGE in the Vitest setup): extra stores behave alike.
+      TRUSTED_PROXY_HOPS: String(env.TRUSTED_PROXY_HOPS),
+      TRUSTED_PROXY_ADDRESSES: env.TRUSTED_PROXY_ADDRESSES,
       ...extra,
     },
   }

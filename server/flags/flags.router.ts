@@ -4,9 +4,9 @@
  * their requests — from the next page view. In-process cached ≤ 2 s (server/platform/flags.ts).
  */
 import { flagStates } from '../platform/flags'
-import { createTRPCRouter, publicProcedure } from '../trpc/init'
+import { createTRPCRouter, browseProcedure } from '../trpc/init'
 import { flagStatesSchema } from './flags.schema'
 
 export const flagsRouter = createTRPCRouter({
-  enabled: publicProcedure.output(flagStatesSchema).query(() => flagStates()),
+  enabled: browseProcedure.output(flagStatesSchema).query(() => flagStates()),
 })

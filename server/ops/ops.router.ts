@@ -3,6 +3,7 @@
  * session; mutations also need our own Origin, else 403); each is its schemas plus one
  * service call. Who made a change is the admin session's name.
  */
+import { signOutEverywhere } from '../auth/admin-session.service'
 import { resetPaymentSettings, updatePaymentSettings } from '../payments/payment-settings.service'
 import { setFault } from '../platform/faults'
 import { setFlag } from '../platform/flags'
@@ -21,6 +22,7 @@ import {
   setFaultInput,
   setFlagInput,
   setRateLimitInput,
+  signOutEverywhereOutput,
   startPrewarmInput,
 } from './ops.schema'
 import { overview } from './overview.service'
@@ -55,6 +57,8 @@ export const opsRouter = createTRPCRouter({
     .input(startPrewarmInput)
     .output(prewarmStatusSchema)
     .mutation(({ ctx, input }) => startPrewarm(input.topProducts, ctx.admin.name)),
+  /** Ends every admin session, the caller's own included (a leaked cookie, a departed admin). */
+  signOutEverywhere: adminProcedure.output(signOutEverywhereOutput).mutation(({ ctx }) => signOutEverywhere(ctx.admin.name)),
   findProduct: adminProcedure
     .input(findProductInput)
     .output(findProductOutput)

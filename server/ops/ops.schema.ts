@@ -154,10 +154,13 @@ export const leversSchema = z.object({
       window: z.string(),
       key: z.enum(['ip', 'session']),
       failMode: z.enum(['open', 'closed']),
+      scope: z.string(),
       ...changed,
     }),
   ),
   payments: paymentSettingsSchema,
+  /** Admin sessions neither ended nor expired (the "sign out everywhere" lever). */
+  adminSessions: z.object({ open: z.number().int().nonnegative() }),
   /** `fallback`: Redis did not answer; flags show their defaults, limits the last known values. */
   settingsSource: z.enum(['redis', 'fallback']),
 })
@@ -165,3 +168,5 @@ export type Levers = z.infer<typeof leversSchema>
 
 /** What the editor loads (from the primary database): content, `contentVersion`, live stock. */
 export const findProductOutput = productForEdit
+
+export const signOutEverywhereOutput = z.object({ ended: z.number().int().nonnegative() })

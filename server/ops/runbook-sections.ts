@@ -19,6 +19,7 @@ export const RUNBOOK_SECTIONS = {
   drills: 'drills',
   editProduct: 'edit-a-product-mid-sale',
   rollBack: 'roll-back',
+  adminSessions: 'admin-sessions',
   firstFiveMinutes: 'the-first-five-minutes-of-an-incident',
 } as const
 

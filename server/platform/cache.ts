@@ -41,8 +41,8 @@ export const keys = {
   session: (id: string) => key('session', id),
   /** A shopper's cart: hash productId → quantity (`TTL.cart`, slid by activity). */
   cart: (sessionId: string) => key('cart', sessionId),
-  /** Checkout idempotency records (`TTL.idempotency`). */
-  idempotency: (idempotencyKey: string) => key('idem', idempotencyKey),
+  /** Checkout idempotency records (`TTL.idempotency`), scoped to the session that sent the key (IETF Idempotency-Key draft). */
+  idempotency: (sid: string, idempotencyKey: string) => key('idem', sid, idempotencyKey),
   /** Sold-out gate of a hot SKU: the product's name once its committed stock hit zero (`TTL.soldOutGate`). */
   soldOutGate: (productId: number) => key('soldout', productId),
   /** The newest `restockSeq` a gate was reopened for: a zero older than that may not close it again. */

@@ -33,7 +33,7 @@ export const FLAGS = {
   search: {
     defaultOn: true,
     label: 'Search',
-    offEffect: 'The search page answers "search is paused" without querying PostgreSQL or Redis.',
+    offEffect: 'The search page answers "search is paused" and catalog.search answers 503, without querying PostgreSQL or Redis.',
   },
   stockBadge: {
     defaultOn: true,

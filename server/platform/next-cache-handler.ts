@@ -17,6 +17,10 @@
  *    `revalidate` time.
  *  - `revalidateTag` (Next's own `revalidateTag`/`revalidatePath`): also published to the log.
  *
+ *  - every cached page entry (`get` and `set`, so build seeds and runtime renders alike) gets
+ *    the CSP hashes of its inline scripts as a header, once (server/platform/script-hashes.ts):
+ *    cached pages then run under a strict CSP without a per-request nonce.
+ *
  * Page bodies stay per instance: a page hit costs no network round trip, and the log costs
  * one small Redis read per instance per second. Redis down → the last known tag state is
  * used and pages are served as cached (stale at worst for their `revalidate` time).
@@ -31,6 +35,7 @@ import { createRequire } from 'node:module'
 import { tsImport } from 'tsx/esm/api'
 import type FileSystemCacheType from 'next/dist/server/lib/incremental-cache/file-system-cache'
 import type * as TagLog from './tag-log'
+import type * as ScriptHashes from './script-hashes'
 
 const require = createRequire(import.meta.url)
 const { default: FileSystemCache } = require('next/dist/server/lib/incremental-cache/file-system-cache.js') as {
@@ -78,6 +83,27 @@ function loadTagLog(): Promise<typeof TagLog | null> {
   return tagLog
 }
 
+let scriptHashes: Promise<typeof ScriptHashes | null> | undefined
+function loadScriptHashes(): Promise<typeof ScriptHashes | null> {
+  scriptHashes ??= (tsImport(new URL('./script-hashes.ts', import.meta.url).href, import.meta.url) as Promise<typeof ScriptHashes>).catch(
+    (error: unknown) => {
+      console.error('[next-cache-handler] script hashes unavailable, cached pages will break under the CSP:', error)
+      return null
+    },
+  )
+  return scriptHashes
+}
+
+type CachedValue = { kind?: unknown; html?: unknown; headers?: Record<string, string | string[] | number | undefined> } | null | undefined
+
+/** Adds the page's inline-script hashes to a cached page value's headers, unless it has them. */
+async function attachScriptHashes(value: CachedValue): Promise<void> {
+  if (!value || value.kind !== 'APP_PAGE' || typeof value.html !== 'string') return
+  const hashes = await loadScriptHashes()
+  if (!hashes || value.headers?.[hashes.SCRIPT_HASHES_HEADER] !== undefined) return
+  value.headers = { ...value.headers, [hashes.SCRIPT_HASHES_HEADER]: hashes.inlineScriptHashes(value.html).join(' ') }
+}
+
 function tagsOf(entry: NonNullable<Entry>, ctx: GetArgs[1]): string[] {
   const value = entry.value
   const tags: string[] = []
@@ -94,17 +120,21 @@ export default class CoherentPageCache extends FileSystemCache {
   override async get(...args: GetArgs): Promise<Entry> {
     const [key, ctx] = args
     const [entry, log] = await Promise.all([super.get(...args), loadTagLog()])
-    if (!log) return entry
     if (!entry) {
-      noteRenderStart(key, Date.now())
+      if (log) noteRenderStart(key, Date.now())
       return entry
     }
-    await log.syncInvalidations()
-    // min(): an entry read back from the build's files is older than any render remembered here.
-    const renderStartedAt = Math.min(renderedFrom.get(key) ?? Infinity, entry.lastModified)
-    if (!log.isInvalidated(tagsOf(entry, ctx), renderStartedAt)) return entry
-    noteRenderStart(key, Date.now())
-    return null
+    if (log) {
+      await log.syncInvalidations()
+      // min(): an entry read back from the build's files is older than any render remembered here.
+      const renderStartedAt = Math.min(renderedFrom.get(key) ?? Infinity, entry.lastModified)
+      if (log.isInvalidated(tagsOf(entry, ctx), renderStartedAt)) {
+        noteRenderStart(key, Date.now())
+        return null
+      }
+    }
+    await attachScriptHashes(entry.value as CachedValue)
+    return entry
   }
 
   override async set(...args: SetArgs): Promise<void> {
@@ -112,6 +142,7 @@ export default class CoherentPageCache extends FileSystemCache {
     const now = Date.now()
     const started = renderStarts.get(key)
     renderStarts.delete(key)
+    await attachScriptHashes(args[1] as CachedValue)
     await super.set(...args)
     const fresh = started !== undefined && now - started <= RENDER_START_MAX_AGE_MS
     remember(renderedFrom, key, fresh ? started : now - BACKGROUND_RENDER_ALLOWANCE_MS)

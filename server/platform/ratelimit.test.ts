@@ -66,7 +66,7 @@ describe('rate-limit overrides', () => {
 
   it('refuses unknown policies and limits out of range, storing nothing', async () => {
     const limits = createRateLimits(createSettingsHash({ name: unique('rl-test'), onError: 'last-known' }))
-    for (const [policy, limit] of [['search', 10], ['cart', 0], ['cart', MAX_POLICY_LIMIT + 1], ['cart', 2.5], ['cart', '10']] as const) {
+    for (const [policy, limit] of [['nonsense', 10], ['cart', 0], ['cart', MAX_POLICY_LIMIT + 1], ['cart', 2.5], ['cart', '10']] as const) {
       await expect(limits.setLimit(policy, limit, 'ada')).rejects.toMatchObject({ code: 'BAD_INPUT' })
     }
     expect((await limits.list()).policies.every((p) => p.changedBy === null)).toBe(true)

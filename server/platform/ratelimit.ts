@@ -26,15 +26,25 @@ export interface Policy {
   algorithm: 'slidingWindow' | 'fixedWindow'
   limit: number
   window: Duration
-  /** What one allowance belongs to. */
+  /** What one allowance belongs to: the client address (its IPv6 /64), or the shopper session. */
   key: 'ip' | 'session'
   failMode: 'open' | 'closed'
   /** How long to wait for Redis before applying the fail mode. */
   timeoutMs: number
   /** What a shopper is told when limited (the UI adds "try again in N s"). */
   message: string
+  /** What the policy counts: the calls it is applied to (shown on /ops and in the runbook). */
+  scope: string
+  /** A per-client policy checked with this per-session one: dropping the cookie buys no fresh allowance. */
+  backstop?: string
 }
 
+/**
+ * Every limit the store applies, and where. Each call counts once, also inside a tRPC batch
+ * (the batch itself is capped at MAX_TRPC_BATCH_CALLS calls, server/trpc/batch-limit.ts).
+ * The client address comes from server/platform/client-identity.ts, never from a header a
+ * client chose. Pages served from the page cache are the CDN's to limit, not these.
+ */
 export const POLICIES = {
   browse: {
     algorithm: 'slidingWindow',
@@ -44,6 +54,17 @@ export const POLICIES = {
     failMode: 'open',
     timeoutMs: 250,
     message: 'You are browsing very fast.',
+    scope: 'every public read over HTTP: catalog.* queries, flags.enabled, the reviews and recommendations widgets, auth.me, GET /api/stock/{id}, the /search page',
+  },
+  search: {
+    algorithm: 'slidingWindow',
+    limit: 60,
+    window: '60 s',
+    key: 'ip',
+    failMode: 'open',
+    timeoutMs: 250,
+    message: 'You are searching very fast.',
+    scope: 'catalog.search and the /search page, on top of browse: each new query is a full-text search in PostgreSQL',
   },
   cart: {
     algorithm: 'slidingWindow',
@@ -53,6 +74,18 @@ export const POLICIES = {
     failMode: 'open',
     timeoutMs: 250,
     message: 'Too many cart changes at once.',
+    scope: 'cart.* and orders.* calls of one shopper session',
+    backstop: 'cartPerClient',
+  },
+  cartPerClient: {
+    algorithm: 'slidingWindow',
+    limit: 600,
+    window: '10 s',
+    key: 'ip',
+    failMode: 'open',
+    timeoutMs: 250,
+    message: 'Too many cart changes from your network.',
+    scope: 'cart.* and orders.* calls per client address, beside the per-session limit (each new session is Redis memory)',
   },
   checkout: {
     algorithm: 'slidingWindow',
@@ -62,6 +95,20 @@ export const POLICIES = {
     failMode: 'closed',
     timeoutMs: 500,
     message: 'Too many checkout attempts.',
+    scope: 'checkout.placeOrder calls of one shopper session',
+    backstop: 'checkoutPerClient',
+  },
+  checkoutPerClient: {
+    algorithm: 'slidingWindow',
+    limit: 120,
+    window: '60 s',
+    key: 'ip',
+    // The per-session `checkout` policy already fails closed when Redis is down; a slow answer
+    // from this second check must not refuse shoppers the first one let through.
+    failMode: 'open',
+    timeoutMs: 500,
+    message: 'Too many checkout attempts from your network.',
+    scope: 'checkout.placeOrder calls per client address, beside the per-session limit (room for a shared office or campus address)',
   },
   adminLogin: {
     algorithm: 'fixedWindow',
@@ -71,10 +118,16 @@ export const POLICIES = {
     failMode: 'closed',
     timeoutMs: 1_000,
     message: 'Too many login attempts.',
+    scope: 'auth.login attempts per client address',
   },
 } as const satisfies Record<string, Policy>
 
 export type PolicyName = keyof typeof POLICIES
+
+/** Compile-time check: every `backstop` names a policy of this table. */
+type BackstopNames = { [P in PolicyName]: (typeof POLICIES)[P] extends { backstop: infer B } ? B : never }[PolicyName]
+const _backstopsArePolicies: Exclude<BackstopNames, PolicyName> extends never ? true : false = true
+void _backstopsArePolicies
 export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[]
 export const policyNameSchema = z.enum(POLICY_NAMES as [PolicyName, ...PolicyName[]])
 
@@ -93,6 +146,7 @@ export interface RateLimitView {
   window: Duration
   key: Policy['key']
   failMode: Policy['failMode']
+  scope: string
   /** Who overrode the limit and when; null when the default applies. */
   changedBy: string | null
   changedAt: Date | null
@@ -178,6 +232,7 @@ export function createRateLimits(overrides: SettingsHash, limiters: Limiters = n
           window: policy.window,
           key: policy.key,
           failMode: policy.failMode,
+          scope: policy.scope,
           changedBy: entry?.by ?? null,
           changedAt: entry ? new Date(entry.at) : null,
         }

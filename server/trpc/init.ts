@@ -13,10 +13,12 @@ import superjson from 'superjson'
 import { z, ZodError } from 'zod'
 import { webCookies, type CookieJar } from 'iron-session'
 import { readAdminSession } from '../auth/admin-session.service'
+import { clientRateKey, type ClientIdentity } from '../platform/client-identity'
+import { clientOfRequest } from '../platform/client-trust'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { isRedisUnavailable } from '../platform/redis'
-import { enforceRateLimit, POLICIES, type PolicyName } from '../platform/ratelimit'
+import { enforceRateLimit, POLICIES, type Policy, type PolicyName } from '../platform/ratelimit'
 import { outcomeOfStatus, requestStats } from '../platform/request-stats'
 import type { AdminSeal } from '../session/session.schema'
 import { SHOPPER_COOKIE } from '../session/session.schema'
@@ -25,10 +27,13 @@ import { TRPC_CODE_OF } from './app-error-map'
 
 export interface Context {
   headers: Headers
-  /** Where the call came from: the HTTP endpoint or a React Server Component. */
-  source: 'http' | 'rsc'
-  /** The client address (first X-Forwarded-For hop), for per-IP rate limits. */
-  ip: string
+  /**
+   * Where the call came from: the HTTP endpoint, a page rendered for one request (it has a
+   * client), or a shared page render (ISR: no request, no client, no limits).
+   */
+  source: 'http' | 'page' | 'rsc'
+  /** Who sent the request (server/platform/client-identity.ts); null for shared page renders. */
+  client: ClientIdentity | null
   /** Cookie access for the HTTP endpoint; RSC calls have none (shared pages stay cacheable). */
   cookies: CookieJar | null
   /** Lazily read shopper session (only procedures that need one pay for it). */
@@ -37,21 +42,22 @@ export interface Context {
   adminSession(): Promise<AdminSeal | null>
 }
 
-function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-  return forwarded || headers.get('x-real-ip') || 'unknown'
-}
-
 const NO_SESSION: ShopperSessionHandle = {
   sid: null,
   invalid: false,
   ensure: () => Promise.reject(new AppError('UNAUTHENTICATED', 'This call needs a shopper session')),
 }
 
+/**
+ * `client`: who sent the request, when the caller resolved it itself from the socket (a
+ * standalone API server: `resolveClient(req.socket, req.headers, clientTrust)`). Without it,
+ * HTTP and per-request page calls read what our Next server wrote into the headers.
+ */
 export async function createContext(opts: {
   headers: Headers
   source: Context['source']
   cookies?: CookieJar
+  client?: ClientIdentity
 }): Promise<Context> {
   const jar = opts.cookies ?? null
   let shopper: Promise<ShopperSessionHandle> | undefined
@@ -59,7 +65,8 @@ export async function createContext(opts: {
   return {
     headers: opts.headers,
     source: opts.source,
-    ip: clientIp(opts.headers),
+    // Our server resolved the client and rewrote the forwarding headers before Next ran.
+    client: opts.client ?? (opts.source === 'rsc' ? null : clientOfRequest(opts.headers)),
     cookies: jar,
     shopperSession: () => (shopper ??= jar ? readShopperSession(jar) : Promise.resolve(NO_SESSION)),
     adminSession: () => (admin ??= jar ? readAdminSession(jar) : Promise.resolve(null)),
@@ -153,34 +160,66 @@ type PolicyKeyedBy<K extends 'ip' | 'session'> = {
   [P in PolicyName]: (typeof POLICIES)[P]['key'] extends K ? P : never
 }[PolicyName]
 
+/** Counts one call against a per-client policy; shared page renders (no client) are not limited. */
+function enforcePerClient(policy: PolicyKeyedBy<'ip'>, client: ClientIdentity | null): Promise<void> {
+  return client ? enforceRateLimit(policy, clientRateKey(client.address)) : Promise.resolve()
+}
+
+/**
+ * A per-session policy and its per-client backstop are asked at once (one Redis round trip of
+ * latency, not two: a checkout burst must not wait out the limiter twice); the session's
+ * refusal wins when both refuse.
+ */
 const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
   shopperProcedure.use(async ({ ctx, next }) => {
-    await enforceRateLimit(policy, ctx.sid)
+    const backstop: Policy['backstop'] = POLICIES[policy].backstop
+    const [session, client] = await Promise.allSettled([
+      enforceRateLimit(policy, ctx.sid),
+      backstop ? enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx.client) : Promise.resolve(),
+    ])
+    if (session.status === 'rejected') throw session.reason
+    if (client.status === 'rejected') throw client.reason
     return next()
   })
 
-const limitedPerIp = (policy: PolicyKeyedBy<'ip'>) =>
+const limitedPerClient = (policy: PolicyKeyedBy<'ip'>) =>
   publicProcedure.use(async ({ ctx, next }) => {
-    await enforceRateLimit(policy, ctx.ip)
+    await enforcePerClient(policy, ctx.client)
     return next()
   })
 
-/** A procedure limited by the named policy, keyed per shopper session or per IP as the policy says. */
+/**
+ * A procedure limited by the named policy, keyed per shopper session or per client address as
+ * the policy says; a per-session policy's `backstop` is checked after it, per client address.
+ */
 export function rateLimited(policy: PolicyKeyedBy<'session'>): ReturnType<typeof limitedPerSession>
-export function rateLimited(policy: PolicyKeyedBy<'ip'>): ReturnType<typeof limitedPerIp>
+export function rateLimited(policy: PolicyKeyedBy<'ip'>): ReturnType<typeof limitedPerClient>
 export function rateLimited(policy: PolicyName) {
   return POLICIES[policy].key === 'session'
     ? limitedPerSession(policy as PolicyKeyedBy<'session'>)
-    : limitedPerIp(policy as PolicyKeyedBy<'ip'>)
+    : limitedPerClient(policy as PolicyKeyedBy<'ip'>)
 }
 
-/** True when a state-changing request comes from our own origin (CSRF defence for admin calls). */
-function sameOrigin(headers: Headers): boolean {
+/** Every public read: the `browse` policy per client address (each call of a batch counts). */
+export const browseProcedure = rateLimited('browse')
+
+/** Full-text search: `browse`, then `search`. */
+export const searchProcedure = browseProcedure.use(async ({ ctx, next }) => {
+  await enforcePerClient('search', ctx.client)
+  return next()
+})
+
+/**
+ * True when a state-changing request comes from our own origin (CSRF defence for admin
+ * calls): Origin must equal scheme://Host, with the scheme our server established from the
+ * socket or a trusted proxy. X-Forwarded-Host is never consulted (a client can send it).
+ */
+export function sameOrigin(headers: Headers, client: ClientIdentity | null): boolean {
   const origin = headers.get('origin')
-  const host = headers.get('x-forwarded-host') ?? headers.get('host')
-  if (!origin || !host) return false
+  const host = headers.get('host')
+  if (!origin || !host || !client) return false
   try {
-    return new URL(origin).host === host
+    return new URL(origin).origin === new URL(`${client.protocol}://${host}`).origin
   } catch {
     return false
   }
@@ -190,7 +229,7 @@ function sameOrigin(headers: Headers): boolean {
 export const adminProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
   const admin = await ctx.adminSession()
   if (!admin) throw new AppError('UNAUTHENTICATED', 'Admin session required')
-  if (type === 'mutation' && !sameOrigin(ctx.headers)) {
+  if (type === 'mutation' && !sameOrigin(ctx.headers, ctx.client)) {
     throw new AppError('FORBIDDEN', 'Admin changes must come from the ops dashboard (Origin check failed)')
   }
   return next({ ctx: { ...ctx, admin } })

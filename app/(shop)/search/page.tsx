@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { ProductCard } from '@/app/_components/product-card'
-import { caller } from '@/app/_trpc/server'
+import { orLimited } from '@/app/_trpc/or-not-found'
+import { requestCaller } from '@/app/_trpc/server'
 import { searchInput } from '@/server/catalog/catalog.schema'
 import { SearchForm } from './search-form'
 
@@ -10,13 +11,16 @@ export const metadata: Metadata = { title: 'Search' }
 
 /**
  * Rendered per request (the query space is unbounded, so no page cache); the results come
- * from Redis, cached 300 s per normalized query. Bad input gets a message, never a 500.
+ * from Redis, cached 300 s per normalized query. Bad input gets a message, never a 500; the
+ * per-client `browse` and `search` limits apply here as on catalog.search (a message, too).
  */
 export default async function SearchPage({ searchParams }: Props) {
   const { q } = await searchParams
   const raw = Array.isArray(q) ? q[0] : q
   // The `search` flag (switched at /ops) pauses search without a deploy: no query is run.
-  const { search: enabled } = await caller.flags.enabled()
+  const caller = await requestCaller()
+  const flags = await orLimited(caller.flags.enabled())
+  const enabled = flags.value?.search ?? true
   if (!enabled) {
     return (
       <div>
@@ -28,7 +32,9 @@ export default async function SearchPage({ searchParams }: Props) {
     )
   }
   const parsed = raw === undefined ? null : searchInput.safeParse({ q: raw })
-  const result = parsed?.success ? await caller.catalog.search(parsed.data) : null
+  const search = parsed?.success && !flags.limited ? await orLimited(caller.catalog.search(parsed.data)) : null
+  const result = search?.value ?? null
+  const limited = flags.limited ?? search?.limited ?? null
   return (
     <div>
       <h1 className="text-3xl font-bold">Search</h1>
@@ -38,6 +44,11 @@ export default async function SearchPage({ searchParams }: Props) {
       {parsed && !parsed.success ? (
         <p role="alert" className="mt-4 text-sm font-medium text-red-700" data-testid="search-error">
           {parsed.error.issues[0]?.message ?? 'That search cannot be run.'}
+        </p>
+      ) : null}
+      {limited ? (
+        <p role="alert" className="mt-4 text-sm font-medium text-red-700" data-testid="search-limited">
+          {limited}
         </p>
       ) : null}
       {result ? (

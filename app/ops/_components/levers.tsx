@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query'
 import { useTRPC } from '@/app/_trpc/client'
+import { AdminSessionsLever } from './admin-sessions-lever'
 import { FaultsLever } from './faults-lever'
 import { FlagsLever } from './flags-lever'
 import { PaymentsLever } from './payments-lever'
@@ -29,6 +30,7 @@ export function Levers() {
           <RateLimitsLever policies={levers.data.rateLimits} />
           <PaymentsLever settings={levers.data.payments} />
           <PrewarmLever />
+          <AdminSessionsLever sessions={levers.data.adminSessions} />
         </div>
       ) : (
         <p className="text-sm text-stone-500">{levers.isError ? 'Levers are unavailable right now.' : 'Loading levers…'}</p>

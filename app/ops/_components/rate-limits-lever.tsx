@@ -39,7 +39,7 @@ function PolicyRow({ policy }: { policy: Policy }) {
           set.mutate({ policy: policy.policy, limit: Number(limit) })
         }}
       >
-        <span className="w-24 font-semibold">{policy.policy}</span>
+        <span className="w-32 font-semibold">{policy.policy}</span>
         <input value={limit} onChange={(e) => setLimit(e.target.value)} inputMode="numeric" className="w-24 rounded-lg border border-stone-300 px-2 py-1" data-testid={`limit-${policy.policy}`} />
         <span className="text-stone-500">
           per {policy.window} per {policy.key} · fail {policy.failMode} · default {policy.defaultLimit}
@@ -53,6 +53,9 @@ function PolicyRow({ policy }: { policy: Policy }) {
           </button>
         )}
         <ChangedBy by={policy.changedBy} at={policy.changedAt} />
+        <span className="basis-full pl-1 text-xs text-stone-500" data-testid={`scope-${policy.policy}`}>
+          counts {policy.scope}
+        </span>
       </form>
       {set.isError && <p className="text-sm text-red-700" role="alert">{friendlyError(set.error)}</p>}
     </li>

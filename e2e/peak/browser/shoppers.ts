@@ -35,7 +35,9 @@ export function startShoppers(browser: Browser, o: ShopperOptions): RunningShopp
     while (!stopping) {
       const categorySlug = pick(rng, categories)
       const plan: JourneyPlan = { categorySlug, productSlug: pick(rng, o.buyable[categorySlug]!), stepTimeoutMs: o.stepTimeoutMs, settleWaitMs: o.settleWaitMs, thinkMs: o.thinkMs }
-      const context = await browser.newContext({ baseURL: o.baseURL })
+      // Each journey is a new shopper behind our edge (the generator's 10.1/10.2 ranges are not used here).
+      const address = `10.3.${index & 255}.${(journeys.length % 254) + 1}`
+      const context = await browser.newContext({ baseURL: o.baseURL, extraHTTPHeaders: { 'x-forwarded-for': address } })
       try {
         const journey = await runJourney(context, index, plan)
         journeys.push(journey)

@@ -7,7 +7,10 @@
  *                   earlier request with the same idempotency key (a double submit)
  *
  * Every shopper request carries one of many session cookies, as real shoppers do (the
- * checkout policy allows 30 attempts per minute per session).
+ * checkout policy allows 30 attempts per minute per session), and the generator plays our
+ * edge: each session has an address of its own and anonymous reads come from a pool of
+ * addresses (X-Forwarded-For; the drill's store trusts 127.0.0.1 as its proxy), so per-client
+ * limits see many shoppers, as they would in production, not one load generator.
  */
 import superjson from 'superjson'
 import type { TrafficMix } from '../drill-options'
@@ -66,6 +69,19 @@ const CART_PRODUCTS_PER_SESSION = 4
 const MAX_ADDS_PER_LINE = 8
 const RECENT_CHECKOUTS = 64
 
+/** Distinct addresses anonymous browse requests come from. */
+export const ANONYMOUS_ADDRESSES = 4_096
+
+/** The address of session `index` (10.1.x.y), as the edge would report it. */
+export function sessionAddress(index: number): string {
+  return `10.1.${(index >> 8) & 255}.${index & 255}`
+}
+
+function anonymousAddress(rng: Rng): string {
+  const i = pickIndex(rng, ANONYMOUS_ADDRESSES)
+  return `10.2.${(i >> 8) & 255}.${i & 255}`
+}
+
 const trpcQuery = (proc: string, input?: unknown) =>
   `/api/trpc/${proc}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`}`
 
@@ -90,7 +106,7 @@ export class TrafficPlanner {
   }
 
   private page(endpoint: Endpoint, path: string): PlannedRequest {
-    return { endpoint, method: 'GET', path, headers: { 'accept-encoding': 'gzip', accept: 'text/html' } }
+    return { endpoint, method: 'GET', path, headers: { 'accept-encoding': 'gzip', accept: 'text/html', 'x-forwarded-for': anonymousAddress(this.rng) } }
   }
 
   private browse(): PlannedRequest {
@@ -102,7 +118,12 @@ export class TrafficPlanner {
       return this.page('product', `/p/${pick(this.rng, tail ? c.longTailSlugs : c.topSlugs)}`)
     }
     if (take(BROWSE_SPLIT.stock)) {
-      return { endpoint: 'stock', method: 'GET', path: trpcQuery('catalog.stock', { productId: pick(this.rng, c.stockIds) }), headers: {} }
+      return {
+        endpoint: 'stock',
+        method: 'GET',
+        path: trpcQuery('catalog.stock', { productId: pick(this.rng, c.stockIds) }),
+        headers: { 'x-forwarded-for': anonymousAddress(this.rng) },
+      }
     }
     if (take(BROWSE_SPLIT.category)) {
       const slug = pick(this.rng, c.categorySlugs)
@@ -119,18 +140,19 @@ export class TrafficPlanner {
     return { index, cookie: this.sessions[index]! }
   }
 
-  private mutation(endpoint: Endpoint, proc: string, cookie: string, input: unknown): PlannedRequest {
+  private mutation(endpoint: Endpoint, proc: string, session: { index: number; cookie: string }, input: unknown): PlannedRequest {
     return {
       endpoint,
       method: 'POST',
       path: `/api/trpc/${proc}`,
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-forwarded-for': sessionAddress(session.index) },
       body: JSON.stringify(superjson.serialize(input)),
     }
   }
 
   private cart(): PlannedRequest {
-    const { index, cookie } = this.session()
+    const session = this.session()
+    const { index } = session
     const ids = this.catalog.regularIds
     const productId = ids[(index * CART_PRODUCTS_PER_SESSION + pickIndex(this.rng, CART_PRODUCTS_PER_SESSION)) % ids.length]!
     const line = `${index}:${productId}`
@@ -139,18 +161,20 @@ export class TrafficPlanner {
       const adds = this.addsPerLine.get(line) ?? 0
       if (adds < MAX_ADDS_PER_LINE) {
         this.addsPerLine.set(line, adds + 1)
-        return this.mutation('cart', 'cart.add', cookie, { productId, quantity: 1 })
+        return this.mutation('cart', 'cart.add', session, { productId, quantity: 1 })
       }
       this.addsPerLine.set(line, 1)
-      return this.mutation('cart', 'cart.setQuantity', cookie, { productId, quantity: 1 })
+      return this.mutation('cart', 'cart.setQuantity', session, { productId, quantity: 1 })
     }
     if (r < 0.6) {
       this.addsPerLine.set(line, 2)
-      return this.mutation('cart', 'cart.setQuantity', cookie, { productId, quantity: 2 })
+      return this.mutation('cart', 'cart.setQuantity', session, { productId, quantity: 2 })
     }
-    if (r < 0.9) return { endpoint: 'cart', method: 'GET', path: trpcQuery('cart.get'), headers: { cookie } }
+    if (r < 0.9) {
+      return { endpoint: 'cart', method: 'GET', path: trpcQuery('cart.get'), headers: { cookie: session.cookie, 'x-forwarded-for': sessionAddress(index) } }
+    }
     this.addsPerLine.delete(line)
-    return this.mutation('cart', 'cart.remove', cookie, { productId })
+    return this.mutation('cart', 'cart.remove', session, { productId })
   }
 
   private checkout(): PlannedRequest {
@@ -158,12 +182,13 @@ export class TrafficPlanner {
       const earlier = pick(this.rng, this.recent)
       return { ...earlier, checkout: { ...earlier.checkout!, replay: true } }
     }
-    const { index, cookie } = this.session()
+    const session = this.session()
+    const { index } = session
     const hot = this.rng() < this.mix.hotShare
     const productId = hot ? this.catalog.hotId : pick(this.rng, this.catalog.regularIds)
     const key = `drill-${crypto.randomUUID()}`
     const request: PlannedRequest = {
-      ...this.mutation('checkout', 'checkout.placeOrder', cookie, { idempotencyKey: key, ...SHOPPER, lines: [{ productId, quantity: 1 }] }),
+      ...this.mutation('checkout', 'checkout.placeOrder', session, { idempotencyKey: key, ...SHOPPER, lines: [{ productId, quantity: 1 }] }),
       checkout: { key, productId, hot, replay: false, session: index },
     }
     this.recent.push(request)

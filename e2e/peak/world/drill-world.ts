@@ -16,7 +16,7 @@ import { env, childEnv } from '../../../server/env'
 import { testSecrets } from '../../../server/dev/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../../../server/dev/seed-data'
 import { createTestDatabase, dropStaleScratchDatabases, uniqueKeyPrefix, type TestDatabase } from '../../../server/dev/test-services'
-import { ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../../server/dev/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../../server/dev/test-store'
 import { spawnWorker, type WorkerProcess } from '../../../server/dev/worker-process'
 import type { DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
@@ -109,7 +109,8 @@ export async function startDrillWorld(
 
     const secrets = await testSecrets()
     const keyPrefix = uniqueKeyPrefix('drill')
-    const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, LOG_LEVEL: 'error' } }
+    // The load generator plays our edge (per-shopper X-Forwarded-For), so the store trusts 127.0.0.1.
+    const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' } }
     const appEnv = {
       DATABASE_URL: database.url,
       REDIS_KEY_PREFIX: keyPrefix,

@@ -16,6 +16,7 @@ import pg from 'pg'
 import { Redis as IORedis } from 'ioredis'
 import { Pool as HttpPool } from 'undici'
 import superjson from 'superjson'
+import { indexedClientAddress } from '../test-store'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { childEnv } from '../../env'
@@ -43,11 +44,12 @@ export async function ours(storeUrl: string, productId: number, sessions: string
   let next = 0
   try {
     const rate = await forDuration(ms, c, async () => {
-      const cookie = sessions[next++ % sessions.length]!
+      const k = next++ % sessions.length
+      const cookie = sessions[k]!
       const body = JSON.stringify(
         superjson.serialize({ idempotencyKey: crypto.randomUUID(), ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] }),
       )
-      const res = await http.request({ path: '/api/trpc/checkout.placeOrder', method: 'POST', headers: { 'content-type': 'application/json', cookie }, body })
+      const res = await http.request({ path: '/api/trpc/checkout.placeOrder', method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': indexedClientAddress(k) }, body })
       await res.body.dump()
       return res.statusCode === 200
     })

@@ -4,7 +4,8 @@
  * 2-core machine hits both sides alike. Prints markdown tables of median [min–max]:
  *  1. hot-SKU orders/s at 32 and 128 buyers: our checkout vs B0 (atomic single-row UPDATE),
  *     a Redis SET NX lock and a naive read-then-write (with its oversell count);
- *  2. a cached product page on `next start` vs plain node:http sending the identical bytes;
+ *  2. a cached product page on our server and on plain `next start` vs plain node:http
+ *     sending the identical bytes (what our server costs: its row's ratio to `next start`);
  *  3. sold-out rejections (p99, PostgreSQL statements per rejection) vs accepted checkouts;
  *  4. the stock read through tRPC vs a plain route handler;
  *  5. Prisma `findUnique` vs node-postgres running the same SQL.
@@ -12,7 +13,7 @@
  */
 import { env } from '../../env'
 import { openScratchWorld } from '../test-services'
-import { ensureTestBuild, startStore } from '../test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../test-store'
 import { testSecrets } from '../local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
@@ -42,12 +43,13 @@ async function product(databaseUrl: string, name: string): Promise<number> {
   }
 }
 
+/** Session `k` belongs to the simulated shopper at `indexedClientAddress(k)` (the store sits behind BEHIND_LOCAL_EDGE). */
 async function createSessions(storeUrl: string, n: number): Promise<string[]> {
   const cookies: string[] = []
   for (let i = 0; i < n; i += 100) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async () => {
-        const res = await fetch(`${storeUrl}/api/trpc/cart.get`)
+      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
+        const res = await fetch(`${storeUrl}/api/trpc/cart.get`, { headers: { 'x-forwarded-for': indexedClientAddress(i + j) } })
         await res.arrayBuffer()
         return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
       }),
@@ -62,9 +64,11 @@ async function main() {
   const world = await openScratchWorld('bench', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database } = world
   const secrets = await testSecrets()
-  const storeEnv = world.storeEnv({ ...secrets.env, LOG_LEVEL: 'error' })
+  // The bench plays our edge: every simulated shopper has an address of its own (X-Forwarded-For).
+  const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' })
   await ensureTestBuild(storeEnv)
   const store = await startStore(BENCH_PORT, storeEnv)
+  const plainNext = await startStore(BENCH_PORT + 1, storeEnv, 'plain-next-start')
   try {
     const sessions = await createSessions(store.url, SESSIONS)
     const ids = {
@@ -120,8 +124,9 @@ async function main() {
     console.log(markdownTable(['buyers', 'approach', 'orders/s', 'vs B0 at same c', 'oversold units'], rows))
     console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
     console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
-    console.log(await runPairs({ storeUrl: store.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
+    console.log(await runPairs({ storeUrl: store.url, plainNextUrl: plainNext.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
+    await plainNext.stop()
     await store.stop()
     await world.close()
   }

@@ -3,7 +3,10 @@
  * first): each pair interleaved over ROUNDS rounds against a baseline from the same run.
  * Returns the markdown to print.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
+import { TEST_DIST_DIR } from '../test-store'
 import type { ClosedLoopResult } from './closed-loop'
 import { startReadPair, type ReadTrial } from './prisma-vs-pg'
 import { PAGE_CONNECTIONS, PagePair, STOCK_CONNECTIONS, stockViaRoute, stockViaTrpc } from './read-paths'
@@ -17,6 +20,8 @@ export const DB_CONCURRENCY = [1, 16] as const
 
 export interface PairContext {
   storeUrl: string
+  /** Plain `next start` on the same build and services (the baseline of our server's cost). */
+  plainNextUrl: string
   databaseUrl: string
   sessions: string[]
   metricsToken: string
@@ -71,13 +76,27 @@ async function catalogFacts(databaseUrl: string): Promise<{ hotSlug: string; sto
   }
 }
 
+/** The build's draft-mode id (Next's prerender manifest): its cookie makes Next render a cached page per request. */
+function previewModeIdOf(distDir: string): string {
+  const manifest = JSON.parse(readFileSync(join(distDir, 'prerender-manifest.json'), 'utf8')) as { preview?: { previewModeId?: unknown } }
+  const id = manifest.preview?.previewModeId
+  if (typeof id !== 'string') throw new Error(`${distDir}/prerender-manifest.json has no preview.previewModeId`)
+  return id
+}
+
 export async function runPairs(ctx: PairContext): Promise<string> {
   const facts = await catalogFacts(ctx.databaseUrl)
   const out: string[] = []
 
   // Cached product page vs the same bytes from node:http.
-  const page = await PagePair.start(ctx.storeUrl, `/p/${facts.hotSlug}`)
-  const pages = await interleave('page', { plain: () => page.plain(PAIR_TRIAL_MS), next: () => page.next(PAIR_TRIAL_MS) })
+  const page = await PagePair.start(ctx.storeUrl, ctx.plainNextUrl, `/p/${facts.hotSlug}`)
+  const previewModeId = previewModeIdOf(TEST_DIST_DIR)
+  const pages = await interleave('page', {
+    plain: () => page.plain(PAIR_TRIAL_MS),
+    plainNext: () => page.plainNext(PAIR_TRIAL_MS),
+    next: () => page.next(PAIR_TRIAL_MS),
+    perRequest: () => page.perRequest(PAIR_TRIAL_MS, previewModeId),
+  })
   await page.twin.close()
 
   // Stock read: plain route handler vs tRPC.
@@ -114,7 +133,9 @@ export async function runPairs(ctx: PairContext): Promise<string> {
       ['comparison', 'contender', 'per second', 'p99 ms', 'vs baseline', 'non-2xx / statements per call'],
       [
         [`cached product page, c=${PAGE_CONNECTIONS}, ${page.twin.bytes} B ${page.twin.contentEncoding ?? 'identity'}`, 'baseline: node:http, identical bytes', spread(rps(pages.plain)), spread(p99(pages.plain), 1), '1.000×', String(failures(pages.plain, is2xx))],
-        ['', '`next start` (ISR cache hit)', spread(rps(pages.next)), spread(p99(pages.next), 1), ratio(rps(pages.next), rps(pages.plain)), String(failures(pages.next, is2xx))],
+        ['', 'plain `next start` (ISR cache hit)', spread(rps(pages.plainNext)), spread(p99(pages.plainNext), 1), ratio(rps(pages.plainNext), rps(pages.plain)), String(failures(pages.plainNext, is2xx))],
+        ['', `our server: client identity + security headers, then Next (${ratio(rps(pages.next), rps(pages.plainNext))} of plain \`next start\`)`, spread(rps(pages.next)), spread(p99(pages.next), 1), ratio(rps(pages.next), rps(pages.plain)), String(failures(pages.next, is2xx))],
+        ['', `our server, the page rendered per request (what a per-request CSP nonce would force; ${ratio(rps(pages.perRequest), rps(pages.next))} of cached)`, spread(rps(pages.perRequest)), spread(p99(pages.perRequest), 1), ratio(rps(pages.perRequest), rps(pages.plain)), String(failures(pages.perRequest, is2xx))],
         [`stock read, c=${STOCK_CONNECTIONS}`, 'baseline: plain route handler `/api/stock/{id}`', spread(rps(stock.route)), spread(p99(stock.route), 1), '1.000×', String(failures(stock.route, is2xx))],
         ['', 'tRPC `catalog.stock` (same schemas, same service call)', spread(rps(stock.trpc)), spread(p99(stock.trpc), 1), ratio(rps(stock.trpc), rps(stock.route)), String(failures(stock.trpc, is2xx))],
         ...DB_CONCURRENCY.flatMap((c) => {

@@ -6,6 +6,7 @@
  */
 import superjson from 'superjson'
 import { TEST_ADDRESS } from '../test-shopper'
+import { indexedClientAddress } from '../test-store'
 import { closedLoop, type ClosedLoopResult } from './closed-loop'
 
 export const CHECKOUT_CONNECTIONS = 16
@@ -17,7 +18,7 @@ function checkout(storeUrl: string, productId: number, sessions: string[], ms: n
       path: '/api/trpc/checkout.placeOrder',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      headersFor: (i) => ({ cookie: sessions[i % sessions.length]! }),
+      headersFor: (i) => ({ cookie: sessions[i % sessions.length]!, 'x-forwarded-for': indexedClientAddress(i % sessions.length) }),
       body: () => JSON.stringify(superjson.serialize({ idempotencyKey: crypto.randomUUID(), ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] })),
     },
     CHECKOUT_CONNECTIONS,
@@ -37,7 +38,11 @@ export async function dbQueriesTotal(storeUrl: string, metricsToken: string): Pr
 /** Sells the product's last unit so checkout closes its sold-out gate (set only from a committed zero). */
 export async function closeGate(storeUrl: string, productId: number, cookie: string): Promise<void> {
   const body = JSON.stringify(superjson.serialize({ idempotencyKey: crypto.randomUUID(), ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] }))
-  const res = await fetch(`${storeUrl}/api/trpc/checkout.placeOrder`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body })
+  const res = await fetch(`${storeUrl}/api/trpc/checkout.placeOrder`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': indexedClientAddress(0) },
+    body,
+  })
   await res.arrayBuffer()
   if (res.status !== 200) throw new Error(`buying the last unit answered ${res.status}`)
 }

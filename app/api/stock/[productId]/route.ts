@@ -1,6 +1,7 @@
 import { stockInput, stockStatus } from '@/server/catalog/catalog.schema'
 import { getStock } from '@/server/catalog/catalog.service'
 import { AppError } from '@/server/platform/errors'
+import { refusedByLimit } from '@/server/platform/route-limit'
 
 export const dynamic = 'force-dynamic'
 
@@ -10,7 +11,9 @@ export const dynamic = 'force-dynamic'
  * middleware chain, superjson, URL input decoding). `npm run bench` measures the two side by
  * side, so the cost of tRPC on a hot read is a number, not a guess.
  */
-export async function GET(_req: Request, ctx: { params: Promise<{ productId: string }> }) {
+export async function GET(req: Request, ctx: { params: Promise<{ productId: string }> }) {
+  const refused = await refusedByLimit('browse', req.headers)
+  if (refused) return refused
   const { productId } = await ctx.params
   // Decimal digits only: Number() alone would also accept "0x10", "1e3" and " 16 ".
   const input = stockInput.safeParse({ productId: /^\d{1,10}$/.test(productId) ? Number(productId) : NaN })

@@ -1,0 +1,46 @@
+/**
+ * The store's process: `node --import tsx server/web/web-main.ts [--dev]` on BIND_HOST:PORT
+ * (server/web/web-server.ts). Started by `npm start` / `npm run dev` and by every test store.
+ * SIGTERM/SIGINT close it gracefully; a second signal, or 10 s, ends it at once.
+ */
+import { env } from '../env'
+import { clientTrust } from '../platform/client-trust'
+import { logger } from '../platform/logger'
+import { DEV_RENDER_MODES, loadRenderModes } from './render-modes'
+import { startWebServer } from './web-server'
+
+const log = logger.child({ module: 'web-main' })
+const SHUTDOWN_GRACE_MS = 10_000
+
+async function main(): Promise<void> {
+  const dev = process.argv.includes('--dev')
+  const web = await startWebServer({
+    dev,
+    host: env.BIND_HOST,
+    port: env.PORT,
+    trust: clientTrust,
+    security: { dev, mode: env.CSP_MODE, renderModes: dev ? DEV_RENDER_MODES : loadRenderModes(env.NEXT_DIST_DIR) },
+  })
+  // The one line the launcher and the test harness wait for, then the trust model in force.
+  console.log(`▲ store listening on ${web.url} (${dev ? 'development' : 'production'}; client address: ${clientTrust.description})`)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
+    web.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error, signal }, 'closing the web server failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  console.error(`the store did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  process.exit(1)
+})

@@ -1,0 +1,84 @@
+/**
+ * The store's HTTP server: Next.js through its documented custom-server API
+ * (`next({ … })`, `prepare()`, `getRequestHandler()`), with our own first step on every
+ * request, before Next sees it:
+ *  1. the client is resolved from the socket and the trust configuration, and the forwarding
+ *     headers are overwritten with the result (server/platform/client-trust.ts) — `next start`
+ *     alone would keep a client's own X-Forwarded-For;
+ *  2. the security headers are set (server/web/security-headers.ts), with this request's CSP nonce.
+ *
+ * `npm start`, `npm run dev` and every test store run this server (server/web/web-main.ts).
+ * What it costs against plain `next start`: docs/decision-client-identity.md.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import next from 'next'
+import type { ClientTrust } from '../platform/client-identity'
+import { normalizeClientHeaders } from '../platform/client-trust'
+import { logger } from '../platform/logger'
+import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
+
+const log = logger.child({ module: 'web-server' })
+
+export interface WebServerOptions {
+  dev: boolean
+  host: string
+  /** 0 = any free port (see `url`). */
+  port: number
+  trust: ClientTrust
+  security: SecurityHeaderOptions
+  /** The app's folder (default: the working directory). */
+  dir?: string
+}
+
+export interface WebServer {
+  server: Server
+  url: string
+  /** Stops accepting connections, ends idle ones and closes Next (dev: its watchers). */
+  close(): Promise<void>
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const server = createServer()
+  const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.host, port: opts.port, httpServer: server })
+  await app.prepare()
+  const handle = app.getRequestHandler()
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const client = normalizeClientHeaders(req, opts.trust)
+      applySecurityHeaders(req, res, client, opts.security)
+    } catch (error) {
+      // Never reached with well-formed input; a bug here must not take the request down silently.
+      log.error({ err: error, url: req.url }, 'request preparation failed')
+      res.statusCode = 500
+      res.end('Internal Server Error')
+      return
+    }
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, 'unhandled error in the request handler')
+      if (!res.headersSent) res.statusCode = 500
+      res.end()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      await app.close()
+    },
+  }
+}
