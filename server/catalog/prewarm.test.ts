@@ -26,6 +26,8 @@ describe('prewarm', () => {
 
     const page = await fetch(`${testStoreUrl()}/`)
     await page.arrayBuffer()
-    expect(page.headers.get('x-nextjs-cache')).toBe('HIT')
+    // Served from the page cache: HIT, or STALE when the build-time page is older than its
+    // `revalidate` (served at once while one background render refreshes it). Never a MISS.
+    expect(['HIT', 'STALE']).toContain(page.headers.get('x-nextjs-cache'))
   })
 })

@@ -103,7 +103,7 @@ async function ordersWithKey(key: string): Promise<number> {
 
 /** What a write may have changed, for the "nothing written" half of each edge. */
 async function productRow(id: number) {
-  const [row] = await sql('SELECT "priceCents", stock, name, description, version FROM "Product" WHERE id = $1', [id])
+  const [row] = await sql('SELECT "priceCents", stock, name, description, "contentVersion", "restockSeq" FROM "Product" WHERE id = $1', [id])
   return row
 }
 
