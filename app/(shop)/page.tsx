@@ -6,8 +6,11 @@ import { TAGS } from '@/server/platform/cache'
 import { HotDeals } from './hot-deals'
 import { SearchForm } from './search/search-form'
 
-/** Static (ISR), shared by every shopper; tagged with the hot-deals and category listings and each deal. */
-export const revalidate = 60
+/**
+ * Static (ISR), shared by every shopper; tagged with the hot-deals and category listings and
+ * each deal, so edits reach it through tags; 300 s is the safety net (as the product page's).
+ */
+export const revalidate = 300
 /**
  * Static even though the Redis client's fetch() says `no-store`: those calls are cache reads,
  * not page data Next should track (see docs/decision-caching.md). No request data is read here.

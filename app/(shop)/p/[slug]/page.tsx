@@ -16,12 +16,14 @@ import { TAGS } from '@/server/platform/cache'
 type Props = { params: Promise<{ slug: string }> }
 
 /**
- * Static (ISR): shared by every shopper, so CDN-cacheable (`s-maxage=60`). An edit
+ * Static (ISR): shared by every shopper, so CDN-cacheable (`s-maxage=300`). An edit
  * invalidates `product:{id}` and `product-page:{slug}` on every instance within the
- * propagation deadline (server/catalog/propagation.ts); 60 s bounds what a CDN may hold.
+ * propagation deadline (server/catalog/propagation.ts), so freshness comes from tags; the
+ * time is only a safety net, long enough that pages pre-warmed together before a spike do not
+ * all turn STALE and re-render together in the middle of it (docs/decision-caching.md).
  * Stock is not rendered here: the client badge asks for it.
  */
-export const revalidate = 60
+export const revalidate = 300
 /**
  * Static even though the Redis client's fetch() says `no-store`: those calls are cache reads,
  * not page data Next should track (see docs/decision-caching.md). No request data is read here.
