@@ -5,9 +5,11 @@
  * fast-out/slow-in behaviour, a PDB each, no HPA, no Secret). Broken copies of the real
  * documents prove each rule would catch its breakage.
  */
+import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { stringify } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { loadKustomization, loadManifests, manifestViolations, parseManifests, schemaViolations, type Manifest } from './manifest-rules'
@@ -23,6 +25,30 @@ function broken(kind: string, name: string, edit: (doc: Record<string, unknown>)
   if (!target) throw new Error(`no ${kind} ${name} in the recipes`)
   edit(target.doc)
   return copy
+}
+
+/** The ConfigMap storefront-config's data. */
+const configData = () => structuredClone((manifests.find((m) => m.kind === 'ConfigMap' && m.name === 'storefront-config')!.doc as { data: Record<string, string> }).data)
+
+/**
+ * Loads server/env.ts and the client-trust parser in a fresh process with `data` plus stand-ins
+ * for the Secret's keys (docs/DEPLOY.md lists them): resolves with what it printed (the trust
+ * model), rejects with the validation error a pod would die of.
+ */
+async function startWith(data: Record<string, string>): Promise<string> {
+  const secretStandIns = {
+    DATABASE_URL: 'postgresql://storefront@db.example.internal:5432/storefront',
+    UPSTASH_REDIS_REST_URL: 'https://example.upstash.io',
+    UPSTASH_REDIS_REST_TOKEN: 'upstash-token-stand-in',
+    SESSION_SECRET: 's'.repeat(48),
+    METRICS_TOKEN: 'm'.repeat(24),
+  }
+  const script = "await import('./server/env.ts'); const { clientTrust } = await import('./server/platform/client-trust.ts'); console.log(clientTrust.description)"
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: join(DIR, '../..'),
+    env: { NODE_ENV: 'production', ...data, ...secretStandIns },
+  })
+  return stdout
 }
 
 type Container = Record<string, unknown>
@@ -44,6 +70,10 @@ describe('deploy/k8s', () => {
 
   it('every rule holds: probes, resources, one autoscaler each with cron and fast-out/slow-in, PDBs, grace, edge VCL', () => {
     expect(manifestViolations(manifests, kustomization)).toEqual([])
+  })
+
+  it('the ConfigMap passes server/env.ts and the client-trust parser, as a pod would start with it', async () => {
+    await expect(startWith(configData())).resolves.toMatch(/x-client-ip/i)
   })
 
   it('kustomization.yaml lists every recipe (the migration Job is applied on its own) and its VCL files exist', () => {
@@ -119,5 +149,10 @@ describe('the checks catch a broken recipe', () => {
     expect(manifestViolations([...manifests, ...secret], kustomization)).toContain(
       'secret.yaml#0: Secret storefront-secrets is committed; secrets are created in the cluster (docs/DEPLOY.md)',
     )
+  })
+
+  it('a ConfigMap value the app refuses at start (a bad trusted-proxy range, a port out of range)', async () => {
+    await expect(startWith({ ...configData(), TRUSTED_PROXY_ADDRESSES: '10.0.0.0/33' })).rejects.toThrow(/TRUSTED_PROXY_ADDRESSES/)
+    await expect(startWith({ ...configData(), PORT: '70000' })).rejects.toThrow(/Invalid environment variables[\s\S]*PORT/)
   })
 })
