@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
+import { waitForHttp } from '../dev/next-process'
 import { freePort } from '../dev/port-free'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../dev/test-services'
 import { spawnWorker, type WorkerProcess } from '../dev/worker-process'
@@ -21,6 +22,8 @@ describe('the worker process', () => {
     base = `http://127.0.0.1:${port}`
     worker = spawnWorker({ DATABASE_URL: database.url, REDIS_KEY_PREFIX: keyPrefix, WORKER_METRICS_PORT: String(port), BIND_HOST: '127.0.0.1' })
     await worker.ready
+    // The metrics port starts listening beside the pool, not before "ready": wait for it, as a probe retries.
+    await waitForHttp(`${base}${HEALTH_PATHS.live}`, worker.child)
   })
   afterAll(async () => {
     await worker?.stop()
