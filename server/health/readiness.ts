@@ -67,7 +67,10 @@ async function timed(check: () => Promise<void>, ms: number): Promise<CheckResul
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckFailure(`timed out after ${ms} ms`)), ms)
+    // Timers run before I/O in each turn of the event loop: after the loop was blocked, an
+    // answer that already arrived would lose to its own deadline. setImmediate lets that turn's
+    // I/O land first, so only a dependency that really did not answer in time is reported.
+    timer = setTimeout(() => setImmediate(() => reject(new CheckFailure(`timed out after ${ms} ms`))), ms)
   })
   try {
     await Promise.race([check(), deadline])
