@@ -65,6 +65,9 @@ sub vcl_recv {
     if (req.http.X-Edge-Stale == "refresh") {
         # The stale copy is past its stale-while-revalidate window: fetch in the foreground.
         set req.grace = 0s;
+    } else if (req.http.X-Edge-Stale == "serve") {
+        # That fetch failed: any stale copy will do (req.grace survives a restart, so reset it).
+        set req.grace = 1y;
     }
 
     if (req.url ~ "^/api/trpc(/|\?|$)") {
@@ -123,8 +126,10 @@ sub vcl_backend_response {
     if (beresp.status >= 500 && (bereq.is_bgfetch || bereq.http.X-Edge-Stale == "refresh")) {
         return (abandon);
     }
-    # Never store a response that sets a cookie, nor one the origin marks private.
+    # Never store a response that sets a cookie, nor one the origin marks private, nor one
+    # that does not say how long it may be kept (no default TTL at this edge).
     if (beresp.ttl <= 0s
+        || (beresp.http.Cache-Control !~ "(s-maxage|max-age)=[0-9]" && !beresp.http.Expires)
         || beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(?i)(no-cache|no-store|private)"
         || beresp.http.Vary == "*") {

@@ -5,8 +5,9 @@
  * tRPC answer marked public), because the edge must hold even when an origin gets them wrong.
  * The store-facing behaviour (purge, carts, rate limits, origin down) is in edge.http.test.ts.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../dev/port-free'
 import { startEdge, type RunningEdge } from './varnish-process'
@@ -25,7 +26,7 @@ let origin: Server
 let edge: RunningEdge
 
 /** Answers by path; every request is recorded in `seen`. */
-function answer(req: IncomingMessage, res: import('node:http').ServerResponse): void {
+function answer(req: IncomingMessage, res: ServerResponse): void {
   seen.push({ url: req.url ?? '', cookie: req.headers.cookie, clientIp: req.headers['x-client-ip'] as string | undefined })
   served += 1
   const path = (req.url ?? '/').split('?')[0]
@@ -33,8 +34,9 @@ function answer(req: IncomingMessage, res: import('node:http').ServerResponse): 
     res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('origin failure')
     return
   }
-  const page = (cacheControl: string, body: string, extra: Record<string, string> = {}) =>
+  const page = (cacheControl: string, body: string, extra: Record<string, string> = {}): void => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl, ...extra }).end(body)
+  }
   switch (path) {
     case '/p/cookie':
       return page('public, s-maxage=60', `cookie page ${served}`, { 'set-cookie': `sid=${served}; Path=/; HttpOnly` })
@@ -149,7 +151,10 @@ describe('the edge in front of a scripted origin', () => {
   })
 
   it('accepts PURGE only from its purge ACL', async () => {
-    const other = await import('undici').then(({ Agent, fetch: f }) => f(`${edge.url}/`, { method: 'PURGE', headers: { 'xkey-purge': 'product:1' }, dispatcher: new Agent({ localAddress: '127.0.0.9' }) }))
+    const elsewhere = new Agent({ localAddress: '127.0.0.9' })
+    const other = await undiciFetch(`${edge.url}/`, { method: 'PURGE', headers: { 'xkey-purge': 'product:1' }, dispatcher: elsewhere })
+    await other.arrayBuffer()
+    await elsewhere.close()
     expect(other.status).toBe(403)
     const ours = await fetch(`${edge.url}/`, { method: 'PURGE', headers: { 'xkey-purge': 'product:1' } })
     expect(ours.status).toBe(200)
