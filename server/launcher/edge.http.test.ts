@@ -78,10 +78,13 @@ describe('a price edit through the edge', () => {
     const path = `/p/${await slugOf(id)}`
     const shopper = clientAt('127.0.0.41')
 
-    // The page carries its entity tags for the edge, and the edge keeps them to itself.
-    const origin = await fetch(`${fleet.store.url}${path}`)
-    await origin.arrayBuffer()
-    expect(origin.headers.get('xkey')?.split(' ')).toContain(`product:${id}`)
+    // The page, and its RSC payload for client-side navigation, carry their entity tags for
+    // the edge, and the edge keeps them to itself.
+    for (const headers of [{}, { rsc: '1' }]) {
+      const origin = await fetch(`${fleet.store.url}${path}`, { headers })
+      await origin.arrayBuffer()
+      expect(origin.headers.get('xkey')?.split(' ')).toContain(`product:${id}`)
+    }
     const cached = await cachedAtEdge(shopper, path)
     expect(cached.text).toContain(usd(price))
     expect(cached.headers.get('xkey')).toBeNull()
