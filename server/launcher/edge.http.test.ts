@@ -80,7 +80,7 @@ describe('a price edit through the edge', () => {
 
     // The page, and its RSC payload for client-side navigation, carry their entity tags for
     // the edge, and the edge keeps them to itself.
-    for (const headers of [{}, { rsc: '1' }]) {
+    for (const headers of [{}, { rsc: '1' }] as Array<Record<string, string>>) {
       const origin = await fetch(`${fleet.store.url}${path}`, { headers })
       await origin.arrayBuffer()
       expect(origin.headers.get('xkey')?.split(' ')).toContain(`product:${id}`)
