@@ -3,6 +3,7 @@
  * shopper and an admin see it through it:
  *  - a price edit shows through the edge within PROPAGATION_DEADLINE_MS, long before the
  *    page's s-maxage (the store purges the edge by surrogate key);
+ *  - an edge that does not answer the purge never fails the edit (saved, `retrying`, counted);
  *  - shopper A's cart is never served to shopper B;
  *  - rate limits count the real client behind the edge, whatever X-Forwarded-For or
  *    X-Client-IP it sends; the store believes the edge's header from the edge only;
@@ -15,11 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStoreBehindEdge, type StoreBehindEdge } from '../../testing/edge-harness'
 import { createProduct, sql } from '../checkout/test-fixtures'
 import { PROPAGATION_DEADLINE_MS } from '../catalog/propagation'
+import { freePort } from '../dev/port-free'
 import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
 import { newIdempotencyKey, TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv } from '../dev/test-store'
+import { currentStoreEnv, startStore } from '../dev/test-store'
 import { env } from '../env'
 import { POLICIES } from '../platform/ratelimit'
+import { behindEdgeEnv } from './varnish-process'
 
 const keyPrefix = uniqueKeyPrefix('test-edge')
 let fleet: StoreBehindEdge
@@ -108,6 +111,32 @@ describe('a price edit through the edge', () => {
       last = `${page.status} X-Cache ${page.headers.get('x-cache')}, Age ${page.headers.get('age')}, ${page.text.includes(usd(price)) ? 'old price' : 'no price'}`
       if (Date.now() - since > PROPAGATION_DEADLINE_MS) throw new Error(`the edge still served ${path} without ${usd(newPrice)} after ${PROPAGATION_DEADLINE_MS} ms: ${last}`)
       await new Promise((r) => setTimeout(r, 100))
+    }
+  })
+})
+
+describe('an edge that does not answer the purge', () => {
+  it("never fails the admin's edit: it is saved, reported as retrying, logged and counted", async () => {
+    const closedPort = await freePort()
+    const store = await startStore('auto', {
+      ...currentStoreEnv({ ...behindEdgeEnv('127.0.0.1'), EDGE_PURGE_URLS: `http://127.0.0.1:${closedPort}` }),
+      keyPrefix,
+    })
+    try {
+      const id = await createProduct({ stock: 5, priceCents: 1_500 })
+      const admin = new TestShopper(store.url, { origin: store.url }, { localAddress: '127.0.0.50', clientAddress: null })
+      expect((await admin.mutate('auth.login', { password: env.TEST_ADMIN_PASSWORD })).status).toBe(200)
+      const answer = await admin.mutate<{ propagation: string; product: { priceCents: number } }>('catalog.updateProduct', { id, patch: { priceCents: 1_600 } })
+      await admin.close()
+      expect([answer.status, answer.data?.propagation, answer.data?.product.priceCents]).toEqual([200, 'retrying', 1_600])
+      const [row] = await sql<{ priceCents: number }>('SELECT "priceCents" FROM "Product" WHERE id = $1', [id])
+      expect(row!.priceCents).toBe(1_600)
+      const metrics = await fetch(`${store.url}/api/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })
+      const text = await metrics.text()
+      const failed = new RegExp(`^storefront_edge_purges_total\\{edge="127\\.0\\.0\\.1:${closedPort}",outcome="failed"\\} (\\d+)`, 'm').exec(text)
+      expect(Number(failed?.[1])).toBeGreaterThanOrEqual(1)
+    } finally {
+      await store.stop()
     }
   })
 })
