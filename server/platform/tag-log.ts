@@ -6,9 +6,9 @@
  * sorted set (`keys.pageTagLog()`): member = tag, score = when (ms). `invalidateTags()` is
  * THE one place tag invalidations are published — catalog changes, Next's own
  * `revalidateTag`, a worker or a CLI all go through it — and so also the one place that purges
- * the edge caches by surrogate key (server/platform/edge-purge.ts): pages carry their tags in
- * an `xkey` header (server/web/surrogate-keys.ts). Every instance's cache handler (server/platform/next-cache-handler.ts)
- * pulls what changed at most once per `SYNC_INTERVAL_MS` and refuses cached pages whose
+ * the edge caches by surrogate key (server/platform/edge-purge.ts): pages carry the same tags
+ * in an `xkey` header (server/platform/surrogate-keys.ts). Every instance's cache handler
+ * (server/platform/next-cache-handler.ts) pulls what changed at most once per `SYNC_INTERVAL_MS` and refuses cached pages whose
  * render started before an invalidation of one of their tags. So an edit on any instance
  * reaches all of them within SYNC_INTERVAL_MS plus one render.
  *
