@@ -44,7 +44,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
       setTimeout(() => page('public, s-maxage=60', 'slow page'), 500)
       return
     case '/p/short':
-      return page('public, s-maxage=1, stale-while-revalidate=1', `short page v${version}`)
+      return page('public, s-maxage=1, stale-while-revalidate=3', `short page v${version}`)
     case '/api/trpc/flags.enabled':
       return page('public, s-maxage=60', '{"result":{"data":{"json":{}}}}', { 'content-type': 'application/json' })
     default:
@@ -118,7 +118,7 @@ describe('the edge in front of a scripted origin', () => {
   it('serves a stale page while it refreshes (stale-while-revalidate), and the fresh one after', async () => {
     await get('/p/short')
     version = 2
-    await new Promise((r) => setTimeout(r, 1_300)) // past s-maxage=1, inside stale-while-revalidate=1
+    await new Promise((r) => setTimeout(r, 1_300)) // past s-maxage=1, inside stale-while-revalidate=3
     expect((await get('/p/short')).text).toBe('short page v1')
     let fresh = ''
     for (let i = 0; i < 20 && fresh !== 'short page v2'; i++) {
@@ -129,7 +129,7 @@ describe('the edge in front of a scripted origin', () => {
   })
 
   it('serves the stale page when the origin fails past stale-while-revalidate (stale-if-error), then when it is down', async () => {
-    await new Promise((r) => setTimeout(r, 2_500)) // v2 is now past s-maxage + stale-while-revalidate
+    await new Promise((r) => setTimeout(r, 4_500)) // v2 is now past s-maxage + stale-while-revalidate
     mode = 'failing'
     const failing = await get('/p/short')
     expect([failing.status, failing.text]).toEqual([200, 'short page v2'])
