@@ -111,6 +111,15 @@ export const env = createEnv({
     TRUSTED_PROXY_ADDRESSES: z.string().optional(),
     /** Instead of hops: a header only our edge sets to the client address (e.g. `x-client-ip`). */
     CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name').optional(),
+    /**
+     * Our edge caches' addresses (comma-separated http(s) URLs of each Varnish), purged by
+     * surrogate key on every tag invalidation (server/edge/edge-purge.ts). Unset: no edge.
+     */
+    EDGE_PURGE_URLS: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'EDGE_PURGE_URLS: comma-separated http(s) URLs' }))),
     /** The Content-Security-Policy: enforced, or sent as Report-Only while a change is tried out. */
     CSP_MODE: z.enum(['enforce', 'report-only']).default('enforce'),
     /** Mark cookies `Secure` (set true behind HTTPS). */

@@ -130,7 +130,7 @@ export const updateProductInput = z.object({
   /** The content version the admin edited; a newer one in the database → CONFLICT instead of a lost update. */
   expectedContentVersion: z.number().int().min(1).optional(),
 })
-/** After a change: `retrying` when Redis refused part of the invalidation and it is being retried. */
+/** After a change: `retrying` when Redis or an edge cache refused part of the invalidation and it is being retried. */
 export const propagationSchema = z.enum(['complete', 'retrying'])
 export type Propagation = z.infer<typeof propagationSchema>
 export const updateProductOutput = z.object({ product: productRecord, propagation: propagationSchema })

@@ -24,7 +24,7 @@ const log = logger.child({ module: 'catalog' })
 /**
  * Applies a content `patch` to product `id`. With `expectedContentVersion`, only if nobody
  * edited it since (else CONFLICT naming the current version). Resolves the new record and
- * whether every cache layer has been told (`retrying`: Redis refused part of it, a
+ * whether every cache layer has been told (`retrying`: Redis or an edge refused part of it, a
  * background retry is on it). Throws BAD_INPUT (invalid patch), NOT_FOUND, CONFLICT.
  */
 export async function updateProduct(id: number, patch: ProductPatch, expectedContentVersion?: number): Promise<UpdateProductOutput> {

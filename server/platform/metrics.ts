@@ -110,6 +110,13 @@ function createMetrics() {
       labelNames: ['status', 'reason'] as const,
       registers: [registry],
     }),
+    /** PURGE requests this process sent to an edge (server/edge/edge-purge.ts), by edge and outcome (purged, failed). */
+    edgePurges: new Counter({
+      name: 'storefront_edge_purges_total',
+      help: 'Surrogate-key purges sent to the edge caches, by edge and outcome',
+      labelNames: ['edge', 'outcome'] as const,
+      registers: [registry],
+    }),
     sweeperActions: new Counter({
       name: 'storefront_sweeper_actions_total',
       help: 'What the stuck-order sweeper did (unlocked, requeued, paid, failed)',

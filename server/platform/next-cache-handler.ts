@@ -19,7 +19,9 @@
  *
  *  - every cached page entry (`get` and `set`, so build seeds and runtime renders alike) gets
  *    the CSP hashes of its inline scripts as a header, once (server/platform/script-hashes.ts):
- *    cached pages then run under a strict CSP without a per-request nonce.
+ *    cached pages then run under a strict CSP without a per-request nonce;
+ *  - and its tags as surrogate keys, once (server/platform/surrogate-keys.ts): Next strips its
+ *    own tags header from responses, this copy reaches our server, which sends it to the edge.
  *
  * Page bodies stay per instance: a page hit costs no network round trip, and the log costs
  * one small Redis read per instance per second. Redis down → the last known tag state is
@@ -36,6 +38,7 @@ import { tsImport } from 'tsx/esm/api'
 import type FileSystemCacheType from 'next/dist/server/lib/incremental-cache/file-system-cache'
 import type * as TagLog from './tag-log'
 import type * as ScriptHashes from './script-hashes'
+import type * as SurrogateKeys from './surrogate-keys'
 
 const require = createRequire(import.meta.url)
 const { default: FileSystemCache } = require('next/dist/server/lib/incremental-cache/file-system-cache.js') as {
@@ -94,6 +97,17 @@ function loadScriptHashes(): Promise<typeof ScriptHashes | null> {
   return scriptHashes
 }
 
+let surrogateKeys: Promise<typeof SurrogateKeys | null> | undefined
+function loadSurrogateKeys(): Promise<typeof SurrogateKeys | null> {
+  surrogateKeys ??= (tsImport(new URL('./surrogate-keys.ts', import.meta.url).href, import.meta.url) as Promise<typeof SurrogateKeys>).catch(
+    (error: unknown) => {
+      console.error('[next-cache-handler] surrogate keys unavailable, the edge cannot purge pages by tag:', error)
+      return null
+    },
+  )
+  return surrogateKeys
+}
+
 type CachedValue = { kind?: unknown; html?: unknown; headers?: Record<string, string | string[] | number | undefined> } | null | undefined
 
 /** Adds the page's inline-script hashes to a cached page value's headers, unless it has them. */
@@ -102,6 +116,16 @@ async function attachScriptHashes(value: CachedValue): Promise<void> {
   const hashes = await loadScriptHashes()
   if (!hashes || value.headers?.[hashes.SCRIPT_HASHES_HEADER] !== undefined) return
   value.headers = { ...value.headers, [hashes.SCRIPT_HASHES_HEADER]: hashes.inlineScriptHashes(value.html).join(' ') }
+}
+
+/** Copies a cached page value's tags into the surrogate-keys header, unless it has it. */
+async function attachSurrogateKeys(value: CachedValue): Promise<void> {
+  if (!value || value.kind !== 'APP_PAGE') return
+  const tags = value.headers?.[TAGS_HEADER]
+  if (typeof tags !== 'string') return
+  const keys = await loadSurrogateKeys()
+  if (!keys || value.headers?.[keys.SURROGATE_KEYS_HEADER] !== undefined) return
+  value.headers = { ...value.headers, [keys.SURROGATE_KEYS_HEADER]: keys.surrogateKeys(tags) }
 }
 
 function tagsOf(entry: NonNullable<Entry>, ctx: GetArgs[1]): string[] {
@@ -134,6 +158,7 @@ export default class CoherentPageCache extends FileSystemCache {
       }
     }
     await attachScriptHashes(entry.value as CachedValue)
+    await attachSurrogateKeys(entry.value as CachedValue)
     return entry
   }
 
@@ -143,6 +168,7 @@ export default class CoherentPageCache extends FileSystemCache {
     const started = renderStarts.get(key)
     renderStarts.delete(key)
     await attachScriptHashes(args[1] as CachedValue)
+    await attachSurrogateKeys(args[1] as CachedValue)
     await super.set(...args)
     const fresh = started !== undefined && now - started <= RENDER_START_MAX_AGE_MS
     remember(renderedFrom, key, fresh ? started : now - BACKGROUND_RENDER_ALLOWANCE_MS)

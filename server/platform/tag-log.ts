@@ -5,9 +5,10 @@
  * on one instance is invisible to the others. Here, an invalidation is a member of one
  * sorted set (`keys.pageTagLog()`): member = tag, score = when (ms). `invalidateTags()` is
  * THE one place tag invalidations are published — catalog changes, Next's own
- * `revalidateTag`, a worker or a CLI all go through it (and the CDN purge by surrogate key
- * belongs in it too). Every instance's cache handler (server/platform/next-cache-handler.ts)
- * pulls what changed at most once per `SYNC_INTERVAL_MS` and refuses cached pages whose
+ * `revalidateTag`, a worker or a CLI all go through it — and so also the one place that purges
+ * the edge caches by surrogate key (server/platform/edge-purge.ts): pages carry the same tags
+ * in an `xkey` header (server/platform/surrogate-keys.ts). Every instance's cache handler
+ * (server/platform/next-cache-handler.ts) pulls what changed at most once per `SYNC_INTERVAL_MS` and refuses cached pages whose
  * render started before an invalidation of one of their tags. So an edit on any instance
  * reaches all of them within SYNC_INTERVAL_MS plus one render.
  *
@@ -15,13 +16,24 @@
  * app inside it, and both must see the same state in one process.
  */
 import { keys } from './cache'
+import { EDGE_PURGE_TIMEOUT_MS, edgesConfigured, purgeEdges } from './edge-purge'
 import { logger } from './logger'
 import { metrics } from './metrics'
+import { PROPAGATION_DEADLINE_MS } from './propagation-deadline'
 import { redis } from './redis'
 import { retryInBackground } from './retry-in-background'
 
 /** How stale an instance's view of the log may be; part of the propagation deadline's budget. */
 export const SYNC_INTERVAL_MS = 500
+/**
+ * The edges are purged again this long after an invalidation: by then every instance has pulled
+ * the log (SYNC_INTERVAL_MS) and answered any request it took before (the slack), so a stale copy
+ * one of them served to an edge in between is gone too. Repeat + its timeout < PROPAGATION_DEADLINE_MS.
+ */
+export const EDGE_REPURGE_AFTER_MS = SYNC_INTERVAL_MS + 500
+if (EDGE_REPURGE_AFTER_MS + EDGE_PURGE_TIMEOUT_MS >= PROPAGATION_DEADLINE_MS) {
+  throw new Error('the edge purge repeat does not fit in PROPAGATION_DEADLINE_MS: shorten EDGE_REPURGE_AFTER_MS or EDGE_PURGE_TIMEOUT_MS')
+}
 /** Invalidations older than this are dropped: no cached page lives that long without revalidating. */
 export const RETENTION_MS = 24 * 3_600_000
 /** Re-read a little history on every sync, for writers whose clock runs slightly behind. */
@@ -54,13 +66,21 @@ function remember(tag: string, at: number): void {
 }
 
 /**
- * Marks pages carrying any of `tags` out of date as of `at`, on every instance: the one
- * function that publishes tag invalidations. Resolves `published`, or `retrying` when Redis
- * refused (this instance already knows; the others learn once a background retry lands).
+ * Marks pages carrying any of `tags` out of date as of `at`, on every instance and every edge
+ * cache: the one function that publishes tag invalidations. Resolves `published`, or
+ * `retrying` when Redis or an edge refused (this instance already knows; the others learn
+ * once a background retry lands). Never throws.
  */
 export async function invalidateTags(tags: readonly string[], at: number = Date.now()): Promise<'published' | 'retrying'> {
   if (tags.length === 0) return 'published'
   for (const tag of tags) remember(tag, at)
+  const edges = purgeEdges(tags)
+  if (edgesConfigured()) setTimeout(() => void purgeEdges(tags), EDGE_REPURGE_AFTER_MS).unref()
+  const published = await publishTags(tags, at)
+  return (await edges) && published === 'published' ? 'published' : 'retrying'
+}
+
+async function publishTags(tags: readonly string[], at: number): Promise<'published' | 'retrying'> {
   const [first, ...rest] = tags.map((member) => ({ score: at, member }))
   const publish = async (): Promise<boolean> => {
     try {

@@ -5,7 +5,8 @@
  *  1. the client is resolved from the socket and the trust configuration, and the forwarding
  *     headers are overwritten with the result (server/platform/client-trust.ts) — `next start`
  *     alone would keep a client's own X-Forwarded-For;
- *  2. the security headers are set (server/web/security-headers.ts), with this request's CSP nonce.
+ *  2. the security headers are set (server/web/security-headers.ts), with this request's CSP nonce;
+ *  3. a cached page's surrogate keys go out as `xkey`, for our edge (server/web/xkey-header.ts).
  *
  * `npm start`, `npm run dev` and every test store run this server (server/web/web-main.ts).
  * What it costs against plain `next start`: docs/decision-client-identity.md.
@@ -17,6 +18,7 @@ import type { ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
+import { exposeSurrogateKeys } from './xkey-header'
 
 const log = logger.child({ module: 'web-server' })
 
@@ -48,6 +50,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     try {
       const client = normalizeClientHeaders(req, opts.trust)
       applySecurityHeaders(req, res, client, opts.security)
+      exposeSurrogateKeys(res)
     } catch (error) {
       // Never reached with well-formed input; a bug here must not take the request down silently.
       log.error({ err: error, url: req.url }, 'request preparation failed')

@@ -173,7 +173,7 @@ function ContentForm({ product, saved, onSaved }: { product: ProductForEdit; sav
         {saved !== null && !update.isPending && (
           <span className={saved.retrying ? 'text-amber-700' : 'text-emerald-700'} data-testid="edit-saved">
             {saved.retrying
-              ? `Saved as content version ${saved.contentVersion}, but Redis refused part of the cache update: it is being retried, shoppers may see the old version until then.`
+              ? `Saved as content version ${saved.contentVersion}, but a cache (Redis or an edge) refused part of the update: it is being retried, shoppers may see the old version until then.`
               : `Saved as content version ${saved.contentVersion}: every shopper sees it within 2 s.`}
           </span>
         )}

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
+import { runEdgePagePair } from '../../../bench/edge-page'
 import { TEST_DIST_DIR } from '../test-store'
 import type { ClosedLoopResult } from './closed-loop'
 import { startReadPair, type ReadTrial } from './prisma-vs-pg'
@@ -99,6 +100,9 @@ export async function runPairs(ctx: PairContext): Promise<string> {
   })
   await page.twin.close()
 
+  // The same page through the edge (Varnish) vs the same bytes from node:http.
+  const edgePage = await runEdgePagePair(ctx.storeUrl, `/p/${facts.hotSlug}`)
+
   // Stock read: plain route handler vs tRPC.
   const stock = await interleave('stock read', {
     route: () => stockViaRoute(ctx.storeUrl, facts.stockId, PAIR_TRIAL_MS),
@@ -163,5 +167,6 @@ export async function runPairs(ctx: PairContext): Promise<string> {
     ),
   )
   out.push(`\nStatements per answer come from the store's own \`storefront_db_queries_total\` (/api/metrics) read before and after each trial.\n`)
+  out.push(edgePage)
   return out.join('\n')
 }
