@@ -4,7 +4,7 @@
  * Every variable is parsed by zod through @t3-oss/env-nextjs, so a bad or missing value
  * fails at startup with a message naming the variable. Defaults make local use work
  * without a `.env`: the local PostgreSQL and Redis, and the project's own
- * Upstash-compatible REST gateway (server/dev/gateway.ts) when no Upstash URL is set.
+ * Upstash-compatible REST gateway (server/gateway/gateway.ts) when no Upstash URL is set.
  *
  * next.config.ts imports this module, so `next build` / `next start` validate it too.
  */

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto'
 import { Redis as IORedis } from 'ioredis'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { startGateway, type Gateway } from '../dev/gateway'
+import { startGateway, type Gateway } from '../gateway/gateway'
 import { TestShopper } from '../dev/test-shopper'
 import { testStoreUrl } from '../dev/test-store'
 import { env, LOCAL_GATEWAY_TOKEN } from '../env'

@@ -6,7 +6,7 @@
  *   answers, otherwise the embedded database (server/dev/embedded-postgres.ts).
  * - UPSTASH_REDIS_REST_URL set → Upstash. Otherwise the local gateway fronts REDIS_URL when
  *   it is set; unset → the local Redis (127.0.0.1:LOCAL_REDIS_PORT) when it answers,
- *   otherwise the in-process emulation (server/dev/gateway-emulated-backend.ts).
+ *   otherwise the in-process emulation (server/gateway/gateway-emulated-backend.ts).
  */
 import { env, explicitlySet, upstash } from '../env'
 import { postgresAnswers, redisAnswers } from './service-probe'

@@ -14,7 +14,7 @@ import { dropDatabase, withDatabase, withMaintenanceClient } from '../../prisma/
 import { migrate } from '../../prisma/migrate'
 import { seed } from '../../prisma/seed'
 import { env, LOCAL_GATEWAY_TOKEN } from '../env'
-import { startGateway, type Gateway } from './gateway'
+import { startGateway, type Gateway } from '../gateway/gateway'
 import type { StoreEnv } from './test-store'
 
 export interface TestDatabase {

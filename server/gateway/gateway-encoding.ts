@@ -1,5 +1,5 @@
 /**
- * Reply encoding of the local Upstash-compatible gateway (server/dev/gateway.ts).
+ * Reply encoding of the local Upstash-compatible gateway (server/gateway/gateway.ts).
  *
  * The gateway asks ioredis for raw replies: bulk and status strings arrive as Buffers,
  * integers as numbers, nil as null, arrays as (nested) arrays. This module turns one of

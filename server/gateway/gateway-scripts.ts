@@ -1,5 +1,5 @@
 /**
- * Lua-script compatibility of the local Upstash-compatible gateway (server/dev/gateway.ts).
+ * Lua-script compatibility of the local Upstash-compatible gateway (server/gateway/gateway.ts).
  *
  * Upstash accepts a script shebang flag that open-source Redis does not:
  * `#!lua flags=allow-key-locking`. Every script of @upstash/ratelimit 2.x starts with it,

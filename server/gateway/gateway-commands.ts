@@ -1,5 +1,5 @@
 /**
- * Request-body validation for the local Upstash-compatible gateway (server/dev/gateway.ts):
+ * Request-body validation for the local Upstash-compatible gateway (server/gateway/gateway.ts):
  * turns the JSON of `POST /` (one command) or `POST /pipeline` / `POST /multi-exec`
  * (an array of commands) into Redis commands, or into a clear `ERR …` message.
  *

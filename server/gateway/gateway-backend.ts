@@ -1,5 +1,5 @@
 /**
- * What the local Upstash-compatible gateway (server/dev/gateway.ts) runs commands on: the
+ * What the local Upstash-compatible gateway (server/gateway/gateway.ts) runs commands on: the
  * real Redis (gateway-ioredis-backend.ts) or the in-process emulation that `npm start` uses
  * when no Redis answers (gateway-emulated-backend.ts). The gateway owns HTTP, auth, body
  * parsing, script-flag compatibility and reply encoding; a backend only runs commands.
