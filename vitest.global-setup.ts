@@ -8,7 +8,7 @@
 import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
 import { openScratchWorld } from './server/dev/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './server/dev/test-store'
-import { testSecrets } from './server/dev/local-secrets'
+import { testSecrets } from './server/launcher/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
 const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)

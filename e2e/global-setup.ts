@@ -7,7 +7,7 @@ import type { FullConfig } from '@playwright/test'
 import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
 import { openScratchWorld } from '../server/dev/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../server/dev/test-store'
-import { testSecrets } from '../server/dev/local-secrets'
+import { testSecrets } from '../server/launcher/local-secrets'
 import { E2E_PORT } from './e2e-env'
 
 export default async function globalSetup(_config: FullConfig) {

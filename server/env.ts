@@ -26,7 +26,7 @@ const port = z.coerce.number().int().min(1).max(65535)
 /**
  * The local PostgreSQL and Redis used when DATABASE_URL / REDIS_URL are unset. `npm start`
  * probes them and runs the embedded database / the Redis emulation when nothing answers
- * (server/dev/choose-services.ts); the embedded-mode test points them at closed ports.
+ * (server/launcher/choose-services.ts); the embedded-mode test points them at closed ports.
  * Validated with the other variables below; read raw here only to build the two defaults.
  */
 const localPostgresPort = process.env.LOCAL_POSTGRES_PORT || '5432'

@@ -18,9 +18,9 @@ import { startGateway } from '../../server/gateway/gateway'
 import { DEFAULT_PRODUCT_COUNT } from '../../server/dev/seed-data'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../../server/dev/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../server/dev/test-store'
-import { testSecrets } from '../../server/dev/local-secrets'
+import { testSecrets } from '../../server/launcher/local-secrets'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../server/dev/test-shopper'
-import { spawnWorker } from '../../server/dev/worker-process'
+import { spawnWorker } from '../../server/launcher/worker-process'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium'
 
 const { values: args } = parseArgs({

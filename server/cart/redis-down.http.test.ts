@@ -3,7 +3,7 @@
  * need Redis are shed fast with 503 + Retry-After and a friendly message — never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../dev/port-free'
+import { freePort } from '../launcher/port-free'
 import { TestShopper } from '../dev/test-shopper'
 import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
 import { newIdempotencyKey, TEST_ADDRESS } from '../dev/test-shopper'

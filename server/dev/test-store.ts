@@ -6,10 +6,10 @@
  * two-instance coherence tests all talk to the app through real HTTP this way.
  */
 import type { ChildProcess } from 'node:child_process'
-import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from './build-stamp'
+import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from '../launcher/build-stamp'
 import { env } from '../env'
-import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from './next-process'
-import { assertPortFree, freePort } from './port-free'
+import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from '../launcher/next-process'
+import { assertPortFree, freePort } from '../launcher/port-free'
 
 export const TEST_DIST_DIR = '.next-test'
 

@@ -12,7 +12,7 @@ import { waitUntil } from '../orders/test-world'
 import { appRouter } from '../trpc/root'
 import type { Levers, Overview, PrewarmStatus } from './ops.schema'
 import { adminClient, startOpsStores, type OpsStores } from './test-ops'
-import { freePort } from '../dev/port-free'
+import { freePort } from '../launcher/port-free'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 let world: OpsStores

@@ -10,7 +10,7 @@ import { env } from '../env'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../dev/test-services'
 import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { spawnWorker, type WorkerProcess } from '../dev/worker-process'
+import { spawnWorker, type WorkerProcess } from '../launcher/worker-process'
 
 export interface PaymentWorld {
   database: TestDatabase

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { childEnv } from '../../../server/env'
-import { freePort } from '../../../server/dev/port-free'
+import { freePort } from '../../../server/launcher/port-free'
 
 const ENTRY = fileURLToPath(new URL('../../../server/gateway/gateway-main.ts', import.meta.url))
 const READY_TIMEOUT_MS = 20_000

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../../server/dev/port-free'
+import { freePort } from '../../../server/launcher/port-free'
 
 export const REDIS_SERVER_BIN = 'redis-server'
 const READY_TIMEOUT_MS = 10_000

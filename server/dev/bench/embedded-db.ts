@@ -21,7 +21,7 @@ import pg from 'pg'
 import { migrate } from '../../../prisma/migrate'
 import { seed } from '../../../prisma/seed'
 import { env } from '../../env'
-import { startEmbeddedPostgres } from '../embedded-postgres'
+import { startEmbeddedPostgres } from '../../launcher/embedded-postgres'
 import { createTestDatabase } from '../test-services'
 
 const PRODUCTS = 1_000

@@ -14,7 +14,7 @@
 import { env } from '../../env'
 import { openScratchWorld } from '../test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../test-store'
-import { testSecrets } from '../local-secrets'
+import { testSecrets } from '../../launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
 import { runPairs } from './pairs'

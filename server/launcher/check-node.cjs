@@ -1,8 +1,8 @@
 /**
  * Stops every npm script on an unsupported Node.js before it does any work.
  *
- *   node server/dev/check-node.cjs          exit 1 with the message below when unsupported
- *   node server/dev/check-node.cjs --warn   print the message, exit 0 (npm install's postinstall)
+ *   node server/launcher/check-node.cjs          exit 1 with the message below when unsupported
+ *   node server/launcher/check-node.cjs --warn   print the message, exit 0 (npm install's postinstall)
  *
  * Plain CommonJS with no dependencies and no syntax newer than Node 12, so that the very Node
  * it refuses can still run it and print a useful answer (a TypeScript entry point would fail
@@ -10,7 +10,7 @@
  * guards installs, never `npm start` or `npm test`.
  *
  * SUPPORTED is the one list of Node.js lines the store runs on; `engines.node` in
- * package.json must say the same, and server/dev/check-node.test.ts proves that it does.
+ * package.json must say the same, and server/launcher/check-node.test.ts proves that it does.
  */
 'use strict'
 

@@ -1,6 +1,6 @@
 /**
  * `npm start`: everything a fresh machine needs to serve the store, in order.
- *  1. chooses and prints the database and Redis (server/dev/choose-services.ts): the real
+ *  1. chooses and prints the database and Redis (server/launcher/choose-services.ts): the real
  *     services when they answer, otherwise the embedded database (PGlite, data in
  *     DATA_DIR/pglite) and the in-process Redis emulation, with the embedded-mode banner;
  *  2. creates and migrates the database, seeds it when empty;

@@ -3,7 +3,7 @@
  *
  * - DATABASE_URL set → that PostgreSQL, always (an unreachable one is an error to fix, not a
  *   reason to switch). Unset → the local PostgreSQL (127.0.0.1:LOCAL_POSTGRES_PORT) when it
- *   answers, otherwise the embedded database (server/dev/embedded-postgres.ts).
+ *   answers, otherwise the embedded database (server/launcher/embedded-postgres.ts).
  * - UPSTASH_REDIS_REST_URL set → Upstash. Otherwise the local gateway fronts REDIS_URL when
  *   it is set; unset → the local Redis (127.0.0.1:LOCAL_REDIS_PORT) when it answers,
  *   otherwise the in-process emulation (server/gateway/gateway-emulated-backend.ts).

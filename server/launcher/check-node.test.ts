@@ -1,5 +1,5 @@
 /**
- * The Node.js check in front of every npm script (server/dev/check-node.cjs) and the
+ * The Node.js check in front of every npm script (server/launcher/check-node.cjs) and the
  * `engines` field in package.json name the same supported lines, and an unsupported Node
  * is stopped with a message that says what to install.
  */

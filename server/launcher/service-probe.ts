@@ -1,6 +1,6 @@
 /**
  * Does a PostgreSQL or a Redis answer at an address? `npm start` asks before it falls back
- * to the embedded database / the Redis emulation (server/dev/choose-services.ts).
+ * to the embedded database / the Redis emulation (server/launcher/choose-services.ts).
  *
  * "Answers" means a server of that kind replied, even with an error (wrong password, missing
  * database): that is a real service the user must fix, not a reason to run an embedded one.
