@@ -5,7 +5,7 @@
  * edge: BEHIND_LOCAL_EDGE) for the tests that must go through the HTTP endpoint. Workers
  * inherit the resulting environment.
  */
-import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
+import { DEFAULT_PRODUCT_COUNT } from './prisma/seed-data'
 import { openScratchWorld } from './server/dev/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './server/dev/test-store'
 import { testSecrets } from './server/launcher/local-secrets'

@@ -4,7 +4,7 @@
  * and the store (our server) on E2E_PORT, behind a simulated edge (BEHIND_LOCAL_EDGE). Returns the teardown that stops all of it and drops the database.
  */
 import type { FullConfig } from '@playwright/test'
-import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
+import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { openScratchWorld } from '../server/dev/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../server/dev/test-store'
 import { testSecrets } from '../server/launcher/local-secrets'

@@ -1,5 +1,5 @@
 /** `npm run admin:hash -- <password>`: prints the ADMIN_PASSWORD_HASH value for a password. */
-import { hashPassword } from '../auth/password-hash'
+import { hashPassword } from './password-hash'
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 12
 
