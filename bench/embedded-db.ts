@@ -1,5 +1,5 @@
 /**
- * `npx tsx server/dev/bench/embedded-db.ts`: the numbers behind docs/decision-embedded.md.
+ * `npx tsx bench/embedded-db.ts`: the numbers behind docs/decision-embedded.md.
  *
  * Three ways for the app's `pg` code to reach a database, same schema (migrated) and seed
  * (1,000 products), same statements:
@@ -18,11 +18,11 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
 import pg from 'pg'
-import { migrate } from '../../../prisma/migrate'
-import { seed } from '../../../prisma/seed'
-import { env } from '../../env'
-import { startEmbeddedPostgres } from '../../launcher/embedded-postgres'
-import { createTestDatabase } from '../test-services'
+import { migrate } from '../prisma/migrate'
+import { seed } from '../prisma/seed'
+import { env } from '../server/env'
+import { startEmbeddedPostgres } from '../server/launcher/embedded-postgres'
+import { createTestDatabase } from '../server/dev/test-services'
 
 const PRODUCTS = 1_000
 const READS = 2_000

@@ -7,12 +7,12 @@
  * batch, one per order, or the pre-issue-12 versioned UPDATE per order (versioned-take.ts).
  */
 import { randomUUID } from 'node:crypto'
-import { enqueuePayments, insertOrders } from '../../checkout/checkout.repo'
-import { placeFolded } from '../../checkout/fold-hot-buyers'
-import { draftOrder, type CheckoutRequest } from '../../checkout/order-draft'
-import { takeStock } from '../../inventory/inventory.service'
-import { pool, withTransaction } from '../../platform/db'
-import { TEST_ADDRESS } from '../test-shopper'
+import { enqueuePayments, insertOrders } from '../server/checkout/checkout.repo'
+import { placeFolded } from '../server/checkout/fold-hot-buyers'
+import { draftOrder, type CheckoutRequest } from '../server/checkout/order-draft'
+import { takeStock } from '../server/inventory/inventory.service'
+import { pool, withTransaction } from '../server/platform/db'
+import { TEST_ADDRESS } from '../server/dev/test-shopper'
 import { takeVersioned } from './versioned-take'
 
 const [mode, productArg, cArg, msArg] = process.argv.slice(2)

@@ -11,11 +11,11 @@
  *  5. Prisma `findUnique` vs node-postgres running the same SQL.
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
-import { env } from '../../env'
-import { openScratchWorld } from '../test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../test-store'
-import { testSecrets } from '../../launcher/local-secrets'
-import { DEFAULT_PRODUCT_COUNT } from '../../../prisma/seed-data'
+import { env } from '../server/env'
+import { openScratchWorld } from '../server/dev/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../server/dev/test-store'
+import { testSecrets } from '../server/launcher/local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
 import { runPairs } from './pairs'
 import { fmt, markdownTable, summary } from './stats'

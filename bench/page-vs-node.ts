@@ -3,7 +3,7 @@
  * same bytes. Both are asked with `accept-encoding: gzip`; the plain server replays the
  * gzip body and headers Next answered with, so the wire bytes and compression are identical
  * and the difference is what Next does per request (routing, cache lookup, compression).
- * Used by `npm run bench` and server/catalog/bench-catalog.ts.
+ * Used by `npm run bench` and bench/catalog-prewarm.ts.
  */
 import { createServer, type Server } from 'node:http'
 import { request } from 'undici'

@@ -6,7 +6,7 @@
  * sale bumped the version, which is what made a selling product impossible to edit. Here the
  * bench product's `contentVersion` plays the old `version` column (nothing else edits it).
  */
-import type { DbClient } from '../../platform/db'
+import type { DbClient } from '../server/platform/db'
 
 const MAX_VERSION_ATTEMPTS = 40
 const RETRY_JITTER_MS = 3

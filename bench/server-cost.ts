@@ -2,7 +2,7 @@
  * What our store server costs against plain `next start`, alone and with more rounds than
  * `npm run bench` gives it (that bench runs the same pair among many):
  *
- *   npx tsx server/dev/bench/server-cost.ts [--rounds 8] [--seconds 4]
+ *   npx tsx bench/server-cost.ts [--rounds 8] [--seconds 4]
  *
  * One fresh database, gateway and test build; our server and plain `next start` on it side by
  * side; a cached product page (ISR hit, gzip) from each, closed loop at c=50, interleaved
@@ -16,10 +16,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { testSecrets } from '../../launcher/local-secrets'
-import { DEFAULT_PRODUCT_COUNT } from '../../../prisma/seed-data'
-import { openScratchWorld } from '../test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, TEST_DIST_DIR } from '../test-store'
+import { testSecrets } from '../server/launcher/local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
+import { openScratchWorld } from '../server/dev/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, TEST_DIST_DIR } from '../server/dev/test-store'
 import type { ClosedLoopResult } from './closed-loop'
 import { PAGE_CONNECTIONS, PagePair } from './read-paths'
 import { fmt, markdownTable, summary } from './stats'

@@ -12,9 +12,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { enqueuePayments, insertOrders, type NewOrder } from '../../checkout/checkout.repo'
-import { openScratchWorld } from '../test-services'
-import { spawnWorker } from '../../launcher/worker-process'
+import { enqueuePayments, insertOrders, type NewOrder } from '../server/checkout/checkout.repo'
+import { openScratchWorld } from '../server/dev/test-services'
+import { spawnWorker } from '../server/launcher/worker-process'
 import { fmt, markdownTable, summary } from './stats'
 
 export const LATENCY = { p50: 80, p99: 1_500 }

@@ -4,23 +4,23 @@
  *     shoppers sees: Next page cache (`x-nextjs-cache`) over every warmed page, and the
  *     Redis data layer over the warmed products, categories and listings;
  *  2. req/s of one cached product page from `next start` against a plain `node:http`
- *     server sending the same gzip bytes (server/dev/bench/page-vs-node.ts), same load
+ *     server sending the same gzip bytes (bench/page-vs-node.ts), same load
  *     generator, same connections and duration. `npm run bench` measures the same pair
  *     interleaved over several rounds; this script is the one-shot version beside pre-warm.
  *
- *   npx tsx server/catalog/bench-catalog.ts --url http://127.0.0.1:3000 [--top 200] [--seconds 6] [--connections 50]
+ *   npx tsx bench/catalog-prewarm.ts --url http://127.0.0.1:3000 [--top 200] [--seconds 6] [--connections 50]
  *
- * The load generator is the bench's closed loop over an undici Pool (server/dev/bench/closed-loop.ts).
+ * The load generator is the bench's closed loop over an undici Pool (bench/closed-loop.ts).
  * It prints figures, asserts nothing.
  */
 import { parseArgs } from 'node:util'
-import { closedLoop } from '../dev/bench/closed-loop'
-import { PAGE_REQUEST_HEADERS, servePageTwin } from '../dev/bench/page-vs-node'
-import { metrics } from '../platform/metrics'
-import * as repo from './catalog.repo'
-import { getCategoryPage, getProductSummaries, listCategories, listHotDeals, prewarm } from './catalog.service'
-import { SORTS } from './catalog.schema'
-import { categoryPath, productPath } from './paths'
+import { closedLoop } from './closed-loop'
+import { PAGE_REQUEST_HEADERS, servePageTwin } from './page-vs-node'
+import { metrics } from '../server/platform/metrics'
+import * as repo from '../server/catalog/catalog.repo'
+import { getCategoryPage, getProductSummaries, listCategories, listHotDeals, prewarm } from '../server/catalog/catalog.service'
+import { SORTS } from '../server/catalog/catalog.schema'
+import { categoryPath, productPath } from '../server/catalog/paths'
 
 const { values } = parseArgs({
   options: {
