@@ -6,8 +6,8 @@
  * inherit the resulting environment.
  */
 import { DEFAULT_PRODUCT_COUNT } from './prisma/seed-data'
-import { openScratchWorld } from './server/dev/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './server/dev/test-store'
+import { openScratchWorld } from './testing/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './testing/test-store'
 import { testSecrets } from './server/launcher/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */

@@ -22,7 +22,7 @@ import { migrate } from '../prisma/migrate'
 import { seed } from '../prisma/seed'
 import { env } from '../server/env'
 import { startEmbeddedPostgres } from '../server/launcher/embedded-postgres'
-import { createTestDatabase } from '../server/dev/test-services'
+import { createTestDatabase } from '../testing/test-services'
 
 const PRODUCTS = 1_000
 const READS = 2_000

@@ -16,11 +16,11 @@ import pg from 'pg'
 import { Redis as IORedis } from 'ioredis'
 import { Pool as HttpPool } from 'undici'
 import superjson from 'superjson'
-import { indexedClientAddress } from '../server/dev/test-store'
+import { indexedClientAddress } from '../testing/test-store'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { childEnv } from '../server/env'
-import { TEST_ADDRESS } from '../server/dev/test-shopper'
+import { TEST_ADDRESS } from '../testing/test-shopper'
 
 export interface Result {
   ordersPerSecond: number

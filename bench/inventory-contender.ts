@@ -12,7 +12,7 @@ import { placeFolded } from '../server/checkout/fold-hot-buyers'
 import { draftOrder, type CheckoutRequest } from '../server/checkout/order-draft'
 import { takeStock } from '../server/inventory/inventory.service'
 import { pool, withTransaction } from '../server/platform/db'
-import { TEST_ADDRESS } from '../server/dev/test-shopper'
+import { TEST_ADDRESS } from '../testing/test-shopper'
 import { takeVersioned } from './versioned-take'
 
 const [mode, productArg, cArg, msArg] = process.argv.slice(2)

@@ -12,8 +12,8 @@
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
 import { env } from '../server/env'
-import { openScratchWorld } from '../server/dev/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../server/dev/test-store'
+import { openScratchWorld } from '../testing/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../testing/test-store'
 import { testSecrets } from '../server/launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'

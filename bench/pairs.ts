@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { TEST_DIST_DIR } from '../server/dev/test-store'
+import { TEST_DIST_DIR } from '../testing/test-store'
 import type { ClosedLoopResult } from './closed-loop'
 import { startReadPair, type ReadTrial } from './prisma-vs-pg'
 import { PAGE_CONNECTIONS, PagePair, STOCK_CONNECTIONS, stockViaRoute, stockViaTrpc } from './read-paths'

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { enqueuePayments, insertOrders, type NewOrder } from '../server/checkout/checkout.repo'
-import { openScratchWorld } from '../server/dev/test-services'
+import { openScratchWorld } from '../testing/test-services'
 import { spawnWorker } from '../server/launcher/worker-process'
 import { fmt, markdownTable, summary } from './stats'
 

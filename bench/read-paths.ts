@@ -6,7 +6,7 @@
  *    app/api/stock/[productId] doing the same validation and service call.
  */
 import superjson from 'superjson'
-import { indexedClientAddress } from '../server/dev/test-store'
+import { indexedClientAddress } from '../testing/test-store'
 import { closedLoop, type ClosedLoopResult } from './closed-loop'
 
 /** Reads come from many shoppers (the store trusts the bench as its edge): the `browse` limit is per shopper. */

@@ -5,8 +5,8 @@
  * own `storefront_db_queries_total` counter on /api/metrics.
  */
 import superjson from 'superjson'
-import { TEST_ADDRESS } from '../server/dev/test-shopper'
-import { indexedClientAddress } from '../server/dev/test-store'
+import { TEST_ADDRESS } from '../testing/test-shopper'
+import { indexedClientAddress } from '../testing/test-store'
 import { closedLoop, type ClosedLoopResult } from './closed-loop'
 
 export const CHECKOUT_CONNECTIONS = 16

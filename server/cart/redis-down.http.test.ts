@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../launcher/port-free'
-import { TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
-import { newIdempotencyKey, TEST_ADDRESS } from '../dev/test-shopper'
+import { TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, type RunningStore } from '../../testing/test-store'
+import { newIdempotencyKey, TEST_ADDRESS } from '../../testing/test-shopper'
 
 describe('Redis unreachable', () => {
   let store: RunningStore

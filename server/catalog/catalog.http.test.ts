@@ -6,8 +6,8 @@
 import { createServer } from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
-import { TestShopper } from '../dev/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
+import { TestShopper } from '../../testing/test-shopper'
 import { env } from '../env'
 import type { SearchResult, StockStatus, UpdateProductOutput } from './catalog.schema'
 

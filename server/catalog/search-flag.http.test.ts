@@ -4,8 +4,8 @@
  * again, both search. A store on a Redis prefix of its own: flags are fleet wide.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TestShopper } from '../dev/test-shopper'
-import { adminClient, startOpsStores, type OpsStores } from '../ops/test-ops'
+import { TestShopper } from '../../testing/test-shopper'
+import { adminClient, startOpsStores, type OpsStores } from '../../testing/test-ops'
 import { SEARCH_PAUSED_RETRY_SECONDS } from './search-if-enabled'
 
 let world: OpsStores

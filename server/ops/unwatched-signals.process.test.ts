@@ -8,12 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createPaymentWorld, type PaymentWorld } from '../orders/test-world'
+import { createPaymentWorld, type PaymentWorld } from '../../testing/test-world'
 import { SLOT_MS } from '../platform/request-stats'
 import { THRESHOLDS } from './alerts'
 import type { Overview } from './ops.schema'
 import { createSignalSampler, SAMPLER_LEASE_MS } from './signal-sampler'
-import { adminClient } from './test-ops'
+import { adminClient } from '../../testing/test-ops'
 
 /** Worker start plus a few sampling slots: how long the fleet may take to notice, unwatched. */
 const NOTICED_WITHIN_MS = 8 * SLOT_MS

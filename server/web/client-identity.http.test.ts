@@ -11,11 +11,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createProduct, sql } from '../checkout/test-fixtures'
+import { createProduct, sql } from '../../testing/checkout-fixtures'
 import type { PlaceOrderOutput } from '../checkout/checkout.schema'
-import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
+import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { POLICIES } from '../platform/ratelimit'
 import { MAX_TRPC_BATCH_CALLS } from '../trpc/batch-limit'
 

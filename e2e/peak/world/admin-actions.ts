@@ -12,7 +12,7 @@
  *    which the latency thresholds judge, not propagation.
  */
 import type pg from 'pg'
-import { newIdempotencyKey, TestShopper } from '../../../server/dev/test-shopper'
+import { newIdempotencyKey, TestShopper } from '../../../testing/test-shopper'
 import type { AdminPlan } from '../drill-options'
 import type { DrillWorld } from './drill-world'
 

@@ -1,5 +1,5 @@
 /** A scripted payment provider for tests: answers from a list, counts calls, records nothing. */
-import { TransientPaymentError, type Charge, type ChargeRequest, type ChargeStatus, type PaymentProvider } from '../payments/payment-provider'
+import { TransientPaymentError, type Charge, type ChargeRequest, type ChargeStatus, type PaymentProvider } from '../server/payments/payment-provider'
 
 export type Scripted = ChargeStatus | 'unavailable' | 'timeout' | 'hang'
 

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import type pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { withDatabase, withMaintenanceClient } from '../../prisma/ensure-database'
-import { env } from '../env'
+import { withDatabase, withMaintenanceClient } from '../prisma/ensure-database'
+import { env } from '../server/env'
 import { createTestDatabase, dropStaleScratchDatabases, STALE_SCRATCH_DATABASE_MS, uniqueKeyPrefix } from './test-services'
 
 const admin = <T>(fn: (c: pg.Client) => Promise<T>) => withMaintenanceClient(env.DATABASE_URL, fn)

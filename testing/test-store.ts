@@ -6,10 +6,10 @@
  * two-instance coherence tests all talk to the app through real HTTP this way.
  */
 import type { ChildProcess } from 'node:child_process'
-import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from '../launcher/build-stamp'
-import { env } from '../env'
-import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from '../launcher/next-process'
-import { assertPortFree, freePort } from '../launcher/port-free'
+import { buildIsCurrent, sourceFingerprint, writeBuildStamp } from '../server/launcher/build-stamp'
+import { env } from '../server/env'
+import { buildNext, runPlainNextStart, runStoreServer, waitForHttp } from '../server/launcher/next-process'
+import { assertPortFree, freePort } from '../server/launcher/port-free'
 
 export const TEST_DIST_DIR = '.next-test'
 

@@ -6,11 +6,11 @@
  * look at their jobs. Every worker started here is killed by `close()`.
  */
 import pg from 'pg'
-import { env } from '../env'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../dev/test-services'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { spawnWorker, type WorkerProcess } from '../launcher/worker-process'
+import { env } from '../server/env'
+import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from './test-services'
+import { currentStoreEnv, startStore, type RunningStore } from './test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from './test-shopper'
+import { spawnWorker, type WorkerProcess } from '../server/launcher/worker-process'
 
 export interface PaymentWorld {
   database: TestDatabase

@@ -14,8 +14,8 @@
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { childEnv, env } from '../env'
-import { freePort } from '../launcher/port-free'
+import { childEnv, env } from '../server/env'
+import { freePort } from '../server/launcher/port-free'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from './test-shopper'
 
 /** Covers a cold `next build` on two busy cores plus seeding. */

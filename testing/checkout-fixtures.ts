@@ -1,6 +1,6 @@
 /** Database fixtures for checkout tests: products with known stock, and conservation sums. */
 import pg from 'pg'
-import { env } from '../env'
+import { env } from '../server/env'
 
 export async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: env.DATABASE_URL })

@@ -5,10 +5,10 @@
  * exactly the test's traffic). Plus an admin client logged in over HTTP.
  */
 import { expect } from 'vitest'
-import { env } from '../env'
-import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
-import { TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
+import { env } from '../server/env'
+import { deleteKeysWithPrefix, uniqueKeyPrefix } from './test-services'
+import { TestShopper } from './test-shopper'
+import { currentStoreEnv, startStore, type RunningStore } from './test-store'
 
 export interface OpsStores {
   keyPrefix: string

@@ -10,11 +10,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { Redis as IORedis } from 'ioredis'
-import { dropDatabase, withDatabase, withMaintenanceClient } from '../../prisma/ensure-database'
-import { migrate } from '../../prisma/migrate'
-import { seed } from '../../prisma/seed'
-import { env, LOCAL_GATEWAY_TOKEN } from '../env'
-import { startGateway, type Gateway } from '../gateway/gateway'
+import { dropDatabase, withDatabase, withMaintenanceClient } from '../prisma/ensure-database'
+import { migrate } from '../prisma/migrate'
+import { seed } from '../prisma/seed'
+import { env, LOCAL_GATEWAY_TOKEN } from '../server/env'
+import { startGateway, type Gateway } from '../server/gateway/gateway'
 import type { StoreEnv } from './test-store'
 
 export interface TestDatabase {

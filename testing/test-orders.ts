@@ -1,8 +1,8 @@
 /** Orders for in-process order/payment tests: placed over HTTP on the run's shared store. */
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
-import { createProduct, sql } from '../checkout/test-fixtures'
-import type { PlaceOrderOutput } from '../checkout/checkout.schema'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from './test-shopper'
+import { testStoreUrl } from './test-store'
+import { createProduct, sql } from './checkout-fixtures'
+import type { PlaceOrderOutput } from '../server/checkout/checkout.schema'
 
 export { createProduct, sql }
 
