@@ -12,6 +12,7 @@
  *  - per-order versioned: the stock step as it was before issue 12 (a version bumped by
  *    every sale, conflicts retried), kept to measure what dropping the version changed.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { Redis as IORedis } from 'ioredis'
 import { Pool as HttpPool } from 'undici'
@@ -114,7 +115,7 @@ export async function redisLock(databaseUrl: string, redisUrl: string, productId
       const token = crypto.randomUUID()
       if ((await redis.set(lockKey, token, 'PX', 2_000, 'NX')) !== 'OK') {
         // "This product is being purchased, try again": the loser backs off briefly.
-        await new Promise((r) => setTimeout(r, 2))
+        await sleep(2)
         return false
       }
       try {

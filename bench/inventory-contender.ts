@@ -7,11 +7,13 @@
  * batch, one per order, or the pre-issue-12 versioned UPDATE per order (versioned-take.ts).
  */
 import { randomUUID } from 'node:crypto'
-import { enqueuePayments, insertOrders } from '../server/checkout/checkout.repo'
+import { insertOrders } from '../server/checkout/checkout.repo'
 import { placeFolded } from '../server/checkout/fold-hot-buyers'
 import { draftOrder, type CheckoutRequest } from '../server/checkout/order-draft'
-import { takeStock } from '../server/inventory/inventory.service'
-import { pool, withTransaction } from '../server/platform/db'
+import { writeOrders } from '../server/checkout/write-orders'
+import { enqueuePayments } from '../server/orders/orders.service'
+import { pool } from '../server/platform/db'
+import { withTransaction } from '../server/platform/transaction'
 import { TEST_ADDRESS } from '../testing/test-shopper'
 import { takeVersioned } from './versioned-take'
 
@@ -26,12 +28,8 @@ function request(): CheckoutRequest {
 }
 
 async function perOrder(): Promise<void> {
-  const req = request()
-  await withTransaction(async (client) => {
-    const order = draftOrder(req, await takeStock(client, req.input.lines))
-    await insertOrders(client, [order])
-    await enqueuePayments(client, [order.id])
-  })
+  const [outcome] = await writeOrders([request()])
+  if (!outcome!.ok) throw outcome!.error
 }
 
 /** The old path: versioned read-then-UPDATE per order, retried on conflict. */
@@ -40,7 +38,7 @@ async function perOrderVersioned(): Promise<void> {
   await withTransaction(async (client) => {
     const line = req.input.lines[0]!
     const taken = await takeVersioned(client, line.productId, line.quantity)
-    const order = draftOrder(req, [{ ...line, ...taken, remaining: 0, restockSeq: 0 }])
+    const order = draftOrder(req, [{ ...line, ...taken }])
     await insertOrders(client, [order])
     await enqueuePayments(client, [order.id])
   })
@@ -53,7 +51,7 @@ async function main() {
     Array.from({ length: c }, async () => {
       while (performance.now() < end) {
         try {
-          if (mode === 'folded') await placeFolded(productId, 1, request())
+          if (mode === 'folded') await placeFolded(request())
           else if (mode === 'per-order-versioned') await perOrderVersioned()
           else await perOrder()
           ok++

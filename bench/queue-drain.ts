@@ -10,9 +10,11 @@
  * an instant provider, timed from the order's insert to PAID (both PostgreSQL clocks), which
  * is graphile-worker's LISTEN/NOTIFY pickup plus our settlement. Prints markdown tables.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { enqueuePayments, insertOrders, type NewOrder } from '../server/checkout/checkout.repo'
+import { insertOrders, type NewOrder } from '../server/checkout/checkout.repo'
+import { enqueuePayments } from '../server/orders/orders.service'
 import { openScratchWorld } from '../testing/test-services'
 import { spawnWorker } from '../server/launcher/worker-process'
 import { fmt, markdownTable, summary } from './stats'
@@ -86,9 +88,9 @@ async function dispatchLatencies(client: pg.PoolClient, productId: number, spawn
     const ids: string[] = []
     for (let i = 0; i < DISPATCH_ORDERS; i++) {
       ids.push(...(await writeBacklog(client, productId, 1)))
-      await new Promise((r) => setTimeout(r, DISPATCH_GAP_MS))
+      await sleep(DISPATCH_GAP_MS)
     }
-    while ((await pending(client, ids)) > 0) await new Promise((r) => setTimeout(r, 25))
+    while ((await pending(client, ids)) > 0) await sleep(25)
     const { rows } = await client.query<{ ms: number }>(
       `SELECT EXTRACT(EPOCH FROM "paidAt" - "createdAt")::float8 * 1000 AS ms FROM "Order" WHERE id = ANY($1::uuid[]) ORDER BY 1`,
       [ids],
@@ -131,7 +133,7 @@ async function main() {
         try {
           await worker.ready
           const started = performance.now()
-          while ((await pending(client, ids)) > 0) await new Promise((r) => setTimeout(r, 25))
+          while ((await pending(client, ids)) > 0) await sleep(25)
           const seconds = (performance.now() - started) / 1000
           await worker.stop()
           trials.get(run.concurrency)!.push({ rate: run.orders / seconds, p: percentiles(worker.output()) })

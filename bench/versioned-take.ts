@@ -6,11 +6,11 @@
  * sale bumped the version, which is what made a selling product impossible to edit. Here the
  * bench product's `contentVersion` plays the old `version` column (nothing else edits it).
  */
-import type { DbClient } from '../server/platform/db'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { DbClient } from '../server/platform/transaction'
 
 const MAX_VERSION_ATTEMPTS = 40
 const RETRY_JITTER_MS = 3
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Takes `quantity` of `productId` the old way; resolves the unit price, or throws when sold out or contention wins. */
 export async function takeVersioned(client: DbClient, productId: number, quantity: number): Promise<{ unitPriceCents: number; name: string; currency: string }> {

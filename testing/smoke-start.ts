@@ -11,6 +11,7 @@
  * Prints one line per step with its time; exits non-zero, with the launcher's output, on any failure.
  * Uses DATABASE_URL / REDIS_URL like `npm start` does (CI points DATABASE_URL at its own database).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -35,7 +36,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
     const value = await probe()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`)
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250)
   }
 }
 

@@ -5,6 +5,7 @@
  * must never run on the run's shared database, where other test files place orders and
  * look at their jobs. Every worker started here is killed by `close()`.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { env } from '../server/env'
 import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from './test-services'
@@ -87,6 +88,6 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${await describe()}`)
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }

@@ -10,6 +10,7 @@
  * fault lever so one alert is visible, logs in to /ops in Debian Chromium and takes a
  * full-page screenshot. Everything is removed afterwards. Not a test (no `.spec.ts`).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import pg from 'pg'
@@ -36,7 +37,6 @@ const SHOPPERS = Number(args.shoppers)
 type Product = { id: number; slug: string; hot: boolean; category: string }
 
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** One simulated shopper: what a browser does on our pages, in a loop, until `until`. */
 async function shopper(stores: RunningStore[], products: Product[], until: number, counts: Map<string, number>): Promise<void> {

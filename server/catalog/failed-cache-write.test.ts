@@ -10,6 +10,7 @@
  * Either way the store must serve the new price within the propagation deadline, and
  * `product:{id}` must hold the new version or nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomBytes } from 'node:crypto'
 import { Redis as IORedis } from 'ioredis'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -58,7 +59,7 @@ async function expectServed(slug: string, price: number): Promise<void> {
   let seen: number | undefined
   while ((seen = await priceSeen(slug)) !== price) {
     if (Date.now() - since > PROPAGATION_DEADLINE_MS) throw new Error(`store still serves ${seen} cents ${PROPAGATION_DEADLINE_MS} ms after the edit, not ${price}`)
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }
 

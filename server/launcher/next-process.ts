@@ -3,6 +3,7 @@
  * server) as child processes with a given environment, and waits for a started server to
  * answer. Used by `npm start` and the test harness.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
@@ -75,7 +76,7 @@ export async function waitForHttp(url: string, child?: ChildProcess, timeoutMs =
       await res.arrayBuffer()
       return
     } catch {
-      await new Promise((r) => setTimeout(r, 250))
+      await sleep(250)
     }
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)

@@ -6,6 +6,7 @@
  * and both queue alerts firing — and they clear again once the queue drains. Only then does
  * an admin open the dashboard, and finds the history the fleet kept meanwhile.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
 import { createPaymentWorld, type PaymentWorld } from '../../testing/test-world'
@@ -54,7 +55,7 @@ async function metricsUntil(what: string, ok: (text: string) => boolean): Promis
       const lines = text.split('\n').filter((l) => /^storefront_fleet_(queue|alert|signals)/.test(l))
       throw new Error(`${what} not exported within ${NOTICED_WITHIN_MS} ms:\n${lines.join('\n')}`)
     }
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
   }
 }
 

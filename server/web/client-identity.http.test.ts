@@ -9,6 +9,7 @@
  * Limits covered: adminLogin, browse, search, checkoutPerClient; plus the admin Origin check,
  * HSTS, the tRPC batch cap and idempotency keys scoped to the session.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
 import { createProduct, sql } from '../../testing/checkout-fixtures'
@@ -43,7 +44,7 @@ const refusedFromTheSixth = [...Array<number>(LOGIN_LIMIT).fill(401), ...Array<n
 async function insideOneWindow(policy: keyof typeof POLICIES, needMs = 20_000): Promise<void> {
   const windowMs = Number.parseInt(POLICIES[policy].window) * 1_000
   const left = windowMs - (Date.now() % windowMs)
-  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50))
+  if (left < needMs) await sleep(left + 50)
 }
 const insideOneLoginWindow = () => insideOneWindow('adminLogin')
 
