@@ -9,7 +9,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaClient } from '../../generated/prisma/client'
+import { PrismaClient } from '../server/generated/prisma/client'
 
 export const POOL_SIZE = 8
 

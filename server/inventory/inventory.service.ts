@@ -141,14 +141,14 @@ export async function sellToClaims<T>(client: DbClient, claims: ReadonlyArray<St
       after.set(id, taken)
     }
     if (after.size === totals.length) {
-      return served.map((s) =>
+      return served.map((s): ClaimOutcome<T> =>
         s.ok ? { ok: true, value: s.value, taken: s.priced.map((l) => ({ ...l, remaining: after.get(l.productId)!.stock, restockSeq: after.get(l.productId)!.restockSeq })) } : s,
       )
     }
     // Others took units (or deactivated a product) since the read: undo, re-read, allocate again.
     if (undoable) await repo.undoToPoint(client)
     metrics.inventoryRetries.inc()
-    if (attempt >= MAX_TAKE_ATTEMPTS) return claims.map(() => ({ ok: false, error: busyError() }))
+    if (attempt >= MAX_TAKE_ATTEMPTS) return claims.map((): ClaimOutcome<T> => ({ ok: false, error: busyError() }))
     await sleep(jitter(attempt))
   }
 }

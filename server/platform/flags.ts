@@ -9,7 +9,7 @@
  * off removes the widget on the next page view.
  */
 import { z } from 'zod'
-import { createSettingsHash, createSettingsTable, type SettingSpec, type SettingsHash } from './runtime-settings'
+import { createSettingsHash, createSettingsTable, specsFor, type SettingSpec, type SettingsHash } from './runtime-settings'
 
 export interface FlagDefinition {
   defaultOn: boolean
@@ -47,10 +47,7 @@ export type FlagStates = Record<FlagName, boolean>
 
 const table = createSettingsTable(
   'flag',
-  Object.fromEntries(FLAG_NAMES.map((name) => [name, { schema: z.boolean(), default: FLAGS[name].defaultOn as boolean, takes: 'true or false' }])) as Record<
-    FlagName,
-    SettingSpec<boolean>
-  >,
+  specsFor(FLAG_NAMES, (name): SettingSpec<boolean> => ({ schema: z.boolean(), default: FLAGS[name].defaultOn, takes: 'true or false' })),
 )
 export const flagNameSchema = table.nameSchema
 

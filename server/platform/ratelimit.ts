@@ -18,7 +18,7 @@ import { AppError } from './errors'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { key, redis } from './redis'
-import { createSettingsHash, createSettingsTable, type SettingSpec, type SettingsHash } from './runtime-settings'
+import { createSettingsHash, createSettingsTable, specsFor, type SettingSpec, type SettingsHash } from './runtime-settings'
 
 type Duration = `${number} s`
 
@@ -138,9 +138,11 @@ export const policyLimitSchema = z.number().int().min(MIN_POLICY_LIMIT).max(MAX_
 /** The overrides: one setting per policy, its default the policy's own limit. */
 const overridesTable = createSettingsTable(
   'rate-limit policy',
-  Object.fromEntries(
-    POLICY_NAMES.map((name) => [name, { schema: policyLimitSchema, default: POLICIES[name].limit as number, takes: `a whole number from ${MIN_POLICY_LIMIT} to ${MAX_POLICY_LIMIT}` }]),
-  ) as Record<PolicyName, SettingSpec<number>>,
+  specsFor(POLICY_NAMES, (name): SettingSpec<number> => ({
+    schema: policyLimitSchema,
+    default: POLICIES[name].limit,
+    takes: `a whole number from ${MIN_POLICY_LIMIT} to ${MAX_POLICY_LIMIT}`,
+  })),
 )
 
 /** Seconds a fail-closed policy asks the caller to wait when Redis did not answer. */

@@ -170,6 +170,11 @@ export interface SettingSpec<V = unknown> {
   takes: string
 }
 
+/** A table of specs, one per name, all of one shape (flags: booleans; rate limits: limits). */
+export function specsFor<N extends string, V>(names: readonly N[], spec: (name: N) => SettingSpec<V>): Record<N, SettingSpec<V>> {
+  return Object.fromEntries(names.map((name) => [name, spec(name)])) as Record<N, SettingSpec<V>>
+}
+
 /** One setting as in force: its value, and who stored it and when (null: the default applies). */
 export interface SettingState<N extends string = string, V = unknown> {
   name: N
