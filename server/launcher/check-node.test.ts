@@ -38,8 +38,8 @@ describe('supported Node.js lines', () => {
 
   it('every npm script checks the Node version before it does anything; postinstall only warns', () => {
     for (const [name, command] of Object.entries(scripts)) {
-      if (name === 'postinstall') expect(command).toMatch(/^node server\/dev\/check-node\.cjs --warn; /)
-      else expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^node server\/dev\/check-node\.cjs && /) })
+      if (name === 'postinstall') expect(command).toMatch(/^node server\/launcher\/check-node\.cjs --warn; /)
+      else expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^node server\/launcher\/check-node\.cjs && /) })
     }
   })
 
