@@ -5,10 +5,10 @@
  * edge: BEHIND_LOCAL_EDGE) for the tests that must go through the HTTP endpoint. Workers
  * inherit the resulting environment.
  */
-import { DEFAULT_PRODUCT_COUNT } from './server/dev/seed-data'
-import { openScratchWorld } from './server/dev/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './server/dev/test-store'
-import { testSecrets } from './server/dev/local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from './prisma/seed-data'
+import { openScratchWorld } from './testing/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './testing/test-store'
+import { testSecrets } from './server/launcher/local-secrets'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
 const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)

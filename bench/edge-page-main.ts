@@ -3,10 +3,10 @@
  * database and store: a cached product page through Varnish ÷ plain node:http with the same bytes.
  */
 import pg from 'pg'
-import { testSecrets } from '../server/dev/local-secrets'
-import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
-import { openScratchWorld } from '../server/dev/test-services'
-import { ensureTestBuild, startStore } from '../server/dev/test-store'
+import { testSecrets } from '../server/launcher/local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
+import { openScratchWorld } from '../testing/test-services'
+import { ensureTestBuild, startStore } from '../testing/test-store'
 import { runEdgePagePair } from './edge-page'
 
 async function hotSlug(databaseUrl: string): Promise<string> {

@@ -5,10 +5,10 @@
  * edge's own gzip answer, so wire bytes and compression are identical and the difference is
  * what Varnish does per request (lookup, headers, delivery). Interleaved rounds, same run.
  */
-import { closedLoop, type ClosedLoopResult } from '../server/dev/bench/closed-loop'
-import { PAGE_REQUEST_HEADERS, servePageTwin } from '../server/dev/bench/page-vs-node'
-import { fmt, markdownTable, summary } from '../server/dev/bench/stats'
-import { freePort } from '../server/dev/port-free'
+import { closedLoop, type ClosedLoopResult } from './closed-loop'
+import { PAGE_REQUEST_HEADERS, servePageTwin } from './page-vs-node'
+import { fmt, markdownTable, summary } from './stats'
+import { freePort } from '../server/launcher/port-free'
 import { startEdge } from '../server/launcher/varnish-process'
 
 export const EDGE_PAGE_CONNECTIONS = 50

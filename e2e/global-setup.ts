@@ -1,13 +1,13 @@
 /**
  * Playwright global setup: a fresh database (migrated and seeded with the full catalog),
- * a Redis key prefix and a gateway of its own, the shared test build (server/dev/test-store.ts)
+ * a Redis key prefix and a gateway of its own, the shared test build (testing/test-store.ts)
  * and the store (our server) on E2E_PORT, behind a simulated edge (BEHIND_LOCAL_EDGE). Returns the teardown that stops all of it and drops the database.
  */
 import type { FullConfig } from '@playwright/test'
-import { DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
-import { openScratchWorld } from '../server/dev/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../server/dev/test-store'
-import { testSecrets } from '../server/dev/local-secrets'
+import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
+import { openScratchWorld } from '../testing/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../testing/test-store'
+import { testSecrets } from '../server/launcher/local-secrets'
 import { E2E_PORT } from './e2e-env'
 
 export default async function globalSetup(_config: FullConfig) {

@@ -10,7 +10,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { z } from 'zod'
-import { isMainModule } from '../server/dev/is-main'
+import { isMainModule } from './is-main'
 import { env } from '../server/env'
 import { ensureDatabase } from './ensure-database'
 import {

@@ -6,7 +6,7 @@
  * `_prisma_migrations`, and never generates or resets anything. As a script it migrates
  * `DATABASE_URL` (validated by server/env.ts) and exits non-zero on failure.
  */
-import { isMainModule } from '../server/dev/is-main'
+import { isMainModule } from './is-main'
 import { redactUrl } from '../server/platform/redact-url'
 import { env } from '../server/env'
 import { ensureDatabase } from './ensure-database'

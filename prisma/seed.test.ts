@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../server/env'
-import { generateCatalog, HOT_PRODUCT_COUNT } from '../server/dev/seed-data'
-import { createTestDatabase, type TestDatabase } from '../server/dev/test-services'
+import { generateCatalog, HOT_PRODUCT_COUNT } from './seed-data'
+import { createTestDatabase, type TestDatabase } from '../testing/test-services'
 import { seed } from './seed'
 
 const PRODUCTS = 1_200

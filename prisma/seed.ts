@@ -1,12 +1,12 @@
 /**
- * `npm run db:seed`: writes the deterministic catalog (server/dev/seed-data.ts).
+ * `npm run db:seed`: writes the deterministic catalog (prisma/seed-data.ts).
  * Idempotent: rows are keyed by slug and existing ones are left alone, so a second run
  * changes nothing (and never resets stock that a sale already took).
  */
 import { env } from '../server/env'
-import { generateCatalog, DEFAULT_PRODUCT_COUNT } from '../server/dev/seed-data'
+import { generateCatalog, DEFAULT_PRODUCT_COUNT } from './seed-data'
 import { createPrismaClient } from '../server/platform/db'
-import { isMainModule } from '../server/dev/is-main'
+import { isMainModule } from './is-main'
 
 export const SEED_BATCH_SIZE = 500
 

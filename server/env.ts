@@ -4,7 +4,7 @@
  * Every variable is parsed by zod through @t3-oss/env-nextjs, so a bad or missing value
  * fails at startup with a message naming the variable. Defaults make local use work
  * without a `.env`: the local PostgreSQL and Redis, and the project's own
- * Upstash-compatible REST gateway (server/dev/gateway.ts) when no Upstash URL is set.
+ * Upstash-compatible REST gateway (server/gateway/gateway.ts) when no Upstash URL is set.
  *
  * next.config.ts imports this module, so `next build` / `next start` validate it too.
  */
@@ -26,7 +26,7 @@ const port = z.coerce.number().int().min(1).max(65535)
 /**
  * The local PostgreSQL and Redis used when DATABASE_URL / REDIS_URL are unset. `npm start`
  * probes them and runs the embedded database / the Redis emulation when nothing answers
- * (server/dev/choose-services.ts); the embedded-mode test points them at closed ports.
+ * (server/launcher/choose-services.ts); the embedded-mode test points them at closed ports.
  * Validated with the other variables below; read raw here only to build the two defaults.
  */
 const localPostgresPort = process.env.LOCAL_POSTGRES_PORT || '5432'

@@ -8,8 +8,8 @@
  * Shoppers must reach the edge from another loopback address (127.0.0.2 …, TestShopper's
  * `localAddress`), so that 127.0.0.1 stays the edge's own address as the store sees it.
  */
-import { freePort } from '../server/dev/port-free'
-import { startStore, type RunningStore, type StoreEnv } from '../server/dev/test-store'
+import { freePort } from '../server/launcher/port-free'
+import { startStore, type RunningStore, type StoreEnv } from './test-store'
 import { behindEdgeEnv, startEdge, type RunningEdge } from '../server/launcher/varnish-process'
 
 export interface StoreBehindEdge {

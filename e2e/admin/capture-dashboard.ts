@@ -10,17 +10,18 @@
  * fault lever so one alert is visible, logs in to /ops in Debian Chromium and takes a
  * full-page screenshot. Everything is removed afterwards. Not a test (no `.spec.ts`).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import pg from 'pg'
 import { env, LOCAL_GATEWAY_TOKEN } from '../../server/env'
-import { startGateway } from '../../server/dev/gateway'
-import { DEFAULT_PRODUCT_COUNT } from '../../server/dev/seed-data'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../../server/dev/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../server/dev/test-store'
-import { testSecrets } from '../../server/dev/local-secrets'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../server/dev/test-shopper'
-import { spawnWorker } from '../../server/dev/worker-process'
+import { startGateway } from '../../server/gateway/gateway'
+import { DEFAULT_PRODUCT_COUNT } from '../../prisma/seed-data'
+import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../testing/test-store'
+import { testSecrets } from '../../server/launcher/local-secrets'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { spawnWorker } from '../../server/launcher/worker-process'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium'
 
 const { values: args } = parseArgs({
@@ -36,7 +37,6 @@ const SHOPPERS = Number(args.shoppers)
 type Product = { id: number; slug: string; hot: boolean; category: string }
 
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** One simulated shopper: what a browser does on our pages, in a loop, until `until`. */
 async function shopper(stores: RunningStore[], products: Product[], until: number, counts: Map<string, number>): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Starts the store the way a developer without PostgreSQL or Redis would: `npm start`
- * (server/dev/start.ts) with DATABASE_URL, REDIS_URL and the Upstash variables unset and
+ * (server/launcher/start.ts) with DATABASE_URL, REDIS_URL and the Upstash variables unset and
  * the default local addresses (LOCAL_POSTGRES_PORT, LOCAL_REDIS_PORT) pointed at ports
  * where nothing listens, so it must choose the embedded database and the Redis emulation.
  * The machine's real services keep running; they are simply not where the store looks.
@@ -14,10 +14,10 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../../server/dev/port-free'
+import { freePort } from '../../server/launcher/port-free'
 import { EMBEDDED_DATA_DIR, EMBEDDED_DIST_DIR, EMBEDDED_PORT } from './embedded-env'
 
-const LAUNCHER = fileURLToPath(new URL('../../server/dev/start.ts', import.meta.url))
+const LAUNCHER = fileURLToPath(new URL('../../server/launcher/start.ts', import.meta.url))
 const LOG_FILE = `${EMBEDDED_DATA_DIR}.log`
 /** Covers a cold `next build` on two busy cores. */
 const READY_TIMEOUT_MS = 240_000

@@ -1,5 +1,5 @@
 /**
- * The embedded-mode suite: `npm start` itself (server/dev/start.ts) on a machine where
+ * The embedded-mode suite: `npm start` itself (server/launcher/start.ts) on a machine where
  * PostgreSQL and Redis answer nothing, then a shopper's journey in Chromium. See
  * global-setup.ts. Run: `playwright test --config e2e/embedded/playwright.config.ts`.
  */

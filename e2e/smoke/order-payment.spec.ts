@@ -7,7 +7,7 @@
  * fails (declines and transient errors off).
  */
 import { expect, test } from '@playwright/test'
-import { spawnWorker, type WorkerProcess } from '../../server/dev/worker-process'
+import { spawnWorker, type WorkerProcess } from '../../server/launcher/worker-process'
 import { query } from '../fixtures'
 
 function e2eEnv(name: string): string {

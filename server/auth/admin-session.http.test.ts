@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../dev/test-services'
-import { TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
+import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../../testing/test-services'
+import { TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, type RunningStore } from '../../testing/test-store'
 import { ADMIN_COOKIE } from '../session/session.schema'
 import { hashPassword } from './password-hash'
 

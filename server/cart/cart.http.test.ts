@@ -1,9 +1,9 @@
 /** The cart over real HTTP: sessions, limits, prices from the catalog, sliding expiry. */
 import { describe, expect, it } from 'vitest'
-import { TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import { updateProduct } from '../catalog/catalog.service'
-import { createProduct, sql } from '../checkout/test-fixtures'
+import { createProduct, sql } from '../../testing/checkout-fixtures'
 import { redis, key } from '../platform/redis'
 import { unsealData } from 'iron-session'
 import { env } from '../env'

@@ -3,10 +3,10 @@
  * need Redis are shed fast with 503 + Retry-After and a friendly message — never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../dev/port-free'
-import { TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
-import { newIdempotencyKey, TEST_ADDRESS } from '../dev/test-shopper'
+import { freePort } from '../launcher/port-free'
+import { TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, type RunningStore } from '../../testing/test-store'
+import { newIdempotencyKey, TEST_ADDRESS } from '../../testing/test-shopper'
 
 describe('Redis unreachable', () => {
   let store: RunningStore

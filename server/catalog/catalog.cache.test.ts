@@ -5,7 +5,7 @@
  */
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { testStoreUrl } from '../dev/test-store'
+import { testStoreUrl } from '../../testing/test-store'
 import { env } from '../env'
 import { cache, keys, TTL } from '../platform/cache'
 import { metrics } from '../platform/metrics'

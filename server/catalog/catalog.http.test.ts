@@ -3,23 +3,15 @@
  * the same build, database and Redis (cross-instance coherence), and a third whose Redis
  * gateway port is dead (pages must still come from PostgreSQL).
  */
-import { createServer } from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
-import { TestShopper } from '../dev/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
+import { TestShopper } from '../../testing/test-shopper'
 import { env } from '../env'
+import { freePort } from '../launcher/port-free'
 import type { SearchResult, StockStatus, UpdateProductOutput } from './catalog.schema'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 async function product(offset: number) {
   const { rows } = await db.query<{ id: number; slug: string; priceCents: number; version: number; name: string; stock: number }>(

@@ -2,7 +2,7 @@
  * Catalog reads, all through the Redis data cache (server/platform/cache.ts). Listings
  * cache only product *ids*; cards are assembled from the per-product entries, so an edit
  * shows up in every listing as soon as `product:{id}` is rewritten. Throws AppError; knows
- * nothing about tRPC or HTTP. Writes live in update-product.ts, pre-warm in prewarm.ts.
+ * nothing about tRPC or HTTP. Writes live in update-product.ts; pre-warm (prewarm.ts) builds on this module and is imported from there.
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
@@ -28,7 +28,6 @@ import {
 import { getProductRecord, getProductRecords } from './product-cache'
 
 export { updateProduct, invalidateProductStock } from './update-product'
-export { prewarm, type PrewarmOptions, type PrewarmProgress, type PrewarmResult } from './prewarm'
 
 const ids = z.array(z.number().int())
 

@@ -4,10 +4,10 @@
  * conflict. Over real HTTP on the run's store, as the /ops editor does it.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import { env } from '../env'
-import { createProduct, sql } from '../checkout/test-fixtures'
+import { createProduct, sql } from '../../testing/checkout-fixtures'
 import type { ProductForEdit, UpdateProductOutput } from './catalog.schema'
 
 let admin: TestShopper

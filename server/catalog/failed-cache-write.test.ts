@@ -10,16 +10,17 @@
  * Either way the store must serve the new price within the propagation deadline, and
  * `product:{id}` must hold the new version or nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomBytes } from 'node:crypto'
 import { Redis as IORedis } from 'ioredis'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { startGateway, type Gateway } from '../dev/gateway'
-import { TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { startGateway, type Gateway } from '../gateway/gateway'
+import { TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import { env, LOCAL_GATEWAY_TOKEN } from '../env'
 import { cache, keys, TTL } from '../platform/cache'
 import { key } from '../platform/redis'
-import { sql } from '../checkout/test-fixtures'
+import { sql } from '../../testing/checkout-fixtures'
 import type { ProductDetail } from './catalog.schema'
 import { PROPAGATION_DEADLINE_MS } from './propagation'
 import { updateProduct } from './update-product'
@@ -58,7 +59,7 @@ async function expectServed(slug: string, price: number): Promise<void> {
   let seen: number | undefined
   while ((seen = await priceSeen(slug)) !== price) {
     if (Date.now() - since > PROPAGATION_DEADLINE_MS) throw new Error(`store still serves ${seen} cents ${PROPAGATION_DEADLINE_MS} ms after the edit, not ${price}`)
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }
 

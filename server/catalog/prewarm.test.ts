@@ -1,9 +1,10 @@
 /** Pre-warm against the run's store: pages answered, and afterwards the warmed products cost no database read. */
 import { describe, expect, it } from 'vitest'
-import { testStoreUrl } from '../dev/test-store'
+import { testStoreUrl } from '../../testing/test-store'
 import { metrics } from '../platform/metrics'
 import * as repo from './catalog.repo'
-import { getProductSummaries, listCategories, prewarm, type PrewarmProgress } from './catalog.service'
+import { getProductSummaries, listCategories } from './catalog.service'
+import { prewarm, type PrewarmProgress } from './prewarm'
 
 const dbQueries = async () => (await metrics.dbQueries.get()).values[0]?.value ?? 0
 

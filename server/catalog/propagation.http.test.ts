@@ -7,11 +7,12 @@
  * change through the admin's tRPC procedure on instance A, then polls both instances until the
  * change shows, failing at the deadline with what it last saw.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis as IORedis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { env } from '../env'
 import { keys } from '../platform/cache'
 import type { ProductDetail, ProductCard, StockStatus } from './catalog.schema'
@@ -86,7 +87,7 @@ async function cachedPage(base: string, path: string, status: number): Promise<v
     expect(p.status, `${base}${path}`).toBe(status)
     if (p.cache === 'HIT') return
     seen.push(p.cache)
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250)
   }
   throw new Error(`${base}${path} never came from the page cache: ${seen.join(', ')}`)
 }
@@ -122,7 +123,7 @@ async function withinDeadline(since: number, what: string, observe: (base: strin
       const behind = urls.flatMap((u, i) => (took[i] === null ? [`${u}: ${last[i]}`] : []))
       throw new Error(`${what}: not on every instance within ${PROPAGATION_DEADLINE_MS} ms — ${behind.join('; ')}`)
     }
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }
 

@@ -3,9 +3,10 @@
  * `catalog.search` over tRPC answers 503 with Retry-After (and the page says "paused"); on
  * again, both search. A store on a Redis prefix of its own: flags are fleet wide.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TestShopper } from '../dev/test-shopper'
-import { adminClient, startOpsStores, type OpsStores } from '../ops/test-ops'
+import { TestShopper } from '../../testing/test-shopper'
+import { adminClient, startOpsStores, type OpsStores } from '../../testing/test-ops'
 import { SEARCH_PAUSED_RETRY_SECONDS } from './search-if-enabled'
 
 let world: OpsStores
@@ -34,7 +35,7 @@ describe('the search flag', () => {
     const deadline = Date.now() + 10_000
     let on = await shopper.query('catalog.search', { q: 'lamp' })
     while (on.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250))
+      await sleep(250)
       on = await shopper.query('catalog.search', { q: 'lamp' })
     }
     expect(on.status).toBe(200)

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { POLICIES } from '../platform/ratelimit'
 import type { PlaceOrderOutput } from './checkout.schema'
-import { createProduct, sql, stockAndSold } from './test-fixtures'
+import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 async function shopper(base = testStoreUrl()) {
   const s = new TestShopper(base)

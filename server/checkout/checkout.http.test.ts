@@ -4,10 +4,10 @@
  * initial stock = final stock + units sold.
  */
 import { describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import type { PlaceOrderOutput } from './checkout.schema'
-import { createProduct, sql, stockAndSold } from './test-fixtures'
+import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 const store = () => testStoreUrl()
 

@@ -1,10 +1,6 @@
-/** Order rows and the payment job, written inside the checkout transaction (raw SQL on the hot path). */
-import type { DbClient } from '../platform/db'
+/** Order rows, written inside the checkout transaction (raw SQL on the hot path). */
+import type { DbClient } from '../platform/transaction'
 import { db } from '../platform/db'
-
-export const PAYMENT_TASK = 'payment.charge'
-/** graphile-worker retries a failing job with exponential backoff up to this many attempts. */
-export const PAYMENT_JOB_MAX_ATTEMPTS = 8
 
 export interface NewOrder {
   id: string
@@ -36,19 +32,6 @@ export async function insertOrders(client: DbClient, orders: NewOrder[]): Promis
     `INSERT INTO "OrderLine" ("orderId", "productId", name, quantity, "unitPriceCents")
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::int[], $5::int[])`,
     [lines.map((l) => l.orderId), lines.map((l) => l.productId), lines.map((l) => l.name), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceCents)],
-  )
-}
-
-/**
- * Enqueues each order's payment job in the caller's transaction: no order without a job,
- * no job without an order. The job key is the order id, so a job can never be doubled.
- */
-export async function enqueuePayments(client: DbClient, orderIds: string[]): Promise<void> {
-  if (orderIds.length === 0) return
-  await client.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('orderId', id), max_attempts := $3, job_key := id)
-       FROM unnest($2::text[]) AS id`,
-    [PAYMENT_TASK, orderIds, PAYMENT_JOB_MAX_ATTEMPTS],
   )
 }
 

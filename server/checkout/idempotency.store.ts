@@ -8,6 +8,7 @@
  * PostgreSQL's unique index on Order (sessionId, idempotencyKey) is what makes duplicates impossible;
  * these records make replays cheap and answers identical.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { keys, TTL } from '../platform/cache'
 import { redis } from '../platform/redis'
@@ -89,6 +90,6 @@ export async function waitWhilePending(k: ScopedKey): Promise<IdempotencyRecord 
   for (;;) {
     const record = await getRecord(k)
     if (!record || record.state !== 'pending' || Date.now() > deadline) return record
-    await new Promise((r) => setTimeout(r, PENDING_POLL_MS))
+    await sleep(PENDING_POLL_MS)
   }
 }

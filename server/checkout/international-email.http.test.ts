@@ -3,11 +3,11 @@
  * accepted at checkout, stored in ASCII (punycode) form, and shown back as typed.
  */
 import { describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import type { OrderView } from '../orders/orders.schema'
 import type { PlaceOrderOutput } from './checkout.schema'
-import { createProduct, sql, stockAndSold } from './test-fixtures'
+import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 describe('checkout with an internationalized email domain', () => {
   it('user@bücher.example is accepted, stored as user@xn--bcher-kva.example, and the order page shows it as typed', async () => {

@@ -21,11 +21,11 @@ import {
   PRODUCT_NAME_MAX,
   SEARCH_QUERY_MAX,
 } from '../catalog/catalog.schema'
-import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper, type TrpcAnswer } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
+import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper, type TrpcAnswer } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, type RunningStore } from '../../testing/test-store'
 import { env } from '../env'
-import { adminClient } from '../ops/test-ops'
+import { adminClient } from '../../testing/test-ops'
 import { MAX_TRPC_BODY_BYTES } from '../trpc/body-limit'
 import {
   ADDRESS_MAX,
@@ -37,7 +37,7 @@ import {
   type PlaceOrderOutput,
 } from './checkout.schema'
 import { EMAIL_LOCAL_PART_MAX } from './email.schema'
-import { createProduct, sql, stockAndSold } from './test-fixtures'
+import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 const INT4_MAX = 2_147_483_647
 const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)

@@ -1,7 +1,7 @@
 /** Turning a validated request plus the stock taken for it into the order row to insert. */
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../platform/errors'
-import type { TakenLine } from '../inventory/inventory.service'
+import type { PricedLine } from '../inventory/inventory.service'
 import { formatCents } from './money'
 import type { NewOrder } from './checkout.repo'
 import { MAX_ORDER_TOTAL_CENTS, type PlaceOrderInput } from './checkout.schema'
@@ -14,11 +14,11 @@ export interface CheckoutRequest {
 
 /**
  * The order row for `taken` (prices as read in the checkout transaction). Throws, so the
- * caller's transaction rolls back and nothing is written:
+ * request is refused and none of its stock is taken:
  *  - `AppError('BAD_INPUT')` when the total passes MAX_ORDER_TOTAL_CENTS (details: totalCents, maxTotalCents);
  *  - `AppError('CONFLICT')` when it differs from the total the shopper saw (`expectedTotalCents`).
  */
-export function draftOrder(req: CheckoutRequest, taken: TakenLine[]): NewOrder {
+export function draftOrder(req: CheckoutRequest, taken: PricedLine[]): NewOrder {
   const totalCents = taken.reduce((n, l) => n + l.unitPriceCents * l.quantity, 0)
   const currency = taken[0]?.currency ?? 'USD'
   if (totalCents > MAX_ORDER_TOTAL_CENTS) {

@@ -3,23 +3,24 @@
  *   idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
  *   (guarded `stock >= q` decrement per line in product-id order, order + lines, payment job)
  *   → answer { orderId, status: PENDING_PAYMENT }.
- * Single-line orders are folded with concurrent buyers of the same product
- * (fold-hot-buyers.ts); multi-line orders take their lines one by one.
+ * Every order is written by write-orders.ts; single-line orders are first folded with
+ * concurrent buyers of the same product (fold-hot-buyers.ts).
  */
 import { removePurchasedLines } from '../cart/cart.service'
-import { SoldOutError, takeStock } from '../inventory/inventory.service'
+import { SoldOutError } from '../inventory/inventory.service'
 import { closeSoldOutGates, soldOutGateKey } from '../inventory/sold-out-gate'
-import { pgErrorCode, withTransaction } from '../platform/db'
+import { pgErrorCode } from '../platform/transaction'
 import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { isRedisUnavailable } from '../platform/redis'
 import { metrics } from '../platform/metrics'
-import { enqueuePayments, findOrderByKey, insertOrders, type NewOrder } from './checkout.repo'
+import { findOrderByKey } from './checkout.repo'
 import type { PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
 import { placeFolded } from './fold-hot-buyers'
 import * as idem from './idempotency.store'
-import { draftOrder, type CheckoutRequest } from './order-draft'
+import type { CheckoutRequest } from './order-draft'
 import { requestHash } from './request-hash'
+import { writeOrders, type PlacedOrder } from './write-orders'
 
 const log = logger.child({ module: 'checkout' })
 
@@ -52,22 +53,12 @@ async function fromDatabase(key: idem.ScopedKey, hash: string): Promise<PlaceOrd
   return answerOf(existing)
 }
 
-type SoldOut = Array<{ id: number; name: string; restockSeq: number }>
-
-async function writeOrder(req: CheckoutRequest): Promise<NewOrder & { soldOut: SoldOut }> {
-  const lines = req.input.lines
-  if (lines.length === 1) {
-    const order = await placeFolded(lines[0]!.productId, lines[0]!.quantity, req)
-    const soldOut = order.remaining === 0 ? [{ id: lines[0]!.productId, name: order.lines[0]!.name, restockSeq: order.restockSeq }] : []
-    return { ...order, soldOut }
-  }
-  return withTransaction(async (client) => {
-    const taken = await takeStock(client, lines)
-    const order = draftOrder(req, taken)
-    await insertOrders(client, [order])
-    await enqueuePayments(client, [order.id])
-    return { ...order, soldOut: taken.filter((l) => l.remaining === 0).map((l) => ({ id: l.productId, name: l.name, restockSeq: l.restockSeq })) }
-  })
+/** The order for `req`: single-line orders are folded with concurrent buyers of the product. */
+async function writeOrder(req: CheckoutRequest): Promise<PlacedOrder> {
+  if (req.input.lines.length === 1) return placeFolded(req)
+  const [outcome] = await writeOrders([req])
+  if (!outcome!.ok) throw outcome!.error
+  return outcome!.order
 }
 
 export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
@@ -119,7 +110,7 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
   }
 
   // 2. The transaction: stock, order, lines, payment job — all or nothing.
-  let order: Awaited<ReturnType<typeof writeOrder>>
+  let order: PlacedOrder
   try {
     order = await writeOrder(req)
   } catch (error) {

@@ -4,8 +4,8 @@
  * not, and that probes are never rate-limited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../dev/port-free'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
+import { freePort } from '../launcher/port-free'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { POLICIES } from '../platform/ratelimit'
 import { HEALTH_PATHS } from './health-paths'
 import type { ReadinessReport } from './readiness'

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { waitForHttp } from '../dev/next-process'
-import { freePort } from '../dev/port-free'
-import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../dev/test-services'
-import { spawnWorker, type WorkerProcess } from '../dev/worker-process'
+import { waitForHttp } from '../launcher/next-process'
+import { freePort } from '../launcher/port-free'
+import { createTestDatabase, deleteKeysWithPrefix, uniqueKeyPrefix, type TestDatabase } from '../../testing/test-services'
+import { spawnWorker, type WorkerProcess } from '../launcher/worker-process'
 import { HEALTH_PATHS } from './health-paths'
 
 describe('the worker process', () => {

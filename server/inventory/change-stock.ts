@@ -9,7 +9,7 @@
  */
 import { invalidateProductStock } from '../catalog/catalog.service'
 import { MAX_STOCK, type Propagation } from '../catalog/catalog.schema'
-import { withTransaction } from '../platform/db'
+import { withTransaction } from '../platform/transaction'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import * as repo from './inventory.repo'

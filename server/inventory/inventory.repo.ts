@@ -10,7 +10,7 @@
  * units back bump `restockSeq` in the same statement; the sold-out gate uses it to order a
  * zero against a restock (sold-out-gate.ts).
  */
-import type { DbClient } from '../platform/db'
+import type { DbClient } from '../platform/transaction'
 
 export interface SaleRow {
   id: number
@@ -51,6 +51,16 @@ export async function takeUnits(client: DbClient, id: number, quantity: number):
     [id, quantity],
   )
   return rows[0] ?? null
+}
+
+/** Marks where a multi-product sale may be undone to (a savepoint in the caller's transaction). */
+export async function markUndoPoint(client: DbClient): Promise<void> {
+  await client.query('SAVEPOINT take_stock')
+}
+
+/** Undoes the takes since {@link markUndoPoint} (a refused product after others were taken). */
+export async function undoToPoint(client: DbClient): Promise<void> {
+  await client.query('ROLLBACK TO SAVEPOINT take_stock')
 }
 
 /** Units of a failed order back on the shelf. The new stock, or null when the product no longer exists. */

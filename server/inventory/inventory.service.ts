@@ -1,32 +1,43 @@
 /**
- * Taking and releasing stock at checkout and settlement: one guarded, atomic UPDATE per
- * line (`stock >= q`, inventory.repo.ts), no version. The price and name are read in the
- * same transaction just before; a content edit committing in between changes nothing that
- * matters (the buyer's request started before that edit committed, and the total they
- * confirmed is checked against what was read). A guard that refuses means someone else took
- * units (or the product was deactivated) meanwhile: re-read and decide again, a bounded
- * number of times. Lines are taken in product-id order so two carts never deadlock.
+ * Taking and releasing stock: the inventory domain owns every stock statement and the retry
+ * around them. A sale is one guarded, atomic UPDATE per product (`stock >= q`,
+ * inventory.repo.ts), no version. The price and name are read in the same transaction just
+ * before; a content edit committing in between changes nothing that matters (the buyer's
+ * request started before that edit committed, and the total they confirmed is checked
+ * against what was read). A guard that refuses means someone else took units (or the product
+ * was deactivated) meanwhile: re-read and decide again, a bounded number of times
+ * (MAX_TAKE_ATTEMPTS, with jitter). Products are taken in id order so two carts never deadlock.
+ *
+ * One entry point, {@link sellToClaims}, serves every checkout: a folded batch of many buyers
+ * of one product and a single multi-line order are both a list of claims.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../platform/errors'
-import type { DbClient } from '../platform/db'
+import type { DbClient } from '../platform/transaction'
 import { metrics } from '../platform/metrics'
 import * as repo from './inventory.repo'
 import type { SaleRow } from './inventory.repo'
 
-/** Re-reads per line after a refused guard before the checkout is shed with 503. */
+/** Re-reads after a refused guard before the checkout is shed with 503. */
 export const MAX_TAKE_ATTEMPTS = 10
 /** Upper bound of the random pause between attempts, grown with the attempt number. */
 export const RETRY_JITTER_MS = 3
+/** The attempt number past which the pause stops growing. */
+const JITTER_GROWTH_CAP = 8
 
 export interface Line {
   productId: number
   quantity: number
 }
 
-export interface TakenLine extends Line {
+/** A line priced as read in the checkout transaction. */
+export interface PricedLine extends Line {
   name: string
   unitPriceCents: number
   currency: string
+}
+
+export interface TakenLine extends PricedLine {
   /** Stock left after this sale. */
   remaining: number
   /** The product's restock sequence at this sale (to close the sold-out gate at a zero). */
@@ -49,63 +60,97 @@ export class SoldOutError extends AppError {
   }
 }
 
-export const busyError = () =>
+const busyError = () =>
   new AppError('UNAVAILABLE', 'So many shoppers are buying this right now that we could not reserve it. Please try again.', {
     retryAfterSeconds: 1,
   })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-export const jitter = (attempt: number) => Math.random() * RETRY_JITTER_MS * Math.min(attempt, 8)
+const jitter = (attempt: number) => Math.random() * RETRY_JITTER_MS * Math.min(attempt, JITTER_GROWTH_CAP)
 
-const shortItem = (row: Pick<SaleRow, 'id' | 'name' | 'stock' | 'restockSeq'>): ShortItem => ({
-  id: row.id,
-  name: row.name,
-  available: row.stock,
-  restockSeq: row.restockSeq,
-})
+/**
+ * One buyer's claim on stock. `accept` turns the lines, priced as read, into what the caller
+ * will write (the order); throwing refuses this claim alone, and its units stay on the shelf.
+ */
+export interface StockClaim<T> {
+  lines: Line[]
+  accept: (priced: PricedLine[]) => T
+}
 
-/** Validates the lines against the rows read in this transaction (unknown, inactive, short). */
-export function checkSellable(lines: Line[], rows: SaleRow[]): Map<number, SaleRow> {
-  const byId = new Map(rows.map((r) => [r.id, r]))
-  const missing = lines.filter((l) => !byId.get(l.productId)?.active).map((l) => l.productId)
+/** A claim served (`value` from `accept`, the lines taken) or refused (`error`). */
+export type ClaimOutcome<T> = { ok: true; value: T; taken: TakenLine[] } | { ok: false; error: unknown }
+
+/**
+ * Prices one claim against the rows read and what earlier claims left (`left`, per product).
+ * Throws NOT_FOUND (unknown or inactive product), SoldOutError (short lines, with what was
+ * left) or BAD_INPUT (lines in more than one currency).
+ */
+function priceClaim(lines: Line[], rows: ReadonlyMap<number, SaleRow>, left: ReadonlyMap<number, number>): PricedLine[] {
+  const sorted = [...lines].sort((a, b) => a.productId - b.productId)
+  const missing = sorted.filter((l) => !rows.get(l.productId)?.active).map((l) => l.productId)
   if (missing.length) {
     throw new AppError('NOT_FOUND', `Not for sale: product ${missing.join(', ')}`, { details: { productIds: missing } })
   }
-  const short = lines.filter((l) => byId.get(l.productId)!.stock < l.quantity)
-  if (short.length) throw new SoldOutError(short.map((l) => shortItem(byId.get(l.productId)!)))
-  const currencies = new Set(rows.map((r) => r.currency))
-  if (currencies.size > 1) throw new AppError('BAD_INPUT', 'All items in one order must share a currency')
-  return byId
+  const short = sorted.filter((l) => left.get(l.productId)! < l.quantity)
+  if (short.length) {
+    throw new SoldOutError(
+      short.map((l) => {
+        const row = rows.get(l.productId)!
+        return { id: row.id, name: row.name, available: left.get(l.productId)!, restockSeq: row.restockSeq }
+      }),
+    )
+  }
+  const priced = sorted.map((l) => {
+    const row = rows.get(l.productId)!
+    return { ...l, name: row.name, unitPriceCents: row.priceCents, currency: row.currency }
+  })
+  if (new Set(priced.map((l) => l.currency)).size > 1) throw new AppError('BAD_INPUT', 'All items in one order must share a currency')
+  return priced
 }
 
 /**
- * Takes `quantity` of `row` with the guarded UPDATE; after a refusal, re-reads and retries
- * while enough is left. Throws SoldOutError, NOT_FOUND (deactivated meanwhile) or a 503.
+ * Sells stock to `claims` inside the caller's transaction, first come first served (array
+ * order): one read of every product involved, each claim priced against what the claims
+ * before it left, then ONE guarded UPDATE per product for the total of the claims served.
+ * A refused UPDATE (others sold units since the read) undoes this attempt's takes (a
+ * savepoint, only when several products are involved) and starts again from the read, at
+ * most MAX_TAKE_ATTEMPTS times; after that every claim is refused with UNAVAILABLE (503).
+ * Returns one outcome per claim, in order; never throws for a refused claim.
  */
-async function takeLine(client: DbClient, row: SaleRow, quantity: number): Promise<repo.StockAfter> {
+export async function sellToClaims<T>(client: DbClient, claims: ReadonlyArray<StockClaim<T>>): Promise<Array<ClaimOutcome<T>>> {
+  const ids = [...new Set(claims.flatMap((c) => c.lines.map((l) => l.productId)))].sort((a, b) => a - b)
+  const undoable = ids.length > 1
   for (let attempt = 1; ; attempt++) {
-    const after = await repo.takeUnits(client, row.id, quantity)
-    if (after) return after
+    const rows = new Map((await repo.readForSale(client, ids)).map((r) => [r.id, r]))
+    const left = new Map([...rows.values()].map((r) => [r.id, r.stock]))
+    const served = claims.map((claim) => {
+      try {
+        const priced = priceClaim(claim.lines, rows, left)
+        const value = claim.accept(priced)
+        for (const l of priced) left.set(l.productId, left.get(l.productId)! - l.quantity)
+        return { ok: true as const, value, priced }
+      } catch (error) {
+        return { ok: false as const, error }
+      }
+    })
+    const totals = ids.map((id) => ({ id, units: (rows.get(id)?.stock ?? 0) - (left.get(id) ?? 0) })).filter((t) => t.units > 0)
+    if (undoable && totals.length > 0) await repo.markUndoPoint(client)
+    const after = new Map<number, repo.StockAfter>()
+    for (const { id, units } of totals) {
+      const taken = await repo.takeUnits(client, id, units)
+      if (!taken) break
+      after.set(id, taken)
+    }
+    if (after.size === totals.length) {
+      return served.map((s): ClaimOutcome<T> =>
+        s.ok ? { ok: true, value: s.value, taken: s.priced.map((l) => ({ ...l, remaining: after.get(l.productId)!.stock, restockSeq: after.get(l.productId)!.restockSeq })) } : s,
+      )
+    }
+    // Others took units (or deactivated a product) since the read: undo, re-read, allocate again.
+    if (undoable) await repo.undoToPoint(client)
     metrics.inventoryRetries.inc()
-    const now = await repo.readStock(client, row.id)
-    if (!now?.active) throw new AppError('NOT_FOUND', `Not for sale: product ${row.id}`, { details: { productIds: [row.id] } })
-    if (now.stock < quantity) throw new SoldOutError([shortItem({ id: row.id, name: now.name, stock: now.stock, restockSeq: now.restockSeq })])
-    if (attempt >= MAX_TAKE_ATTEMPTS) throw busyError()
+    if (attempt >= MAX_TAKE_ATTEMPTS) return claims.map((): ClaimOutcome<T> => ({ ok: false, error: busyError() }))
     await sleep(jitter(attempt))
   }
-}
-
-/** Takes every line inside the caller's transaction, in product-id order. All or nothing. */
-export async function takeStock(client: DbClient, lines: Line[]): Promise<TakenLine[]> {
-  const sorted = [...lines].sort((a, b) => a.productId - b.productId)
-  const byId = checkSellable(sorted, await repo.readForSale(client, sorted.map((l) => l.productId)))
-  const taken: TakenLine[] = []
-  for (const line of sorted) {
-    const row = byId.get(line.productId)!
-    const after = await takeLine(client, row, line.quantity)
-    taken.push({ ...line, name: row.name, unitPriceCents: row.priceCents, currency: row.currency, remaining: after.stock, restockSeq: after.restockSeq })
-  }
-  return taken
 }
 
 /**

@@ -4,10 +4,10 @@
  * to zero whatever sales left and closes the gate; conservation checked from SQL.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import { env } from '../env'
-import { createProduct, sql, stockAndSold } from '../checkout/test-fixtures'
+import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 import type { StockChangeOutput } from './inventory.schema'
 
 let admin: TestShopper

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../dev/port-free'
+import { freePort } from './port-free'
 import { startEdge, type RunningEdge } from './varnish-process'
 
 interface Seen {

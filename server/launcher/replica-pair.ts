@@ -22,7 +22,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, app
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from '../dev/port-free'
+import { freePort } from './port-free'
 
 const run = promisify(execFile)
 

@@ -6,14 +6,10 @@
  * from Redis (or this process's own when Redis is down).
  */
 import { decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js'
-import { newLatencyHistogram, SLOT_MS } from '../platform/request-stats'
+import { addCounts, emptyCounts, newLatencyHistogram, SLOT_MS, type OutcomeCounts } from '../platform/request-stats'
 import { WINDOW_SLOTS, type SlotSnapshot, type WindowName } from './metrics-snapshot'
 
-export interface SlotEndpoint {
-  count: number
-  client: number
-  shed: number
-  server: number
+export interface SlotEndpoint extends OutcomeCounts {
   histogram: Histogram
 }
 
@@ -51,13 +47,10 @@ export function addSnapshot(into: FleetSlot, snapshot: SlotSnapshot): void {
     }
     let target = into.endpoints.get(e.endpoint)
     if (!target) {
-      target = { count: 0, client: 0, shed: 0, server: 0, histogram: newLatencyHistogram() }
+      target = { ...emptyCounts(), histogram: newLatencyHistogram() }
       into.endpoints.set(e.endpoint, target)
     }
-    target.count += e.count
-    target.client += e.client
-    target.shed += e.shed
-    target.server += e.server
+    addCounts(target, e)
     target.histogram.add(histogram)
     count += e.count
   }
@@ -132,7 +125,7 @@ export const CHARTED_ENDPOINTS = 4
 
 const toMs = (us: number) => Math.round(us / 100) / 10
 
-function figuresOf(counts: { count: number; client: number; shed: number; server: number }, histogram: Histogram | null, seconds: number): WindowFigures {
+function figuresOf(counts: OutcomeCounts, histogram: Histogram | null, seconds: number): WindowFigures {
   const { count, client, shed, server } = counts
   return {
     count,
@@ -152,15 +145,12 @@ function figuresOf(counts: { count: number; client: number; shed: number; server
 
 /** Merges one endpoint's figures over the given slots. */
 export function mergeEndpoint(slots: readonly FleetSlot[], endpoint: string, seconds: number): WindowFigures {
-  const counts = { count: 0, client: 0, shed: 0, server: 0 }
+  const counts = emptyCounts()
   const histogram = newLatencyHistogram()
   for (const s of slots) {
     const e = s.endpoints.get(endpoint)
     if (!e) continue
-    counts.count += e.count
-    counts.client += e.client
-    counts.shed += e.shed
-    counts.server += e.server
+    addCounts(counts, e)
     histogram.add(e.histogram)
   }
   return figuresOf(counts, histogram, seconds)
@@ -205,15 +195,12 @@ export function fleetFigures(all: readonly FleetSlot[], lastSlot: number): Fleet
     windows.map((w) => {
       const shopper = endpoints.filter((e) => e.kind !== 'asset' && !isOpsEndpoint(e.endpoint))
       const histogram = newLatencyHistogram()
-      const counts = { count: 0, client: 0, shed: 0, server: 0 }
+      const counts = emptyCounts()
       for (const s of windowSlots[w]) {
         for (const e of shopper) {
           const found = s.endpoints.get(e.endpoint)
           if (!found) continue
-          counts.count += found.count
-          counts.client += found.client
-          counts.shed += found.shed
-          counts.server += found.server
+          addCounts(counts, found)
           histogram.add(found.histogram)
         }
       }
@@ -227,7 +214,7 @@ export function fleetFigures(all: readonly FleetSlot[], lastSlot: number): Fleet
     .slice(0, CHARTED_ENDPOINTS)
     .map((e) => e.endpoint)
   const perSlot = slotIds.map((id) => bySlot.get(id) ?? [])
-  const slotSum = (slots: FleetSlot[], field: 'count' | 'client' | 'shed' | 'server') => {
+  const slotSum = (slots: FleetSlot[], field: keyof OutcomeCounts) => {
     let n = 0
     for (const s of slots) for (const e of s.endpoints.values()) n += e[field]
     return n

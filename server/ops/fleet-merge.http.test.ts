@@ -12,10 +12,10 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { TestShopper } from '../dev/test-shopper'
-import { waitUntil } from '../orders/test-world'
+import { TestShopper } from '../../testing/test-shopper'
+import { waitUntil } from '../../testing/test-world'
 import type { Overview } from './ops.schema'
-import { adminClient, startOpsStores, type OpsStores } from './test-ops'
+import { adminClient, startOpsStores, type OpsStores } from '../../testing/test-ops'
 
 const SLOW_MS = 400
 const FAST_REQUESTS = 90

@@ -20,7 +20,7 @@
  */
 import { z } from 'zod'
 import { key } from '../platform/redis'
-import { SLOT_MS } from '../platform/request-stats'
+import { outcomeCountsSchema, SLOT_MS } from '../platform/request-stats'
 
 export const SNAPSHOT_VERSION = 1
 /** How long a slot stays readable: the longest window (5 min) plus margin. */
@@ -31,12 +31,8 @@ export type WindowName = keyof typeof WINDOW_SLOTS
 /** An instance that has not published for this long is shown as gone. */
 export const INSTANCE_LIVE_MS = 3 * SLOT_MS
 
-export const endpointSlotSchema = z.object({
+export const endpointSlotSchema = outcomeCountsSchema.extend({
   endpoint: z.string().max(200),
-  count: z.number().int().min(0),
-  client: z.number().int().min(0),
-  shed: z.number().int().min(0),
-  server: z.number().int().min(0),
   histogram: z.string().max(100_000),
 })
 

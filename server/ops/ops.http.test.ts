@@ -1,18 +1,18 @@
 /**
  * The ops dashboard's server side over real HTTP, on a store with a Redis key prefix of its
- * own (server/ops/test-ops.ts): who may call it, what the levers change for shoppers, what
+ * own (testing/test-ops.ts): who may call it, what the levers change for shoppers, what
  * bad input does, and that the figures it shows match the traffic the test sent.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore } from '../dev/test-store'
-import { waitUntil } from '../orders/test-world'
+import { TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore } from '../../testing/test-store'
+import { waitUntil } from '../../testing/test-world'
 import { appRouter } from '../trpc/root'
 import type { Levers, Overview, PrewarmStatus } from './ops.schema'
-import { adminClient, startOpsStores, type OpsStores } from './test-ops'
-import { freePort } from '../dev/port-free'
+import { adminClient, startOpsStores, type OpsStores } from '../../testing/test-ops'
+import { freePort } from '../launcher/port-free'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 let world: OpsStores

@@ -5,7 +5,7 @@
  * time, fleet wide; a run whose progress stopped updating for STALE_AFTER_MS (its instance
  * died) no longer blocks a new one.
  */
-import { prewarm, type PrewarmProgress } from '../catalog/catalog.service'
+import { prewarm, type PrewarmProgress } from '../catalog/prewarm'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { redis } from '../platform/redis'

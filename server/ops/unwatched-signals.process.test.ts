@@ -6,14 +6,15 @@
  * and both queue alerts firing — and they clear again once the queue drains. Only then does
  * an admin open the dashboard, and finds the history the fleet kept meanwhile.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createPaymentWorld, type PaymentWorld } from '../orders/test-world'
+import { createPaymentWorld, type PaymentWorld } from '../../testing/test-world'
 import { SLOT_MS } from '../platform/request-stats'
 import { THRESHOLDS } from './alerts'
 import type { Overview } from './ops.schema'
 import { createSignalSampler, SAMPLER_LEASE_MS } from './signal-sampler'
-import { adminClient } from './test-ops'
+import { adminClient } from '../../testing/test-ops'
 
 /** Worker start plus a few sampling slots: how long the fleet may take to notice, unwatched. */
 const NOTICED_WITHIN_MS = 8 * SLOT_MS
@@ -54,7 +55,7 @@ async function metricsUntil(what: string, ok: (text: string) => boolean): Promis
       const lines = text.split('\n').filter((l) => /^storefront_fleet_(queue|alert|signals)/.test(l))
       throw new Error(`${what} not exported within ${NOTICED_WITHIN_MS} ms:\n${lines.join('\n')}`)
     }
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
   }
 }
 

@@ -5,10 +5,10 @@
 import type { JobHelpers } from 'graphile-worker'
 import { describe, expect, it } from 'vitest'
 import { chargeOrder, type ChargeOrderDeps } from './charge-order'
-import { fakeProvider, type FakeProvider } from './fake-provider'
+import { fakeProvider, type FakeProvider } from '../../testing/fake-provider'
 import { createPaymentTask } from './payment-job'
 import { settleFailed } from './settle-order'
-import { createProduct, orderRow, paymentJob, placeTestOrder, sql, stockOf } from './test-orders'
+import { createProduct, orderRow, paymentJob, placeTestOrder, sql, stockOf } from '../../testing/test-orders'
 
 function deps(provider: FakeProvider, overrides: Partial<ChargeOrderDeps> = {}): ChargeOrderDeps {
   return { provider, maxAttempts: 3, timeoutMs: 2_000, backoffMs: () => 5_000, now: () => new Date(), ...overrides }

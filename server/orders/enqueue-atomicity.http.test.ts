@@ -12,10 +12,10 @@
  * Orders of other tests (other shipping names) are unaffected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { testStoreUrl } from '../dev/test-store'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { testStoreUrl } from '../../testing/test-store'
 import type { PlaceOrderOutput } from '../checkout/checkout.schema'
-import { createProduct, sql, stockOf } from './test-orders'
+import { createProduct, sql, stockOf } from '../../testing/test-orders'
 
 const tag = crypto.randomUUID().replace(/-/g, '').slice(0, 12)
 const marker = `Fault Injection ${tag}`

@@ -1,7 +1,12 @@
-/** Shopper-facing order reads. An order is visible only to the session that placed it. */
+/**
+ * Shopper-facing order reads (an order is visible only to the session that placed it), and
+ * the payment job every new order gets.
+ */
 import { domainToUnicode } from 'node:url'
 import { AppError } from '../platform/errors'
+import type { DbClient } from '../platform/transaction'
 import * as repo from './orders.repo'
+import { addPaymentJobs } from './payment-queue.repo'
 import type { OrderView } from './orders.schema'
 
 export async function getOrder(orderId: string, sessionId: string): Promise<OrderView> {
@@ -24,4 +29,12 @@ export function displayEmail(stored: string): string {
 export async function getOrderStatus(orderId: string, sessionId: string) {
   const { id, status, failureReason, paidAt } = await getOrder(orderId, sessionId)
   return { id, status, failureReason, paidAt }
+}
+
+/**
+ * Enqueues each new order's payment job inside the caller's transaction (checkout's), so an
+ * order never exists without its job nor a job without its order.
+ */
+export async function enqueuePayments(client: DbClient, orderIds: string[]): Promise<void> {
+  await addPaymentJobs(orderIds.map((orderId) => ({ orderId })), client)
 }

@@ -2,11 +2,16 @@
  * The payment jobs in graphile-worker's tables, through its public SQL API only
  * (`add_job`, `remove_job`, `force_unlock_workers` and the `graphile_worker.jobs` view).
  * Every payment job carries `job_key = orderId`, so an order has at most one live job.
+ * This file is the one owner of the queue's SQL: checkout enqueues through
+ * orders.service.ts `enqueuePayments`, retries and the sweeper through `schedulePaymentJob`.
  */
-import { PAYMENT_JOB_MAX_ATTEMPTS, PAYMENT_TASK } from '../checkout/checkout.repo'
+import type pg from 'pg'
 import { pool } from '../platform/db'
+import type { DbClient } from '../platform/transaction'
 
-export { PAYMENT_JOB_MAX_ATTEMPTS, PAYMENT_TASK }
+export const PAYMENT_TASK = 'payment.charge'
+/** graphile-worker retries a failing job with exponential backoff up to this many attempts. */
+export const PAYMENT_JOB_MAX_ATTEMPTS = 8
 
 /** The payment job's payload: the order, and which charge attempt this run makes (1-based). */
 export interface PaymentJobPayload {
@@ -14,17 +19,33 @@ export interface PaymentJobPayload {
   attempt?: number
 }
 
+/** One job to add: the order, the attempt it makes (absent: the first) and when (absent: now). */
+export interface PaymentJobSpec {
+  orderId: string
+  attempt?: number
+  runAt?: Date
+}
+
 /**
- * (Re)schedules the order's payment job. While the current run holds the job, add_job
- * moves the key to a new job (the running one completes and is deleted); otherwise it
- * replaces the queued one.
+ * Adds (or re-schedules) one payment job per order with ONE statement, through `executor`:
+ * the caller's transaction at checkout (no order without a job, no job without an order), the
+ * pool otherwise. The job key is the order id, so a job can never be doubled: while a run
+ * holds the job, add_job moves the key to a new job (the running one completes and is
+ * deleted); otherwise it replaces the queued one.
  */
-export async function schedulePaymentJob(orderId: string, attempt: number, runAt: Date): Promise<void> {
-  await pool.query(
-    `SELECT graphile_worker.add_job($1, json_build_object('orderId', $2::text, 'attempt', $3::int),
-                                    run_at := $4, max_attempts := $5, job_key := $2::text)`,
-    [PAYMENT_TASK, orderId, attempt, runAt, PAYMENT_JOB_MAX_ATTEMPTS],
+export async function addPaymentJobs(jobs: PaymentJobSpec[], executor: DbClient | pg.Pool = pool): Promise<void> {
+  if (jobs.length === 0) return
+  await executor.query(
+    `SELECT graphile_worker.add_job($1, json_strip_nulls(json_build_object('orderId', j.id, 'attempt', j.attempt)),
+                                    run_at := coalesce(j.run_at, now()), max_attempts := $2, job_key := j.id)
+       FROM unnest($3::text[], $4::int[], $5::timestamptz[]) AS j(id, attempt, run_at)`,
+    [PAYMENT_TASK, PAYMENT_JOB_MAX_ATTEMPTS, jobs.map((j) => j.orderId), jobs.map((j) => j.attempt ?? null), jobs.map((j) => j.runAt ?? null)],
   )
+}
+
+/** (Re)schedules the order's payment job for its `attempt` at `runAt` (see {@link addPaymentJobs}). */
+export async function schedulePaymentJob(orderId: string, attempt: number, runAt: Date): Promise<void> {
+  await addPaymentJobs([{ orderId, attempt, runAt }])
 }
 
 export interface StuckOrder {

@@ -10,7 +10,7 @@
 import { Redis as IORedis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createPaymentWorld, waitUntil, type PaymentWorld } from './test-world'
+import { createPaymentWorld, waitUntil, type PaymentWorld } from '../../testing/test-world'
 
 let world: PaymentWorld
 beforeAll(async () => {

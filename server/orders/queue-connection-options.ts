@@ -1,7 +1,7 @@
 /**
  * graphile-worker options that depend on the database the worker runs on.
  *
- * On the embedded database (PGlite behind pglite-socket, server/dev/embedded-postgres.ts)
+ * On the embedded database (PGlite behind pglite-socket, server/launcher/embedded-postgres.ts)
  * every connection shares PGlite's one session, so
  *  - named prepared statements collide: the second connection to prepare graphile-worker's
  *    `get_job` fails with "prepared statement already exists" and no job is ever fetched;

@@ -8,7 +8,7 @@
 import { invalidateProductStock } from '../catalog/catalog.service'
 import { releaseStock } from '../inventory/inventory.service'
 import { reopenSoldOutGates } from '../inventory/sold-out-gate'
-import { withTransaction } from '../platform/db'
+import { withTransaction } from '../platform/transaction'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
 import type { Charge } from '../payments/payment-provider'

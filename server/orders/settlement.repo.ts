@@ -3,7 +3,7 @@
  * transition is one guarded UPDATE, so a job that runs twice, or races the sweeper,
  * changes an order at most once).
  */
-import type { DbClient } from '../platform/db'
+import type { DbClient } from '../platform/transaction'
 import { pool } from '../platform/db'
 
 export type OrderStatus = 'PENDING_PAYMENT' | 'PAID' | 'FAILED'

@@ -5,9 +5,9 @@
  * locked through graphile-worker's tables, as a crash or an operator would leave it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { fakeProvider } from './fake-provider'
+import { fakeProvider } from '../../testing/fake-provider'
 import { sweepStuckOrders } from './sweep-stuck-orders'
-import { createProduct, orderRow, paymentJob, placeTestOrder, sql, stockOf } from './test-orders'
+import { createProduct, orderRow, paymentJob, placeTestOrder, sql, stockOf } from '../../testing/test-orders'
 
 const touched: string[] = []
 

@@ -3,7 +3,7 @@
  * the 503/504 split, voids, and the latency distribution it promises.
  */
 import { describe, expect, it } from 'vitest'
-import { sql } from '../checkout/test-fixtures'
+import { sql } from '../../testing/checkout-fixtures'
 import { sampleLatencyMs } from './latency-distribution'
 import { TransientPaymentError, type ChargeRequest } from './payment-provider'
 import type { PaymentSettings } from './payment-settings.schema'

@@ -12,6 +12,7 @@
  * insert), so a charge still in flight for it lands on VOIDED and charges nothing; voids
  * themselves are answered without simulated errors.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as ledger from './charge-ledger.repo'
 import { sampleLatencyMs } from './latency-distribution'
 import { TransientPaymentError, type Charge, type ChargeRequest, type PaymentProvider } from './payment-provider'
@@ -27,7 +28,6 @@ export interface SimulatedProviderDeps {
   sleep: (ms: number) => Promise<void>
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export function createSimulatedProvider(overrides: Partial<SimulatedProviderDeps> = {}): PaymentProvider {
   const deps: SimulatedProviderDeps = {

@@ -10,7 +10,7 @@ import { upstash } from '../env'
 import { createCache, jitteredTtlMs, TTL, type CachePolicy } from './cache'
 import { metrics } from './metrics'
 import { key, redis } from './redis'
-import { freePort } from '../dev/port-free'
+import { freePort } from '../launcher/port-free'
 
 const ns = `cache-test-${randomBytes(3).toString('hex')}`
 const k = (name: string) => key(ns, name)

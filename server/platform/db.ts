@@ -3,7 +3,9 @@
  *  - `pool`: the one `pg` pool, shared by Prisma's driver adapter and the few hot paths
  *    that run a single raw statement (inventory decrement, sold-out checks);
  *  - `db`: the Prisma client on top of it (Prisma 7 has no Rust query engine).
- * Only `<domain>.repo.ts` files and scripts under prisma/ may import it.
+ * Only `<domain>.repo.ts` files, platform/transaction.ts and the entry points that own a pool
+ * (worker, launcher, prisma scripts, the test harness, benches) may import it: the list and
+ * its reasons are in .dependency-cruiser.cjs.
  * Every statement is counted in `metrics.dbQueries`, so tests and the ops dashboard can
  * prove a path never touched the database.
  */
@@ -36,31 +38,3 @@ const globalForDb = globalThis as unknown as { __pool?: pg.Pool; __prisma?: Pris
 /** The process's pool; reused across Next dev hot reloads and route bundles. */
 export const pool: pg.Pool = (globalForDb.__pool ??= createPool())
 export const db: PrismaClient = (globalForDb.__prisma ??= new PrismaClient({ adapter: new PrismaPg(pool) }))
-
-/**
- * Runs `fn` inside BEGIN … COMMIT on one pooled connection, rolling back on any error.
- * Used by the hot paths that speak raw SQL (checkout, stock release).
- */
-export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    const result = await fn(client)
-    await client.query('COMMIT')
-    return result
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
-}
-
-/** The PostgreSQL error code of `error` (e.g. '23505' unique violation), if it is one. */
-export function pgErrorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined
-}
-
-export type DbClient = pg.PoolClient

@@ -9,8 +9,7 @@
  * off removes the widget on the next page view.
  */
 import { z } from 'zod'
-import { AppError } from './errors'
-import { createSettingsHash, type SettingsHash } from './runtime-settings'
+import { createSettingsHash, createSettingsTable, specsFor, type SettingSpec, type SettingsHash } from './runtime-settings'
 
 export interface FlagDefinition {
   defaultOn: boolean
@@ -44,8 +43,13 @@ export const FLAGS = {
 
 export type FlagName = keyof typeof FLAGS
 export const FLAG_NAMES = Object.keys(FLAGS) as FlagName[]
-export const flagNameSchema = z.enum(FLAG_NAMES as [FlagName, ...FlagName[]])
 export type FlagStates = Record<FlagName, boolean>
+
+const table = createSettingsTable(
+  'flag',
+  specsFor(FLAG_NAMES, (name): SettingSpec<boolean> => ({ schema: z.boolean(), default: FLAGS[name].defaultOn, takes: 'true or false' })),
+)
+export const flagNameSchema = table.nameSchema
 
 export interface FlagView {
   name: FlagName
@@ -65,13 +69,7 @@ const store: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'flags', on
 
 /** Every flag's current state (defaults for flags never set, or when Redis is down). */
 export async function flagStates(settings: SettingsHash = store): Promise<FlagStates> {
-  const { entries } = await settings.read()
-  const states = {} as FlagStates
-  for (const name of FLAG_NAMES) {
-    const stored = entries.get(name)?.value
-    states[name] = typeof stored === 'boolean' ? stored : FLAGS[name].defaultOn
-  }
-  return states
+  return table.values(settings)
 }
 
 export async function isEnabled(name: FlagName, settings: SettingsHash = store): Promise<boolean> {
@@ -80,33 +78,22 @@ export async function isEnabled(name: FlagName, settings: SettingsHash = store):
 
 /** The dashboard's view: state, default, who changed it and when, and whether Redis answered. */
 export async function listFlags(settings: SettingsHash = store): Promise<{ flags: FlagView[]; source: 'redis' | 'fallback' }> {
-  const { entries, source } = await settings.read()
-  const flags = FLAG_NAMES.map((name): FlagView => {
-    const entry = entries.get(name)
-    const stored = typeof entry?.value === 'boolean' ? entry : undefined
-    return {
-      name,
-      label: FLAGS[name].label,
-      offEffect: FLAGS[name].offEffect,
-      enabled: stored ? (stored.value as boolean) : FLAGS[name].defaultOn,
-      defaultOn: FLAGS[name].defaultOn,
-      changedBy: stored?.by ?? null,
-      changedAt: stored ? new Date(stored.at) : null,
-    }
-  })
+  const { states, source } = await table.states(settings)
+  const flags = states.map(({ name, value, changedBy, changedAt }): FlagView => ({
+    name,
+    label: FLAGS[name].label,
+    offEffect: FLAGS[name].offEffect,
+    enabled: value,
+    defaultOn: FLAGS[name].defaultOn,
+    changedBy,
+    changedAt,
+  }))
   return { flags, source }
 }
 
 /** Turns a flag on or off for every instance. An unknown name or a non-boolean → BAD_INPUT, nothing stored. */
 export async function setFlag(name: unknown, enabled: unknown, by: string, settings: SettingsHash = store): Promise<FlagView> {
-  const parsedName = flagNameSchema.safeParse(name)
-  if (!parsedName.success) throw new AppError('BAD_INPUT', `Unknown flag "${String(name)}" (known: ${FLAG_NAMES.join(', ')})`)
-  if (typeof enabled !== 'boolean') throw new AppError('BAD_INPUT', `Flag ${parsedName.data} takes true or false`)
-  try {
-    await settings.set(parsedName.data, enabled, by)
-  } catch (error) {
-    throw new AppError('UNAVAILABLE', 'Redis did not accept the change; the flag is unchanged', { cause: error, retryAfterSeconds: 2 })
-  }
+  const flag = await table.set(settings, name, enabled === null ? undefined : enabled, by)
   const { flags } = await listFlags(settings)
-  return flags.find((f) => f.name === parsedName.data)!
+  return flags.find((f) => f.name === flag)!
 }

@@ -10,8 +10,8 @@
 import { readdirSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
-import { currentStoreEnv, startStore, type RunningStore } from '../dev/test-store'
+import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
+import { currentStoreEnv, startStore, type RunningStore } from '../../testing/test-store'
 import { env } from '../env'
 import { hasMalformedSegment } from './malformed-url'
 

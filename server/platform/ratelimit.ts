@@ -18,7 +18,7 @@ import { AppError } from './errors'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { key, redis } from './redis'
-import { createSettingsHash, type SettingsHash } from './runtime-settings'
+import { createSettingsHash, createSettingsTable, specsFor, type SettingSpec, type SettingsHash } from './runtime-settings'
 
 type Duration = `${number} s`
 
@@ -129,12 +129,21 @@ type BackstopNames = { [P in PolicyName]: (typeof POLICIES)[P] extends { backsto
 const _backstopsArePolicies: Exclude<BackstopNames, PolicyName> extends never ? true : false = true
 void _backstopsArePolicies
 export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[]
-export const policyNameSchema = z.enum(POLICY_NAMES as [PolicyName, ...PolicyName[]])
 
 /** Bounds of an operator's override: at least one request per window, at most this many. */
 export const MIN_POLICY_LIMIT = 1
 export const MAX_POLICY_LIMIT = 100_000
 export const policyLimitSchema = z.number().int().min(MIN_POLICY_LIMIT).max(MAX_POLICY_LIMIT)
+
+/** The overrides: one setting per policy, its default the policy's own limit. */
+const overridesTable = createSettingsTable(
+  'rate-limit policy',
+  specsFor(POLICY_NAMES, (name): SettingSpec<number> => ({
+    schema: policyLimitSchema,
+    default: POLICIES[name].limit,
+    takes: `a whole number from ${MIN_POLICY_LIMIT} to ${MAX_POLICY_LIMIT}`,
+  })),
+)
 
 /** Seconds a fail-closed policy asks the caller to wait when Redis did not answer. */
 export const FAIL_CLOSED_RETRY_SECONDS = 2
@@ -175,15 +184,8 @@ type Limiters = Map<PolicyName, { limit: number; limiter: Ratelimit }>
  * shared by every Next route bundle (see below); tests make their own over a store of their own.
  */
 export function createRateLimits(overrides: SettingsHash, limiters: Limiters = new Map()) {
-
-  function overrideOf(entries: ReadonlyMap<string, { value: unknown }>, name: PolicyName): number | null {
-    const parsed = policyLimitSchema.safeParse(entries.get(name)?.value)
-    return parsed.success ? parsed.data : null
-  }
-
   async function limiterFor(name: PolicyName): Promise<Ratelimit> {
-    const { entries } = await overrides.read()
-    const limit = overrideOf(entries, name) ?? POLICIES[name].limit
+    const limit = await overridesTable.value(overrides, name)
     let current = limiters.get(name)
     if (!current || current.limit !== limit) {
       current = { limit, limiter: createLimiter(name, POLICIES[name], limit) }
@@ -220,45 +222,24 @@ export function createRateLimits(overrides: SettingsHash, limiters: Limiters = n
 
     /** Every policy with its limit in force, its default and who changed it. */
     async list(): Promise<{ policies: RateLimitView[]; source: 'redis' | 'fallback' }> {
-      const { entries, source } = await overrides.read()
-      const policies = POLICY_NAMES.map((name): RateLimitView => {
+      const { states, source } = await overridesTable.states(overrides)
+      const policies = states.map(({ name, value, changedBy, changedAt }): RateLimitView => {
         const policy: Policy = POLICIES[name]
-        const override = overrideOf(entries, name)
-        const entry = override === null ? undefined : entries.get(name)
-        return {
-          policy: name,
-          limit: override ?? policy.limit,
-          defaultLimit: policy.limit,
-          window: policy.window,
-          key: policy.key,
-          failMode: policy.failMode,
-          scope: policy.scope,
-          changedBy: entry?.by ?? null,
-          changedAt: entry ? new Date(entry.at) : null,
-        }
+        return { policy: name, limit: value, defaultLimit: policy.limit, window: policy.window, key: policy.key, failMode: policy.failMode, scope: policy.scope, changedBy, changedAt }
       })
       return { policies, source }
     },
 
     /**
-     * Overrides a policy's limit fleet wide (`null` restores the default). An unknown policy
-     * or a limit outside [MIN_POLICY_LIMIT, MAX_POLICY_LIMIT] → BAD_INPUT, nothing stored.
+     * Overrides a policy's limit fleet wide (`null`, or the default itself, restores the default).
+     * An unknown policy or a limit outside [MIN_POLICY_LIMIT, MAX_POLICY_LIMIT] → BAD_INPUT, nothing stored.
      */
     async setLimit(name: unknown, limit: unknown, by: string): Promise<RateLimitView> {
-      const policy = policyNameSchema.safeParse(name)
-      if (!policy.success) throw new AppError('BAD_INPUT', `Unknown rate-limit policy "${String(name)}" (known: ${POLICY_NAMES.join(', ')})`)
-      const value = limit === null ? null : policyLimitSchema.safeParse(limit)
-      if (value !== null && !value.success) {
-        throw new AppError('BAD_INPUT', `A ${policy.data} limit is a whole number from ${MIN_POLICY_LIMIT} to ${MAX_POLICY_LIMIT}`)
-      }
-      try {
-        if (value === null || value.data === POLICIES[policy.data].limit) await overrides.clear(policy.data)
-        else await overrides.set(policy.data, value.data, by)
-      } catch (error) {
-        throw new AppError('UNAVAILABLE', 'Redis did not accept the change; the limit is unchanged', { cause: error, retryAfterSeconds: 2 })
-      }
+      const known = overridesTable.nameSchema.safeParse(name)
+      const value = known.success && limit === POLICIES[known.data].limit ? null : limit
+      const policy = await overridesTable.set(overrides, name, value, by)
       const { policies } = await this.list()
-      return policies.find((p) => p.policy === policy.data)!
+      return policies.find((p) => p.policy === policy)!
     },
   }
 }

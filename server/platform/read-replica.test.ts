@@ -6,7 +6,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startReplicaPair, type ReplicaPair } from '../launcher/replica-pair'
-import { freePort } from '../dev/port-free'
+import { freePort } from '../launcher/port-free'
 import { db } from './db'
 import { createReplicaMonitor, type ReplicaStatus } from './read-replica'
 

@@ -1,7 +1,7 @@
 /**
  * The app's Redis client: @upstash/redis over REST, created once per process.
  * Locally it reaches the real Redis through the project's Upstash-compatible gateway
- * (server/dev/gateway.ts); in production a real Upstash database. Every key the app
+ * (server/gateway/gateway.ts); in production a real Upstash database. Every key the app
  * writes goes through `key()`, so a deployment or a test run owns its own prefix.
  */
 import { Redis } from '@upstash/redis'

@@ -15,6 +15,7 @@
  * and both must record into the same figures.
  */
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js'
+import { z } from 'zod'
 
 /** Slot length: figures are published and merged per slot, aligned to wall-clock multiples. */
 export const SLOT_MS = 5_000
@@ -47,37 +48,48 @@ export function newLatencyHistogram(bitBucketSize: 32 | 'packed' = 32): Histogra
   return build({ ...LATENCY_HDR, bitBucketSize, autoResize: false })
 }
 
+/** Requests that ended, and how many of them in each class that is not `ok` (one shape, everywhere). */
+export const outcomeCountsSchema = z.object({
+  count: z.number().int().min(0),
+  client: z.number().int().min(0),
+  shed: z.number().int().min(0),
+  server: z.number().int().min(0),
+})
+export type OutcomeCounts = z.infer<typeof outcomeCountsSchema>
+
+export const emptyCounts = (): OutcomeCounts => ({ count: 0, client: 0, shed: 0, server: 0 })
+
+/** The one merge: adds `from` into `into` (in place) and returns `into`. */
+export function addCounts(into: OutcomeCounts, from: OutcomeCounts): OutcomeCounts {
+  into.count += from.count
+  into.client += from.client
+  into.shed += from.shed
+  into.server += from.server
+  return into
+}
+
+function countOutcome(into: OutcomeCounts, outcome: Outcome): void {
+  into.count++
+  if (outcome !== 'ok') into[outcome]++
+}
+
 interface EndpointFigures {
   histogram: Histogram
   /** This slot. */
-  count: number
-  client: number
-  shed: number
-  server: number
+  slot: OutcomeCounts
   /** Since the process started (Prometheus counters). */
-  totalCount: number
-  totalClient: number
-  totalShed: number
-  totalServer: number
+  total: OutcomeCounts
 }
 
 /** One endpoint's figures for one closed slot, as published. */
-export interface EndpointSlot {
+export interface EndpointSlot extends OutcomeCounts {
   endpoint: string
-  count: number
-  client: number
-  shed: number
-  server: number
   /** HDR histogram (µs), V2 compressed, base64. */
   histogram: string
 }
 
-export interface EndpointTotals {
+export interface EndpointTotals extends OutcomeCounts {
   endpoint: string
-  count: number
-  client: number
-  shed: number
-  server: number
 }
 
 export interface PageCacheCounts {
@@ -95,17 +107,7 @@ class RequestStats {
     let figures = this.endpoints.get(endpoint)
     if (figures) return figures
     if (this.endpoints.size >= MAX_ENDPOINTS && endpoint !== OVERFLOW_ENDPOINT) return this.figuresOf(OVERFLOW_ENDPOINT)
-    figures = {
-      histogram: newLatencyHistogram(),
-      count: 0,
-      client: 0,
-      shed: 0,
-      server: 0,
-      totalCount: 0,
-      totalClient: 0,
-      totalShed: 0,
-      totalServer: 0,
-    }
+    figures = { histogram: newLatencyHistogram(), slot: emptyCounts(), total: emptyCounts() }
     this.endpoints.set(endpoint, figures)
     return figures
   }
@@ -115,18 +117,8 @@ class RequestStats {
     const f = this.figuresOf(endpoint)
     const us = ms <= 0 ? 0 : ms >= 120_000 ? LATENCY_HDR.highestTrackableValue : Math.round(ms * 1000)
     f.histogram.recordValue(us)
-    f.count++
-    f.totalCount++
-    if (outcome === 'client') {
-      f.client++
-      f.totalClient++
-    } else if (outcome === 'shed') {
-      f.shed++
-      f.totalShed++
-    } else if (outcome === 'server') {
-      f.server++
-      f.totalServer++
-    }
+    countOutcome(f.slot, outcome)
+    countOutcome(f.total, outcome)
   }
 
   recordPageCache(header: string): void {
@@ -139,17 +131,10 @@ class RequestStats {
   takeSlot(): { endpoints: EndpointSlot[]; pageCache: PageCacheCounts } {
     const endpoints: EndpointSlot[] = []
     for (const [endpoint, f] of this.endpoints) {
-      if (f.count === 0) continue
-      endpoints.push({
-        endpoint,
-        count: f.count,
-        client: f.client,
-        shed: f.shed,
-        server: f.server,
-        histogram: encodeIntoCompressedBase64(f.histogram),
-      })
+      if (f.slot.count === 0) continue
+      endpoints.push({ endpoint, ...f.slot, histogram: encodeIntoCompressedBase64(f.histogram) })
       f.histogram.reset()
-      f.count = f.client = f.shed = f.server = 0
+      f.slot = emptyCounts()
     }
     const pageCache = { ...this.pageCache }
     this.pageCache.hit = this.pageCache.stale = this.pageCache.miss = 0
@@ -158,13 +143,7 @@ class RequestStats {
 
   /** Cumulative counts since the process started (for Prometheus). */
   totals(): EndpointTotals[] {
-    return [...this.endpoints].map(([endpoint, f]) => ({
-      endpoint,
-      count: f.totalCount,
-      client: f.totalClient,
-      shed: f.totalShed,
-      server: f.totalServer,
-    }))
+    return [...this.endpoints].map(([endpoint, f]) => ({ endpoint, ...f.total }))
   }
 }
 

@@ -9,6 +9,7 @@
  * Hand-written (about 40 lines) rather than p-retry: what matters here is the per-id
  * de-duplication, the fire-and-forget lifetime and the counters, not the retry arithmetic.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { logger } from './logger'
 import { metrics } from './metrics'
 
@@ -31,7 +32,7 @@ export function retryInBackground(id: string, attempt: () => Promise<boolean>): 
   count('pending')
   const started = Date.now()
   const run = async (delay: number): Promise<void> => {
-    await new Promise((r) => setTimeout(r, delay).unref())
+    await sleep(delay, undefined, { ref: false })
     if (loops.get(id) !== mine) return // replaced by a newer repair of the same thing
     const done = await attempt().catch(() => false)
     if (done) {

@@ -1,7 +1,7 @@
 /**
  * What this process runs on, for the console and the ops dashboard: real services, or the
  * embedded database / Redis emulation that `npm start` falls back to on a machine without
- * PostgreSQL or Redis (server/dev/start.ts sets STOREFRONT_EMBEDDED for its children).
+ * PostgreSQL or Redis (server/launcher/start.ts sets STOREFRONT_EMBEDDED for its children).
  */
 import { env, upstash } from '../env'
 import { redactUrl } from './redact-url'

@@ -17,6 +17,7 @@
  */
 import type { Redis } from '@upstash/redis'
 import { z } from 'zod'
+import { AppError } from './errors'
 import { logger } from './logger'
 import { key, redis as appRedis } from './redis'
 
@@ -157,6 +158,91 @@ export function createSettingsHash(opts: SettingsHashOptions) {
     /** Forget the cached copy (tests, and after writes made elsewhere in this process). */
     invalidate(): void {
       readAt = 0
+    },
+  }
+}
+
+/** One operator setting: the values it may take (zod), its default, and those values in words. */
+export interface SettingSpec<V = unknown> {
+  schema: z.ZodType<V>
+  default: V
+  /** What a valid value is, for the BAD_INPUT message ("true or false", "a whole number from 1 to 100000"). */
+  takes: string
+}
+
+/** A table of specs, one per name, all of one shape (flags: booleans; rate limits: limits). */
+export function specsFor<N extends string, V>(names: readonly N[], spec: (name: N) => SettingSpec<V>): Record<N, SettingSpec<V>> {
+  return Object.fromEntries(names.map((name) => [name, spec(name)])) as Record<N, SettingSpec<V>>
+}
+
+/** One setting as in force: its value, and who stored it and when (null: the default applies). */
+export interface SettingState<N extends string = string, V = unknown> {
+  name: N
+  value: V
+  changedBy: string | null
+  changedAt: Date | null
+}
+
+/**
+ * The one wrapper every kind of runtime setting goes through (feature flags, fault injection,
+ * rate-limit overrides): a table of {@link SettingSpec}s over a {@link SettingsHash}.
+ * A stored value its schema refuses (an older deploy's, a hand edit) counts as not set.
+ * `noun` names one setting in messages ("flag", "fault", "rate-limit policy").
+ */
+export function createSettingsTable<D extends Record<string, SettingSpec>>(noun: string, specs: D) {
+  type Name = keyof D & string
+  type Values = { [K in Name]: D[K]['default'] }
+  const names = Object.keys(specs) as Name[]
+  const nameSchema = z.enum(names as [Name, ...Name[]])
+  const Noun = noun.charAt(0).toUpperCase() + noun.slice(1)
+
+  function stateOf(entries: ReadonlyMap<string, SettingEntry>, name: Name): SettingState<Name, D[Name]['default']> {
+    const entry = entries.get(name)
+    const parsed = entry === undefined ? null : specs[name]!.schema.safeParse(entry.value)
+    if (!entry || !parsed?.success) return { name, value: specs[name]!.default, changedBy: null, changedAt: null }
+    return { name, value: parsed.data as D[Name]['default'], changedBy: entry.by, changedAt: new Date(entry.at) }
+  }
+
+  return {
+    names,
+    nameSchema,
+
+    /** One setting's value in force (the request path: parses only that entry). */
+    async value<N extends Name>(settings: SettingsHash, name: N): Promise<Values[N]> {
+      const { entries } = await settings.read()
+      return stateOf(entries, name).value as Values[N]
+    },
+
+    /** Every setting's value in force (defaults where none is stored, or Redis is down under `onError: 'defaults'`). */
+    async values(settings: SettingsHash): Promise<Values> {
+      const { entries } = await settings.read()
+      return Object.fromEntries(names.map((name) => [name, stateOf(entries, name).value])) as Values
+    },
+
+    /** Every setting with who changed it, in table order, and whether Redis answered. */
+    async states(settings: SettingsHash): Promise<{ states: Array<SettingState<Name, D[Name]['default']>>; source: SettingsRead['source'] }> {
+      const { entries, source } = await settings.read()
+      return { states: names.map((name) => stateOf(entries, name)), source }
+    },
+
+    /**
+     * Stores `value` for `name` fleet wide (`null`: back to the default). An unknown name or a
+     * value the schema refuses → BAD_INPUT, nothing stored; Redis refusing → UNAVAILABLE (503).
+     * Returns the validated name.
+     */
+    async set(settings: SettingsHash, name: unknown, value: unknown, by: string): Promise<Name> {
+      const known = nameSchema.safeParse(name)
+      if (!known.success) throw new AppError('BAD_INPUT', `Unknown ${noun} "${String(name)}" (known: ${names.join(', ')})`)
+      const spec = specs[known.data]!
+      const parsed = value === null ? null : spec.schema.safeParse(value)
+      if (parsed !== null && !parsed.success) throw new AppError('BAD_INPUT', `${Noun} ${known.data} takes ${spec.takes}`)
+      try {
+        if (parsed === null) await settings.clear(known.data)
+        else await settings.set(known.data, parsed.data, by)
+      } catch (error) {
+        throw new AppError('UNAVAILABLE', `Redis did not accept the change; the ${noun} is unchanged`, { cause: error, retryAfterSeconds: 2 })
+      }
+      return known.data
     },
   }
 }

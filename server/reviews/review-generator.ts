@@ -1,6 +1,6 @@
 /**
  * Seeded reviews: generated deterministically from the product id with faker (the same
- * library and approach as the seeded catalog, server/dev/seed-data.ts), so every instance,
+ * library and approach as the seeded catalog, prisma/seed-data.ts), so every instance,
  * every run and every test sees the same reviews for a product — without a table.
  *
  * Why not a Review table: reviews here exist to exercise a degradable widget, and a widget

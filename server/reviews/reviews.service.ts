@@ -3,6 +3,7 @@
  * 503 the widget never asks for, since it reads the flag first) and the `reviewsDelayMs`
  * fault for drills. Unknown or inactive products → NOT_FOUND (one cached product read).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { getProduct } from '../catalog/catalog.service'
 import { AppError } from '../platform/errors'
 import { currentFaults } from '../platform/faults'
@@ -10,7 +11,6 @@ import { isEnabled } from '../platform/flags'
 import { generateReviews } from './review-generator'
 import type { ProductReviews } from './reviews.schema'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function getReviews(productId: number): Promise<ProductReviews> {
   const [enabled, faults] = await Promise.all([isEnabled('reviews'), currentFaults()])

@@ -9,13 +9,14 @@
  * Limits covered: adminLogin, browse, search, checkoutPerClient; plus the admin Origin check,
  * HSTS, the tRPC batch cap and idempotency keys scoped to the session.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
-import { createProduct, sql } from '../checkout/test-fixtures'
+import { createProduct, sql } from '../../testing/checkout-fixtures'
 import type { PlaceOrderOutput } from '../checkout/checkout.schema'
-import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../dev/test-services'
-import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../dev/test-shopper'
-import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../dev/test-store'
+import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
+import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { POLICIES } from '../platform/ratelimit'
 import { MAX_TRPC_BATCH_CALLS } from '../trpc/batch-limit'
 
@@ -43,7 +44,7 @@ const refusedFromTheSixth = [...Array<number>(LOGIN_LIMIT).fill(401), ...Array<n
 async function insideOneWindow(policy: keyof typeof POLICIES, needMs = 20_000): Promise<void> {
   const windowMs = Number.parseInt(POLICIES[policy].window) * 1_000
   const left = windowMs - (Date.now() % windowMs)
-  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50))
+  if (left < needMs) await sleep(left + 50)
 }
 const insideOneLoginWindow = () => insideOneWindow('adminLogin')
 

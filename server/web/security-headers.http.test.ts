@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { sql } from '../checkout/test-fixtures'
-import { testStoreUrl } from '../dev/test-store'
+import { sql } from '../../testing/checkout-fixtures'
+import { testStoreUrl } from '../../testing/test-store'
 
 interface Answer {
   status: number

@@ -2,6 +2,7 @@
  * Several Chromium contexts, each a fresh shopper (its own cookies) per journey, looping full
  * journeys until told to stop. They run beside the HTTP load for the whole drill.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Browser } from '@playwright/test'
 import { pick, seededRng } from '../load/rng'
 import { runJourney, type Journey, type JourneyPlan } from './journey'
@@ -45,7 +46,7 @@ export function startShoppers(browser: Browser, o: ShopperOptions): RunningShopp
       } finally {
         await context.close().catch(() => {})
       }
-      if (!stopping) await new Promise((r) => setTimeout(r, 2 * o.thinkMs))
+      if (!stopping) await sleep(2 * o.thinkMs)
     }
   })
   return {

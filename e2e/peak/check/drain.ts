@@ -1,4 +1,5 @@
 /** After the load: wait until every order has left PENDING_PAYMENT (or the time is up). */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type pg from 'pg'
 import { sampleQueue, type QueueSample } from '../world/queue-sampler'
 
@@ -16,6 +17,6 @@ export async function waitForDrain(pool: pg.Pool, timeoutS: number, onSample?: (
     const seconds = (performance.now() - started) / 1000
     if (last.pending === 0) return { drained: true, seconds, last }
     if (seconds >= timeoutS) return { drained: false, seconds, last }
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
   }
 }

@@ -3,11 +3,12 @@
  * orders passes, and each kind of damage (oversell, a lost or refused-but-written order, a
  * pending order nobody will charge, an unreleased failure, a charge without a sale) is caught.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, test } from '@playwright/test'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { env } from '../../../server/env'
-import { createTestDatabase, type TestDatabase } from '../../../server/dev/test-services'
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-services'
 import { checkAdminInvariants } from '../check/admin-invariants'
 import { checkInvariants, type InvariantReport } from '../check/invariants'
 import { DEFAULT_ADMIN_PLAN } from '../drill-options'
@@ -117,7 +118,7 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED' }) // before the edit, old price
   const sentAtDb = await dbNow()
   const committedByDb = await dbNow()
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 700 }) // after it, new price
   const record = (over: Partial<AdminRecord>): AdminRecord => ({
     plan: DEFAULT_ADMIN_PLAN,

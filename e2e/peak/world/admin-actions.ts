@@ -11,8 +11,9 @@
  *    reached the gate; a shed (429/503) or a timeout says the store was too busy to answer,
  *    which the latency thresholds judge, not propagation.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type pg from 'pg'
-import { newIdempotencyKey, TestShopper } from '../../../server/dev/test-shopper'
+import { newIdempotencyKey, TestShopper } from '../../../testing/test-shopper'
 import type { AdminPlan } from '../drill-options'
 import type { DrillWorld } from './drill-world'
 
@@ -58,7 +59,6 @@ export interface AdminRecord {
   errors: string[]
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function dbNow(pool: pg.Pool): Promise<Date> {
   const { rows } = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')

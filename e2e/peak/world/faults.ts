@@ -8,6 +8,7 @@
  *    recovered when that call is as fast as before the fault.
  * Each event records when it started, ended and recovered, for the report's bands and table.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FaultPlan } from '../drill-options'
 import type { Window } from '../load/analysis'
 import type { DrillWorld } from './drill-world'
@@ -49,7 +50,6 @@ async function probe(storeUrl: string, cookie: string): Promise<Probe> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function until<T>(fn: () => Promise<T | null>, everyMs: number): Promise<T | null> {
   const deadline = Date.now() + RECOVERY_TIMEOUT_MS

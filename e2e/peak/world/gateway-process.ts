@@ -1,14 +1,14 @@
 /**
- * The drill's Upstash-compatible gateway (server/dev/gateway-main.ts) as a process of its own:
+ * The drill's Upstash-compatible gateway (server/gateway/gateway-main.ts) as a process of its own:
  * every app request's Redis traffic passes through it, so it must not share an event loop
  * with the Playwright process that drives the browsers and the faults.
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { childEnv } from '../../../server/env'
-import { freePort } from '../../../server/dev/port-free'
+import { freePort } from '../../../server/launcher/port-free'
 
-const ENTRY = fileURLToPath(new URL('../../../server/dev/gateway-main.ts', import.meta.url))
+const ENTRY = fileURLToPath(new URL('../../../server/gateway/gateway-main.ts', import.meta.url))
 const READY_TIMEOUT_MS = 20_000
 
 export interface GatewayProcess {

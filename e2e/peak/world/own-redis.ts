@@ -4,12 +4,13 @@
  * Nothing is persisted (`--save "" --appendonly no`): a restart loses every key, as a
  * crashed cache node does.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../../server/dev/port-free'
+import { freePort } from '../../../server/launcher/port-free'
 
 export const REDIS_SERVER_BIN = 'redis-server'
 const READY_TIMEOUT_MS = 10_000
@@ -41,7 +42,7 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
   const deadline = Date.now() + READY_TIMEOUT_MS
   while (Date.now() < deadline) {
     if (await check()) return
-    await new Promise((r) => setTimeout(r, 50))
+    await sleep(50)
   }
   throw new Error(`${what} within ${READY_TIMEOUT_MS} ms`)
 }
@@ -81,7 +82,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       child.kill('SIGTERM')
       await gone
       onDown?.()
-      await new Promise((r) => setTimeout(r, downMs))
+      await sleep(downMs)
       child = launch()
       await ready()
     },
