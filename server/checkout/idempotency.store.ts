@@ -55,14 +55,21 @@ if rec then return {'record', rec} end
 local out = {'gated'}
 for i = 2, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then out[#out + 1] = v end
+  if v then
+    out[#out + 1] = i - 2
+    out[#out + 1] = v
+  end
 end
 if #out > 1 then return out end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return {'claimed'}
 `)
 
-export type Begin = { kind: 'record'; record: IdempotencyRecord | null } | { kind: 'gated'; names: string[] } | { kind: 'claimed' }
+/** `gated`: the closed gates, by their position in `gateKeys` and the product name they hold. */
+export type Begin =
+  | { kind: 'record'; record: IdempotencyRecord | null }
+  | { kind: 'gated'; closed: Array<{ index: number; name: string }> }
+  | { kind: 'claimed' }
 
 export async function begin(k: ScopedKey, hash: string, gateKeys: string[]): Promise<Begin> {
   const pending: IdempotencyRecord = { state: 'pending', hash }
@@ -71,7 +78,11 @@ export async function begin(k: ScopedKey, hash: string, gateKeys: string[]): Pro
     [JSON.stringify(pending), String(IDEMPOTENCY_TTL_SECONDS)],
   )
   if (kind === 'record') return { kind, record: parse(typeof rest[0] === 'string' ? rest[0] : JSON.stringify(rest[0])) }
-  if (kind === 'gated') return { kind, names: rest.map(String) }
+  if (kind === 'gated') {
+    const closed: Array<{ index: number; name: string }> = []
+    for (let i = 0; i + 1 < rest.length; i += 2) closed.push({ index: Number(rest[i]), name: String(rest[i + 1]) })
+    return { kind, closed }
+  }
   return { kind: 'claimed' }
 }
 

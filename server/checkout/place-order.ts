@@ -104,9 +104,9 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
     if (settled) return settled
     mayExist = true
   } else if (begun.kind === 'gated') {
-    const error = new AppError('SOLD_OUT', `Sold out: ${begun.names.join(', ')}`, {
-      details: { items: begun.names.map((name) => ({ name, available: 0 })) },
-    })
+    // The same details as the database path's SoldOutError, so an answer never depends on which path refused.
+    const items = begun.closed.map(({ index, name }) => ({ productId: productIds[index]!, name, available: 0 }))
+    const error = new AppError('SOLD_OUT', `Sold out: ${items.map((i) => i.name).join(', ')}`, { details: { items } })
     await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
     throw error
   } else if (begun.kind === 'record') {
