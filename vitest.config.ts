@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     globalSetup: ['./vitest.global-setup.ts'],
-    include: ['server/**/*.test.ts', 'prisma/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'prisma/**/*.test.ts', 'deploy/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

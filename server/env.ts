@@ -51,6 +51,16 @@ export const env = createEnv({
       .default(`postgresql://postgres@127.0.0.1:${localPostgresPort}/storefront`),
     /** Connections per process in the pg pool used by Prisma's driver adapter. */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * A streaming read replica of DATABASE_URL for catalog reads (server/platform/read-replica.ts);
+     * unset: every read goes to the primary. Money and stock are never read from it.
+     */
+    DATABASE_REPLICA_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** Replica lag (ms) past which catalog reads fall back to the primary until it catches up. */
+    REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
     REDIS_URL: z
       .url()
       .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')

@@ -1,6 +1,19 @@
-/** The catalog's only Prisma user. Returns DB rows; the service maps them to DTOs and caches them. */
+/**
+ * The catalog's only Prisma user. Returns DB rows; the service maps them to DTOs and caches them.
+ *
+ * Which reads may go to the read replica (server/platform/read-replica.ts), by name — every
+ * other function here reads the primary `db`:
+ *  - findCategoriesWithCounts, findCategoryBySlug, findProductIdsInCategory (listings)
+ *  - findHotProductIds, findTopProductIds (hot deals, pre-warm)
+ *  - findProductIdBySlug, findProductRecords (product pages and the `product:{id}` cache fills;
+ *    an edit replaces that entry from the primary's RETURNING row, and fills are set-if-newer)
+ *  - searchProductIds (search)
+ * Never: findStock, findContentVersion, findProductForEdit, updateProductContent (stock,
+ * versions and the admin editor decide or show what must be current).
+ */
 import { Prisma } from '../generated/prisma/client'
 import { db } from '../platform/db'
+import { catalogReader } from '../platform/read-replica'
 import type { ProductPatch, Sort } from './catalog.schema'
 
 const recordSelect = {
@@ -38,11 +51,11 @@ const categorySelect = {
 } as const
 
 export async function findCategoriesWithCounts() {
-  return db.category.findMany({ orderBy: { position: 'asc' }, select: categorySelect })
+  return catalogReader().category.findMany({ orderBy: { position: 'asc' }, select: categorySelect })
 }
 
 export async function findCategoryBySlug(slug: string) {
-  return db.category.findUnique({ where: { slug }, select: categorySelect })
+  return catalogReader().category.findUnique({ where: { slug }, select: categorySelect })
 }
 
 const orderBy = {
@@ -52,7 +65,7 @@ const orderBy = {
 } as const
 
 export async function findProductIdsInCategory(categoryId: number, sort: Sort, skip: number, take: number): Promise<number[]> {
-  const rows = await db.product.findMany({
+  const rows = await catalogReader().product.findMany({
     where: { categoryId, active: true },
     orderBy: [...orderBy[sort]],
     skip,
@@ -63,7 +76,7 @@ export async function findProductIdsInCategory(categoryId: number, sort: Sort, s
 }
 
 export async function findHotProductIds(limit: number): Promise<number[]> {
-  const rows = await db.product.findMany({
+  const rows = await catalogReader().product.findMany({
     where: { hot: true, active: true },
     orderBy: [{ popularity: 'desc' }, { id: 'asc' }],
     take: limit,
@@ -74,7 +87,7 @@ export async function findHotProductIds(limit: number): Promise<number[]> {
 
 /** The most popular active products first (pre-warm order). */
 export async function findTopProductIds(limit: number): Promise<number[]> {
-  const rows = await db.product.findMany({
+  const rows = await catalogReader().product.findMany({
     where: { active: true },
     orderBy: [{ hot: 'desc' }, { popularity: 'desc' }, { id: 'asc' }],
     take: limit,
@@ -84,14 +97,14 @@ export async function findTopProductIds(limit: number): Promise<number[]> {
 }
 
 export async function findProductIdBySlug(slug: string): Promise<number | null> {
-  const row = await db.product.findUnique({ where: { slug }, select: { id: true } })
+  const row = await catalogReader().product.findUnique({ where: { slug }, select: { id: true } })
   return row?.id ?? null
 }
 
 /** Products by id, active or not; unknown ids are absent. */
 export async function findProductRecords(ids: number[]): Promise<ProductRecordRow[]> {
   if (ids.length === 0) return []
-  return db.product.findMany({ where: { id: { in: ids } }, select: recordSelect })
+  return catalogReader().product.findMany({ where: { id: { in: ids } }, select: recordSelect })
 }
 
 export async function findStock(id: number): Promise<{ stock: number; active: boolean } | null> {
@@ -147,7 +160,7 @@ export const PRODUCT_SEARCH_VECTOR = Prisma.sql`(setweight(to_tsvector('english'
  * so "creme brulee" finds "Crème Brûlée" and "crème" finds "Creme".
  */
 export async function searchProductIds(query: string, limit: number): Promise<{ ids: number[]; total: number }> {
-  const rows = await db.$queryRaw<Array<{ id: number; total: bigint }>>`
+  const rows = await catalogReader().$queryRaw<Array<{ id: number; total: bigint }>>`
     SELECT p.id, count(*) OVER () AS total
     FROM "Product" p, websearch_to_tsquery('english'::regconfig, storefront_unaccent(${query})) q
     WHERE p.active AND ${PRODUCT_SEARCH_VECTOR} @@ q

@@ -35,6 +35,13 @@ describe('route names', () => {
     expect(routeOf('/wp-admin/login.php')).toBe(UNKNOWN_ROUTE)
   })
 
+  it('leaves health probes out of the figures: they are not shopper traffic', () => {
+    const withProbes = routeNamerFrom({ ...manifest, staticRoutes: [...manifest.staticRoutes, { page: '/api/health/ready' }] })
+    expect(withProbes('/api/health/ready')).toBeNull()
+    expect(withProbes('/api/health/live?x=1')).toBeNull()
+    expect(routeNamerForBuild('.next-does-not-exist')('/api/health/live')).toBeNull()
+  })
+
   it('still names assets and tRPC when the build has no manifest', () => {
     const fallback = routeNamerForBuild('.next-does-not-exist')
     expect(fallback('/p/x')).toBe(UNKNOWN_ROUTE)

@@ -4,18 +4,25 @@
  * `routes-manifest.json` in the build directory: the table is always the app's real routes,
  * never a hand-kept copy.
  *
+ * tRPC calls and health probes are not named (null): the first are timed per procedure, the
+ * second are not shopper traffic and stay out of the /ops figures.
+ *
  * Per request: one Map lookup for static routes, else one regex test per dynamic route
  * (a handful); allocation only when the URL carries a query string.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { HEALTH_PATH_PREFIX } from '../health/health-paths'
 
 /** Next's static assets, one bucket. */
 export const ASSET_ROUTE = '/_next/*'
 /** tRPC calls are timed per procedure by the tRPC middleware instead. */
 export const TRPC_PREFIX = '/api/trpc/'
 export const UNKNOWN_ROUTE = '(unmatched)'
+
+/** Probes of load balancers and orchestrators (server/health): not shopper traffic, never counted. */
+const isProbe = (path: string) => path.startsWith(HEALTH_PATH_PREFIX)
 
 const manifestSchema = z.object({
   staticRoutes: z.array(z.object({ page: z.string() })),
@@ -35,7 +42,7 @@ export function routeNamerFrom(manifest: unknown): RouteNamer {
   return (url: string) => {
     const q = url.indexOf('?')
     const path = q === -1 ? url : url.slice(0, q)
-    if (path.startsWith(TRPC_PREFIX)) return null
+    if (path.startsWith(TRPC_PREFIX) || isProbe(path)) return null
     if (path.startsWith('/_next/')) return ASSET_ROUTE
     const exact = statics.get(path)
     if (exact !== undefined) return exact
@@ -49,6 +56,6 @@ export function routeNamerForBuild(distDir: string, cwd: string = process.cwd())
   try {
     return routeNamerFrom(JSON.parse(readFileSync(join(cwd, distDir, 'routes-manifest.json'), 'utf8')) as unknown)
   } catch {
-    return (url) => (url.startsWith(TRPC_PREFIX) ? null : url.startsWith('/_next/') ? ASSET_ROUTE : UNKNOWN_ROUTE)
+    return (url) => (url.startsWith(TRPC_PREFIX) || isProbe(url) ? null : url.startsWith('/_next/') ? ASSET_ROUTE : UNKNOWN_ROUTE)
   }
 }

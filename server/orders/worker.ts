@@ -1,12 +1,13 @@
 /**
  * The payment worker: a graphile-worker pool running `payment.charge` jobs, plus this
  * process's sweeper timer (sweep-stuck-orders.ts, also run once at start so a restart
- * after a crash recovers at once), the queue gauges, and optionally its own /metrics.
+ * after a crash recovers at once), the queue gauges, and optionally its own port for /metrics and the health probes.
  * Several worker processes on one database are safe: graphile-worker hands each job to
  * one pool (SKIP LOCKED), and every settlement is a guarded UPDATE.
  */
 import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
+import { serveHealth } from '../health/health-http'
 import { Logger as GraphileLogger, parseCronItems, run, type Runner, type WorkerEvents } from 'graphile-worker'
 import { env } from '../env'
 import { prometheusText } from '../ops/prometheus.service'
@@ -79,7 +80,10 @@ function every(ms: number, what: string, fn: () => Promise<unknown>): () => void
 function serveMetrics(port: number): Server {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
-      res.writeHead(404).end()
+      // The health probes (deploy/k8s/worker.yaml) share this port; anything else is 404.
+      void serveHealth(req, res).then((served) => {
+        if (!served) res.writeHead(404).end()
+      })
       return
     }
     void prometheusText(req.headers.authorization ?? null).then((answer) => {

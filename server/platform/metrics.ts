@@ -53,6 +53,19 @@ function createMetrics() {
       registers: [registry],
     }),
     up: new Gauge({ name: 'storefront_up', help: 'Process is serving', registers: [registry] }),
+    /** Catalog reads by where they went: `replica`, or `primary` (no replica, or it lags). */
+    catalogReads: new Counter({
+      name: 'storefront_catalog_reads_total',
+      help: 'Catalog reads (listings, product records, search, pre-warm) by the database that served them',
+      labelNames: ['target'] as const,
+      registers: [registry],
+    }),
+    /** Replay lag of the read replica as this process last measured it (absent: no replica). */
+    replicaLagSeconds: new Gauge({
+      name: 'storefront_replica_lag_seconds',
+      help: 'Read replica replay lag measured by this process (-1: replica unreachable)',
+      registers: [registry],
+    }),
 
     // ── Job queue and payments (set by the worker process, server/orders/) ──────────
     /** Jobs in the queue by state: ready (due now), scheduled (future run_at), running (locked), failed (attempts exhausted). */
