@@ -5,12 +5,13 @@
  * Redis, SESSION_SECRET, ADMIN_PASSWORD_HASH, METRICS_TOKEN, client trust): it must be given
  * the store's values, or its sessions and admin logins are not the store's.
  *
- * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (API_SHUTDOWN_GRACE_MS at
- * most), then exit 0; a second signal ends it at once with 1.
+ * SIGTERM/SIGINT: readiness turns "draining", stop accepting, let in-flight requests finish
+ * (API_SHUTDOWN_GRACE_MS at most), then exit 0; a second signal ends it at once with 1.
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { env } from '../env'
+import { startDraining } from '../health/draining'
 import { clientTrust } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { startApiInstrumentation } from './api-instrumentation'
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) process.exit(1)
     stopping = true
+    // Readiness answers 503 "draining" from now on (server/health), while in-flight requests finish.
+    startDraining()
     log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
     api.close(API_SHUTDOWN_GRACE_MS).then(
       () => {

@@ -227,3 +227,14 @@ describe('API service: one session across both hosts', () => {
     expect(back.data!.lines.map((l) => [l.productId, l.quantity])).toEqual([[product, 3]])
   })
 })
+
+describe('API service: health probes', () => {
+  it('answers liveness as the web process does, and readiness with the database and Redis checks passing', async () => {
+    const [webLive, apiLive] = await Promise.all([fetch(`${testStoreUrl()}/api/health/live`), fetch(`${api.url}/api/health/live`)])
+    expect(await seen(apiLive)).toEqual(await seen(webLive))
+    expect(apiLive.status).toBe(200)
+    const ready = await fetch(`${api.url}/api/health/ready`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toMatchObject({ status: 'ready', failed: [] })
+  })
+})

@@ -15,7 +15,8 @@
  *     so it gets the CSP without a nonce, as Next's route does);
  *  3. an undecodable percent-escape in the path → the 400 of proxy.ts (`rejectMalformedPath`).
  * Besides `/api/trpc/*` it serves `/api/metrics` (this process's Prometheus text, same token)
- * and answers everything else 404: pages belong to the web pool.
+ * and the health probes (`/api/health/live`, `/api/health/ready`: server/health, the same answers
+ * as the web process's), and answers everything else 404: pages belong to the web pool.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -24,6 +25,8 @@ import type { ClientIdentity, ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { hasMalformedSegment, MALFORMED_URL_MESSAGE } from '../platform/malformed-url'
+import { serveHealth } from '../health/health-http'
+import { HEALTH_PATH_PREFIX } from '../health/health-paths'
 import { fleetRegistry } from '../ops/fleet-prometheus'
 import { prometheusText } from '../ops/prometheus.service'
 import { MAX_TRPC_BATCH_CALLS } from '../trpc/batch-limit'
@@ -118,6 +121,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return
       }
       return trpc(req, res)
+    }
+    if (pathname.startsWith(HEALTH_PATH_PREFIX)) {
+      serveHealth(req, res)
+        .then((served) => {
+          if (!served) plain(res, 404, 'Not found')
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'health endpoint failed')
+          if (!res.headersSent) plain(res, 500, 'health check failed')
+          else res.end()
+        })
+      return
     }
     if (pathname === METRICS_PATH && req.method === 'GET') {
       metrics(req, res).catch((error: unknown) => {
