@@ -8,7 +8,9 @@
  *     sending the identical bytes (what our server costs: its row's ratio to `next start`);
  *  3. sold-out rejections (p99, PostgreSQL statements per rejection) vs accepted checkouts;
  *  4. the stock read through tRPC vs a plain route handler;
- *  5. Prisma `findUnique` vs node-postgres running the same SQL.
+ *  5. Prisma `findUnique` vs node-postgres running the same SQL;
+ *  6. the standalone tRPC API service vs tRPC inside Next (bench/api-pairs.ts): trivial query,
+ *     hot-SKU checkout at 32 and 128 buyers, sold-out answers vs accepted checkouts.
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
 import { env } from '../server/env'
@@ -18,6 +20,7 @@ import { testSecrets } from '../server/launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
 import { runPairs } from './pairs'
+import { runApiPairs } from './api-pairs'
 import { fmt, markdownTable, summary } from './stats'
 import pg from 'pg'
 
@@ -125,6 +128,7 @@ async function main() {
     console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
     console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
     console.log(await runPairs({ storeUrl: store.url, plainNextUrl: plainNext.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
+    console.log(await runApiPairs({ storeUrl: store.url, storePid: store.process.pid!, storeEnv, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
     await plainNext.stop()
     await store.stop()

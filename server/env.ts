@@ -83,7 +83,12 @@ export const env = createEnv({
       .regex(/^[a-z0-9:_-]{1,100}$/i, 'letters, digits, ":", "_" or "-" (1-100)')
       .default('sf:'),
     PORT: port.default(3000),
-    /** Interface `next start` binds to (not HOSTNAME: shells and containers set that one). */
+    /**
+     * Port of the standalone tRPC API service (`npm run api`, server/api/api-main.ts); a fleet
+     * launcher starting several gives each its own (`--port` on the command line wins).
+     */
+    API_PORT: port.default(3001),
+    /** Interface `next start` and the API service bind to (not HOSTNAME: shells and containers set that one). */
     BIND_HOST: z.string().min(1).default('127.0.0.1'),
     /** Next's build directory; the e2e suite builds into its own so it never clobbers `npm start`'s. */
     NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, 'must start with .next').default('.next'),

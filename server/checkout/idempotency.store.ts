@@ -46,33 +46,69 @@ export async function getRecord(k: ScopedKey): Promise<IdempotencyRecord | null>
 
 /**
  * The checkout's first Redis round trip, atomically: an existing record for the key wins;
- * otherwise any sold-out gate among `gateKeys` refuses; otherwise the key is claimed
- * (pending). One script instead of a read and a claim: one REST call, and no window between
- * them for a concurrent request with the same key.
+ * otherwise any sold-out gate among `gateKeys` refuses, and the refusal is recorded for the key
+ * in the same script (so a sold-out answer is one Redis call and no SQL, and a retry of the key
+ * replays it); otherwise the key is claimed (pending). One script instead of a read and a
+ * claim: one REST call, and no window between them for a concurrent request with the same key.
+ *
+ * The refusal record is the JSON `finish` would write, built in Lua by concatenation (the
+ * local Redis emulation has no `cjson.encode`); `esc` escapes a product name for a JSON string.
+ * Keys: [record, ...gates]; ARGV: [pending JSON, TTL s, request hash, ...product ids by gate].
  */
-const beginScript = redis.createScript<unknown[]>(`
+export const BEGIN_LUA = String.raw`
 local rec = redis.call('GET', KEYS[1])
 if rec then return {'record', rec} end
-local out = {'gated'}
+local function esc(s)
+  return (string.gsub(s, '[%c"\\]', function(c)
+    if c == '"' then return '\\"' end
+    if c == '\\' then return '\\\\' end
+    return string.format('\\u%04x', string.byte(c))
+  end))
+end
+local found, names, items = {}, {}, {}
 for i = 2, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then out[#out + 1] = v end
+  if v then
+    found[#found + 1] = i - 2
+    found[#found + 1] = v
+    local name = esc(v)
+    names[#names + 1] = name
+    items[#items + 1] = '{"productId":' .. ARGV[i + 2] .. ',"name":"' .. name .. '","available":0}'
+  end
 end
-if #out > 1 then return out end
+if #found > 0 then
+  redis.call('SET', KEYS[1], '{"state":"failed","hash":"' .. ARGV[3] .. '","error":{"code":"SOLD_OUT","message":"Sold out: ' ..
+    table.concat(names, ', ') .. '","details":{"items":[' .. table.concat(items, ',') .. ']}}}', 'EX', ARGV[2])
+  -- Built in the constructor: the embedded mode's Redis emulation returns only a table's constructor part.
+  return {'gated', unpack(found)}
+end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return {'claimed'}
-`)
+`
+const beginScript = redis.createScript<unknown[]>(BEGIN_LUA)
 
-export type Begin = { kind: 'record'; record: IdempotencyRecord | null } | { kind: 'gated'; names: string[] } | { kind: 'claimed' }
+/**
+ * `gated`: the closed gates, by their position in `gates` and the product name they hold; the
+ * refusal is already recorded for the key (see `beginScript`).
+ */
+export type Begin =
+  | { kind: 'record'; record: IdempotencyRecord | null }
+  | { kind: 'gated'; closed: Array<{ index: number; name: string }> }
+  | { kind: 'claimed' }
 
-export async function begin(k: ScopedKey, hash: string, gateKeys: string[]): Promise<Begin> {
+/** `gates`: the sold-out gate key and product id of each line, in order. */
+export async function begin(k: ScopedKey, hash: string, gates: Array<{ key: string; productId: number }>): Promise<Begin> {
   const pending: IdempotencyRecord = { state: 'pending', hash }
   const [kind, ...rest] = await beginScript.exec(
-    [recordKey(k.sid, k.key), ...gateKeys],
-    [JSON.stringify(pending), String(IDEMPOTENCY_TTL_SECONDS)],
+    [recordKey(k.sid, k.key), ...gates.map((g) => g.key)],
+    [JSON.stringify(pending), String(IDEMPOTENCY_TTL_SECONDS), hash, ...gates.map((g) => String(g.productId))],
   )
   if (kind === 'record') return { kind, record: parse(typeof rest[0] === 'string' ? rest[0] : JSON.stringify(rest[0])) }
-  if (kind === 'gated') return { kind, names: rest.map(String) }
+  if (kind === 'gated') {
+    const closed: Array<{ index: number; name: string }> = []
+    for (let i = 0; i + 1 < rest.length; i += 2) closed.push({ index: Number(rest[i]), name: String(rest[i + 1]) })
+    return { kind, closed }
+  }
   return { kind: 'claimed' }
 }
 

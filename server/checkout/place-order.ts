@@ -87,7 +87,7 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
   const productIds = input.lines.map((l) => l.productId)
 
   // 1. Idempotency record, sold-out gate and claim: one Redis round trip, no database.
-  const begun = await idem.begin(key, hash, productIds.map(soldOutGateKey))
+  const begun = await idem.begin(key, hash, productIds.map((productId) => ({ key: soldOutGateKey(productId), productId })))
   let mayExist = false
   if (begun.kind === 'record' && begun.record) {
     const record = begun.record
@@ -95,11 +95,10 @@ async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
     if (settled) return settled
     mayExist = true
   } else if (begun.kind === 'gated') {
-    const error = new AppError('SOLD_OUT', `Sold out: ${begun.names.join(', ')}`, {
-      details: { items: begun.names.map((name) => ({ name, available: 0 })) },
-    })
-    await idem.finish(key, { state: 'failed', hash, error: { code: error.code, message: error.message, details: error.details } })
-    throw error
+    // The same details as the database path's SoldOutError, so an answer never depends on which
+    // path refused; the script has already recorded this refusal for the key (no second call).
+    const items = begun.closed.map(({ index, name }) => ({ productId: productIds[index]!, name, available: 0 }))
+    throw new AppError('SOLD_OUT', `Sold out: ${items.map((i) => i.name).join(', ')}`, { details: { items } })
   } else if (begun.kind === 'record') {
     // An unreadable record: trust only the database.
     mayExist = true

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hashPassword } from '../auth/password-hash'
+import { hashPassword, verifyPassword } from '../auth/password-hash'
 import { env } from '../env'
 
 /** `DATA_DIR` (default .data, gitignored): also home of the embedded database. */
@@ -31,8 +31,24 @@ export async function localSecrets(): Promise<{
   return {
     sessionSecret: session.value,
     adminPassword: { ...admin, path: join(DATA_DIR, 'admin-password') },
-    adminPasswordHash: await hashPassword(admin.value),
+    adminPasswordHash: await adminPasswordHash(admin.value),
   }
+}
+
+/**
+ * The hash of the local admin password, kept beside it and reused while it still matches:
+ * admin sessions are bound to the hash in force (server/auth/admin-session.service.ts), so the
+ * store and the API service started separately (`npm start`, `npm run api`) must share one.
+ */
+async function adminPasswordHash(password: string): Promise<string> {
+  const path = join(DATA_DIR, 'admin-password-hash')
+  if (existsSync(path)) {
+    const stored = readFileSync(path, 'utf8').trim()
+    if (await verifyPassword(password, stored).catch(() => false)) return stored
+  }
+  const hash = await hashPassword(password)
+  writeFileSync(path, `${hash}\n`, { mode: 0o600 })
+  return hash
 }
 
 /** Random secrets for one test run; the plain password and token go to the tests. */

@@ -5,13 +5,17 @@
  */
 export const MAX_TRPC_BODY_BYTES = 64 * 1024
 
-function tooLarge(): Response {
-  // Shaped like a tRPC error (superjson envelope) so clients show the message as usual.
+/**
+ * The 413 answer's JSON, shaped like a tRPC error (superjson envelope) so clients show the
+ * message as usual. The Next route and the API service (server/api) send the same bytes.
+ */
+export function tooLargeJson(): string {
   const message = `Request body is larger than ${MAX_TRPC_BODY_BYTES} bytes`
-  return Response.json(
-    { error: { json: { message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, appCode: null } } } },
-    { status: 413 },
-  )
+  return JSON.stringify({ error: { json: { message, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, appCode: null } } } })
+}
+
+function tooLarge(): Response {
+  return new Response(tooLargeJson(), { status: 413, headers: { 'content-type': 'application/json' } })
 }
 
 export async function withBodyLimit(req: Request): Promise<Request | Response> {

@@ -11,7 +11,8 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import type { TRPCError as TRPCErrorType } from '@trpc/server'
 import superjson from 'superjson'
 import { z, ZodError } from 'zod'
-import { webCookies, type CookieJar } from 'iron-session'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { nodeCookies, webCookies, type CookieJar } from 'iron-session'
 import { readAdminSession } from '../auth/admin-session.service'
 import { clientRateKey, type ClientIdentity } from '../platform/client-identity'
 import { clientOfRequest } from '../platform/client-trust'
@@ -76,6 +77,24 @@ export async function createContext(opts: {
 /** Context for the fetch adapter: cookies read from the request, written to the response. */
 export function createHttpContext({ req, resHeaders }: { req: Request; resHeaders: Headers }): Promise<Context> {
   return createContext({ headers: req.headers, source: 'http', cookies: webCookies(req, resHeaders) })
+}
+
+/**
+ * Context for @trpc/server's Node adapter (the API service, server/api/api-server.ts): the same
+ * context as `createHttpContext`, with cookies read from the Node request and written to its
+ * response (iron-session's `nodeCookies`), and the client the API server resolved from the
+ * socket itself (`normalizeClientHeaders`, so `req.headers` already carries only what it vouches for).
+ */
+export function createNodeHttpContext(
+  { req, res }: { req: IncomingMessage; res: ServerResponse },
+  client: ClientIdentity,
+): Promise<Context> {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+    else if (value !== undefined) headers.set(name, value)
+  }
+  return createContext({ headers, source: 'http', cookies: nodeCookies(req, res), client })
 }
 
 const t = initTRPC.context<Context>().create({

@@ -1,0 +1,61 @@
+/**
+ * One API service process: `node --import tsx server/api/api-main.ts [--port N]` on
+ * BIND_HOST:API_PORT (`--port` wins, so a fleet launcher can start several on ports of its
+ * choice with one environment). Reads the same environment as the store's process (database,
+ * Redis, SESSION_SECRET, ADMIN_PASSWORD_HASH, METRICS_TOKEN, client trust): it must be given
+ * the store's values, or its sessions and admin logins are not the store's.
+ *
+ * SIGTERM/SIGINT: readiness turns "draining", stop accepting, let in-flight requests finish
+ * (API_SHUTDOWN_GRACE_MS at most), then exit 0; a second signal ends it at once with 1.
+ */
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { env } from '../env'
+import { startDraining } from '../health/draining'
+import { clientTrust } from '../platform/client-trust'
+import { logger } from '../platform/logger'
+import { startApiInstrumentation } from './api-instrumentation'
+import { startApiServer } from './api-server'
+
+const log = logger.child({ module: 'api-main' })
+
+/** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
+export const API_SHUTDOWN_GRACE_MS = 10_000
+
+/** The line launchers and the test harness wait for (followed by the URL). */
+export const API_READY_LINE = '▲ api listening on'
+
+const portArg = z.coerce.number().int().min(0).max(65535)
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' } } })
+  const port = values.port === undefined ? env.API_PORT : portArg.parse(values.port)
+  const publisher = startApiInstrumentation()
+  const api = await startApiServer({ host: env.BIND_HOST, port, trust: clientTrust, cspMode: env.CSP_MODE })
+  console.log(`${API_READY_LINE} ${api.url} (tRPC at /api/trpc; client address: ${clientTrust.description})`)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    // Readiness answers 503 "draining" from now on (server/health), while in-flight requests finish.
+    startDraining()
+    log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
+    api.close(API_SHUTDOWN_GRACE_MS).then(
+      () => {
+        publisher.stop()
+        process.exit(0)
+      },
+      (error: unknown) => {
+        log.error({ err: error, signal }, 'closing the API server failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  console.error(`the API service did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  process.exit(1)
+})
