@@ -10,16 +10,14 @@
  *  5. starts the store (Next through server/web/web-server.ts) and prints the URL;
  *  6. starts the payment worker (server/orders/worker-main.ts). Ctrl-C stops everything.
  */
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { env, upstash } from '../env'
-import { migrate } from '../../prisma/migrate'
-import { progressPrinter, seed } from '../../prisma/seed'
 import { embeddedBanner } from '../platform/runtime-mode'
 import { startGateway, type Gateway } from '../gateway/gateway'
-import { buildIsCurrent, hasBuild, sourceFingerprint, writeBuildStamp } from './build-stamp'
 import { chooseServices, embeddedParts } from './choose-services'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres'
-import { buildNext, runStoreServer, waitForHttp } from './next-process'
+import { runStoreServer, waitForHttp } from './next-process'
+import { buildDatabaseKey, prepareBuild, prepareDatabase } from './prepare-store'
 import { assertPortFree } from './port-free'
 import { withTicker } from './progress-ticker'
 import { redactUrl } from '../platform/redact-url'
@@ -28,7 +26,6 @@ import { spawnWorker, type WorkerProcess } from './worker-process'
 
 const devMode = process.argv.includes('--dev')
 const noBuild = process.argv.includes('--no-build')
-const root = process.cwd()
 
 /** What has been started so far, stopped in reverse order on exit. */
 const running: { database?: EmbeddedPostgres; gateway?: Gateway; worker?: WorkerProcess; stopNext?: () => void } = {}
@@ -86,12 +83,7 @@ async function main(): Promise<void> {
   }
   console.log('')
 
-  const { applied } = await migrate(databaseUrl)
-  console.log(applied.length ? `migrated: ${applied.join(', ')}` : 'database schema is up to date')
-
-  const seeded = await seed(databaseUrl, { onProgress: progressPrinter('seeding products') })
-  if (seeded.productsCreated > 0) console.log(`seeded ${seeded.productsCreated} products in ${(seeded.ms / 1000).toFixed(1)} s`)
-  else console.log(`catalog already seeded (${seeded.productsTotal} products)`)
+  await prepareDatabase(databaseUrl)
 
   if (redis.kind !== 'upstash') {
     running.gateway = await startGateway({
@@ -105,19 +97,7 @@ async function main(): Promise<void> {
   // What every child process (build, store, worker) must agree on.
   const childOverrides = { DATABASE_URL: databaseUrl, STOREFRONT_EMBEDDED: embedded || undefined }
 
-  if (!devMode) {
-    const fingerprint = sourceFingerprint(root, services.database.kind === 'embedded' ? `embedded:${resolve(env.DATA_DIR)}` : databaseUrl)
-    if (noBuild) {
-      if (!hasBuild(env.NEXT_DIST_DIR)) throw new Error(`--no-build: there is no build in ${env.NEXT_DIST_DIR}`)
-      console.log(`serving the existing build in ${env.NEXT_DIST_DIR} (--no-build)`)
-    } else if (buildIsCurrent(env.NEXT_DIST_DIR, fingerprint)) {
-      console.log('build is up to date')
-    } else {
-      console.log('building the store (next build; a few minutes on 2 cores)…')
-      await buildNext(childOverrides)
-      writeBuildStamp(env.NEXT_DIST_DIR, fingerprint)
-    }
-  }
+  if (!devMode) await prepareBuild(buildDatabaseKey(services.database.kind === 'embedded', databaseUrl), childOverrides, noBuild)
 
   const secrets = await localSecrets()
   const serveEnv = {

@@ -1,9 +1,12 @@
 /**
  * The store's process: `node --import tsx server/web/web-main.ts [--dev]` on BIND_HOST:PORT
  * (server/web/web-server.ts). Started by `npm start` / `npm run dev` and by every test store.
- * SIGTERM/SIGINT close it gracefully; a second signal, or 10 s, ends it at once.
+ * SIGTERM/SIGINT: readiness turns 503 "draining" at once (server/health/draining.ts, so the edge
+ * and Kubernetes stop sending new requests), then the server closes gracefully; a second
+ * signal, or 10 s (within MAX_DRAIN_MS), ends it at once.
  */
 import { env } from '../env'
+import { startDraining } from '../health/draining'
 import { clientTrust } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { DEV_RENDER_MODES, loadRenderModes } from './render-modes'
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) process.exit(1)
     stopping = true
+    startDraining()
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
     web.close().then(
       () => process.exit(0),
