@@ -4,7 +4,7 @@
  * Playwright's code, so a failed invariant or threshold fails the command.
  *
  *   --quick                 the compressed profile (≤ 3 min), judged by the declared SLOs
- *   --ci                    quick shape at B = 6/s, two browsers, thresholds tolerant of CI noise (npm test)
+ *   --ci                    quick shape at B = 4/s, two browsers, thresholds tolerant of CI noise (npm test)
  *   --faults                SIGKILL the worker, restart Redis, slow Redis — during the hold
  *   --baseline-rps N  --multiplier N  --warmup-s N  --baseline-s N  --ramp-up-s N
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
