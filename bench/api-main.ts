@@ -11,29 +11,15 @@
 import { testSecrets } from '../server/launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { openScratchWorld } from '../testing/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../testing/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../testing/test-store'
 import { startGatewayProcess } from '../e2e/peak/world/gateway-process'
 import { env } from '../server/env'
 import { runApiPairs } from './api-pairs'
+import { createSessions } from './shopper-sessions'
 
 /** Shopper sessions for the checkout trials (each with its own client address). */
 export const API_BENCH_SESSIONS = 2_000
 
-/** Session `k` belongs to the simulated shopper at `indexedClientAddress(k)`. */
-export async function createSessions(storeUrl: string, n: number): Promise<string[]> {
-  const cookies: string[] = []
-  for (let i = 0; i < n; i += 100) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
-        const res = await fetch(`${storeUrl}/api/trpc/cart.get`, { headers: { 'x-forwarded-for': indexedClientAddress(i + j) } })
-        await res.arrayBuffer()
-        return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-      }),
-    )
-    cookies.push(...batch)
-  }
-  return cookies
-}
 
 async function main(): Promise<void> {
   console.error('bench: preparing a fresh database, gateway and store…')

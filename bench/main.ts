@@ -15,7 +15,7 @@
  */
 import { env } from '../server/env'
 import { openScratchWorld } from '../testing/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, indexedClientAddress, startStore } from '../testing/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../testing/test-store'
 import { testSecrets } from '../server/launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
@@ -23,6 +23,7 @@ import { runPairs } from './pairs'
 import { runApiPairs } from './api-pairs'
 import { fmt, markdownTable, summary } from './stats'
 import pg from 'pg'
+import { createSessions } from './shopper-sessions'
 
 export const BENCH_PORT = 3500
 export const TRIAL_MS = 3_000
@@ -46,21 +47,6 @@ async function product(databaseUrl: string, name: string): Promise<number> {
   }
 }
 
-/** Session `k` belongs to the simulated shopper at `indexedClientAddress(k)` (the store sits behind BEHIND_LOCAL_EDGE). */
-async function createSessions(storeUrl: string, n: number): Promise<string[]> {
-  const cookies: string[] = []
-  for (let i = 0; i < n; i += 100) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
-        const res = await fetch(`${storeUrl}/api/trpc/cart.get`, { headers: { 'x-forwarded-for': indexedClientAddress(i + j) } })
-        await res.arrayBuffer()
-        return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-      }),
-    )
-    cookies.push(...batch)
-  }
-  return cookies
-}
 
 async function main() {
   console.error('bench: preparing a fresh database, gateway and store…')

@@ -19,7 +19,6 @@
  * as the web process's), and answers everything else 404: pages belong to the web pool.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import type { ClientIdentity, ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
@@ -35,6 +34,7 @@ import { createNodeHttpContext, responseMeta } from '../trpc/init'
 import { appRouter } from '../trpc/root'
 import type { RenderModes } from '../web/render-modes'
 import { applySecurityHeaders, type SecurityHeaderOptions } from '../web/security-headers'
+import { listen } from '../platform/listen'
 
 const log = logger.child({ module: 'api-server' })
 
@@ -163,17 +163,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   })
   server.keepAliveTimeout = API_KEEP_ALIVE_TIMEOUT_MS
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const url = await listen(server, opts.host, opts.port)
   return {
     server,
-    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    url,
     inFlight: () => inFlight.size,
     async close(graceMs: number) {
       stopping = true

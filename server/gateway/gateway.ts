@@ -44,6 +44,7 @@ import { createEmulatedBackend } from './gateway-emulated-backend'
 import { connectIoredisBackend } from './gateway-ioredis-backend'
 import { ScriptCompat, type AdaptedCommand } from './gateway-scripts'
 import { ENCODING_HEADER, encodeReply, responseEncodingOf, type JsonReply, type ResponseEncoding } from './gateway-encoding'
+import { listen } from '../platform/listen'
 
 /** Largest request body accepted; larger ones get 413 without being parsed. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -161,20 +162,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     return { status: 200, body: toItemReplies(result.items, adapted, encoding) }
   }
 
+  let url: string
   try {
-    await listen(server, opts.port, host)
+    url = await listen(server, host, opts.port)
   } catch (error) {
     await backend.close()
     throw new Error(`gateway: cannot listen on ${host}:${opts.port}: ${messageOf(error)}`)
   }
-  const port = boundPort(server)
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   log(`listening on ${url}, Redis ${backend.description}`)
 
   let closing: Promise<void> | null = null
   return {
     url,
-    port,
+    port: Number(new URL(url).port),
     backend: backend.description,
     close() {
       closing ??= (async () => {
@@ -276,21 +276,6 @@ function send(res: ServerResponse, reply: HttpReply): void {
   res.end(payload)
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-}
-
-function boundPort(server: ReturnType<typeof createServer>): number {
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('gateway: server is not listening on TCP')
-  return address.port
-}
 
 function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
   return new Promise((resolve) => {

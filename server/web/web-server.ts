@@ -12,13 +12,13 @@
  * What it costs against plain `next start`: docs/decision-client-identity.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import next from 'next'
 import type { ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
 import { exposeSurrogateKeys } from './xkey-header'
+import { listen } from '../platform/listen'
 
 const log = logger.child({ module: 'web-server' })
 
@@ -65,17 +65,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     })
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const url = await listen(server, opts.host, opts.port)
   return {
     server,
-    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    url,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
