@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { runApiProcess, stopApiProcess } from '../server/launcher/api-process'
 import { assertPortFree, freePort } from '../server/launcher/port-free'
-import { TEST_DIST_DIR, type StoreEnv } from './test-store'
+import { appEnv, type StoreEnv } from './test-store'
 
 export interface RunningApi {
   url: string
@@ -20,16 +20,7 @@ export async function startApiService(portOrAuto: number | 'auto', s: StoreEnv):
   await assertPortFree('127.0.0.1', port, 'API service port')
   const { child, ready } = runApiProcess(
     { host: '127.0.0.1', port },
-    {
-      DATABASE_URL: s.databaseUrl,
-      REDIS_KEY_PREFIX: s.keyPrefix,
-      GATEWAY_PORT: String(s.gatewayPort),
-      UPSTASH_REDIS_REST_URL: undefined,
-      UPSTASH_REDIS_REST_TOKEN: undefined,
-      NEXT_DIST_DIR: TEST_DIST_DIR,
-      LOG_LEVEL: 'warn',
-      ...s.extra,
-    },
+    appEnv(s),
   )
   const url = await ready
   return { url, process: child, stop: () => stopApiProcess(child) }

@@ -41,7 +41,8 @@ export interface StoreEnv {
   extra?: Record<string, string | undefined>
 }
 
-function appEnv(s: StoreEnv): Record<string, string | undefined> {
+/** The environment of a store, API or worker process started on `s` (its database, key prefix and gateway; the test build). */
+export function appEnv(s: StoreEnv): Record<string, string | undefined> {
   return {
     DATABASE_URL: s.databaseUrl,
     REDIS_KEY_PREFIX: s.keyPrefix,
