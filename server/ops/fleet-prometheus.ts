@@ -78,6 +78,42 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
     },
   })
   new Gauge({
+    name: 'storefront_fleet_instances_by_role',
+    help: 'Live instances per role (web, api, worker; unknown: an older release)',
+    labelNames: ['role'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { instances } = await read()
+      for (const role of ['web', 'api', 'worker', 'unknown'] as const) this.set({ role }, instances.filter((i) => i.live && i.role === role).length)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_replica_lag_seconds',
+    help: 'Largest read replica replay lag the instances reported in the last minute (absent: no replica, or not measured)',
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { lagMs } = (await read()).figures.replica
+      if (lagMs !== null) this.set(lagMs / 1000)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_catalog_reads',
+    help: 'Catalog reads of the whole fleet in the window, by target (replica, primary-fallback, primary: no replica)',
+    labelNames: ['target', 'window'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { reads } = (await read()).figures.replica
+      for (const window of WINDOWS) {
+        this.set({ target: 'replica', window }, reads[window].replica)
+        this.set({ target: 'primary-fallback', window }, reads[window].primaryFallback)
+        this.set({ target: 'primary', window }, reads[window].primary)
+      }
+    },
+  })
+  new Gauge({
     name: 'storefront_fleet_queue_jobs',
     help: "Jobs in the queue by state, as the fleet's signal sampler last recorded them",
     labelNames: ['state'] as const,

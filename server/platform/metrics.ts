@@ -53,7 +53,7 @@ function createMetrics() {
       registers: [registry],
     }),
     up: new Gauge({ name: 'storefront_up', help: 'Process is serving', registers: [registry] }),
-    /** Catalog reads by where they went: `replica`, or `primary` (no replica, or it lags). */
+    /** Catalog reads by where they went: `replica`, `primary-fallback` (a replica is configured but lags or is down), `primary` (no replica). */
     catalogReads: new Counter({
       name: 'storefront_catalog_reads_total',
       help: 'Catalog reads (listings, product records, search, pre-warm) by the database that served them',

@@ -13,7 +13,9 @@
  * Lag: each process measures the replica's replay lag once a second (`REPLICA_LAG_SAMPLE_MS`);
  * past `REPLICA_MAX_LAG_MS`, or when the replica does not answer, catalog reads go to the
  * primary until it has caught up, and the change is logged and exported
- * (`storefront_replica_lag_seconds`, `storefront_catalog_reads_total{target}`). Lag is
+ * (`storefront_replica_lag_seconds`, `storefront_catalog_reads_total{target}` with target
+ * `replica`, `primary-fallback` — a replica is configured but not used now — or `primary`
+ * — no replica configured). Lag is
  * 0 when the replica has replayed everything it received (an idle primary is not "lag"),
  * otherwise the age of the last replayed transaction — the usual measure from
  * `pg_last_xact_replay_timestamp()` (PostgreSQL docs, "Monitoring", hot standby).
@@ -81,7 +83,9 @@ class ReplicaMonitor {
     return this.status
   }
 
+  /** The client for one catalog read, by the last sample; counted in `storefront_catalog_reads_total{target}`. */
   reader(): CatalogReader {
+    metrics.catalogReads.inc({ target: this.status.inUse ? 'replica' : 'primary-fallback' })
     return this.status.inUse ? this.routed.reader : db
   }
 
@@ -125,13 +129,14 @@ function monitor(): ReplicaMonitor | null {
 /**
  * Where a catalog read goes now: the replica when one is configured and within
  * `REPLICA_MAX_LAG_MS`, else the primary `db`. Counts each call in
- * `storefront_catalog_reads_total{target}`. Only the reads listed in catalog.repo.ts call it.
+ * `storefront_catalog_reads_total{target}` (`replica`, `primary-fallback`, or `primary` when
+ * no replica is configured). Only the reads listed in catalog.repo.ts call it.
  */
 export function catalogReader(): CatalogReader {
   const m = monitor()
-  const reader = m ? m.reader() : db
-  metrics.catalogReads.inc({ target: reader === db ? 'primary' : 'replica' })
-  return reader
+  if (m) return m.reader()
+  metrics.catalogReads.inc({ target: 'primary' })
+  return db
 }
 
 /** The replica's state as this process sees it (for /ops and health): not configured → `configured: false`. */
