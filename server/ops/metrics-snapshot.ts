@@ -26,6 +26,10 @@
 import { z } from 'zod'
 import { key } from '../platform/redis'
 import { outcomeCountsSchema, SLOT_MS } from '../platform/request-stats'
+import { instanceRoleSchema, replicaSlotSchema } from './fleet-roles.schema'
+
+export { CATALOG_TARGETS, INSTANCE_ROLES, instanceRoleSchema, replicaSlotSchema } from './fleet-roles.schema'
+export type { CatalogTarget, InstanceRole, ReplicaSlot } from './fleet-roles.schema'
 
 export const SNAPSHOT_VERSION = 1
 /** How long a slot stays readable: the longest window (5 min) plus margin. */
@@ -42,27 +46,6 @@ export const INSTANCE_LIVE_MS = 3 * SLOT_MS
  */
 export const INSTANCE_STALE_MS = 60_000
 
-/** What a process does: serves pages (`next start`), serves tRPC (the API service), or runs payment jobs. */
-export const INSTANCE_ROLES = ['web', 'api', 'worker'] as const
-export type InstanceRole = (typeof INSTANCE_ROLES)[number]
-export const instanceRoleSchema = z.enum(INSTANCE_ROLES)
-
-/**
- * Where this process's catalog reads go: the replica, the primary because the replica lags or
- * does not answer (`primary-fallback`), or the primary because no replica is configured (`none`).
- */
-export const CATALOG_TARGETS = ['replica', 'primary-fallback', 'none'] as const
-export type CatalogTarget = (typeof CATALOG_TARGETS)[number]
-
-/** The read replica as one instance saw it when its slot closed. */
-export const replicaSlotSchema = z.object({
-  target: z.enum(CATALOG_TARGETS),
-  /** Last measured replay lag (ms); null when not measured or unreachable. */
-  lagMs: z.number().nullable(),
-  /** Why reads go to the primary, when they do. */
-  reason: z.string().max(500).nullable(),
-})
-export type ReplicaSlot = z.infer<typeof replicaSlotSchema>
 
 export const endpointSlotSchema = outcomeCountsSchema.extend({
   endpoint: z.string().max(200),

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { productForEdit, productIdSchema, slugSchema } from '../catalog/catalog.schema'
 import { paymentSettingsSchema } from '../payments/payment-settings.schema'
-import { CATALOG_TARGETS, INSTANCE_ROLES } from './metrics-snapshot'
+import { CATALOG_TARGETS, INSTANCE_ROLES } from './fleet-roles.schema'
 import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
 
 export { paymentSettingsPatch, paymentSettingsSchema } from '../payments/payment-settings.schema'

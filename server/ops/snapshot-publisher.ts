@@ -27,6 +27,7 @@ import type { ReplicaStatus } from '../platform/read-replica'
 import { redis as appRedis } from '../platform/redis'
 import { requestStats, SLOT_MS, type RequestStats } from '../platform/request-stats'
 import { createCounterDeltas, type CounterDeltas } from './counter-deltas'
+import { REPLICA_REASON_MAX } from './fleet-roles.schema'
 import {
   opsKeys,
   slotOf,
@@ -62,7 +63,7 @@ export interface PublisherOptions {
 /** A process's replica status as one slot of the snapshot reports it. */
 export function replicaSlotOf(status: ReplicaStatus): ReplicaSlot {
   if (!status.configured) return { target: 'none', lagMs: null, reason: null }
-  return { target: status.inUse ? 'replica' : 'primary-fallback', lagMs: status.lagMs, reason: status.reason }
+  return { target: status.inUse ? 'replica' : 'primary-fallback', lagMs: status.lagMs, reason: status.reason?.slice(0, REPLICA_REASON_MAX) ?? null }
 }
 
 export function createSnapshotPublisher(opts: PublisherOptions = {}) {
