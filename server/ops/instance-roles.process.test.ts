@@ -1,0 +1,75 @@
+/**
+ * /ops lists every instance with its role (issue 16): a real `next start` store (web) and a
+ * real payment worker process on a world of their own (own database and Redis key prefix).
+ * Both publish snapshots; the dashboard's tRPC overview lists each with its role, where it
+ * listens, its pid, and counts them per role. No replica is configured in this world, and
+ * the overview says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPaymentWorld, waitUntil, type PaymentWorld } from '../../testing/test-world'
+import { adminClient } from '../../testing/test-ops'
+import type { TestShopper } from '../../testing/test-shopper'
+import type { WorkerProcess } from '../launcher/worker-process'
+import { SLOT_MS } from '../platform/request-stats'
+import type { Overview } from './ops.schema'
+
+/** Worker start plus a few publishing slots: how long both may take to appear. */
+const LISTED_WITHIN_MS = 6 * SLOT_MS
+
+let world: PaymentWorld
+let worker: WorkerProcess
+let admin: TestShopper
+
+beforeAll(async () => {
+  world = await createPaymentWorld('roles')
+  worker = await world.startWorker()
+  admin = await adminClient(world.store.url)
+}, 180_000)
+
+afterAll(async () => {
+  await world?.close()
+})
+
+async function overview(): Promise<Overview> {
+  const answer = await admin.query<Overview>('ops.overview')
+  expect(answer.status, JSON.stringify(answer.error)).toBe(200)
+  return answer.data!
+}
+
+/** Polls the overview until `ok` holds; fails at LISTED_WITHIN_MS showing the last one. */
+async function overviewUntil(what: string, ok: (o: Overview) => boolean): Promise<Overview> {
+  let last: Overview | null = null
+  await waitUntil(
+    async () => ok((last = await overview())),
+    LISTED_WITHIN_MS,
+    async () => `${what}: last overview listed ${JSON.stringify(last?.instances)} roles ${JSON.stringify(last?.roles)} replica ${JSON.stringify(last?.figures.replica)}`,
+  )
+  return last!
+}
+
+describe('/ops instances by role', () => {
+  it('lists the web store and the worker, each with its role, address, pid and start time, and counts them per role', async () => {
+    const seen = await overviewUntil('one web and one worker, live', (o) => o.roles.web === 1 && o.roles.worker === 1)
+    const web = seen.instances.find((i) => i.role === 'web')!
+    const work = seen.instances.find((i) => i.role === 'worker')!
+    expect(web).toMatchObject({ live: true, pid: world.store.process.pid, address: new URL(world.store.url).host })
+    expect(work).toMatchObject({ live: true, pid: worker.child.pid, address: 'worker' })
+    for (const i of [web, work]) {
+      expect(i.startedAt).toBeGreaterThan(0)
+      expect(i.startedAt).toBeLessThanOrEqual(seen.generatedAt.getTime())
+    }
+    expect(seen.roles).toEqual({ web: 1, api: 0, worker: 1, unknown: 0 })
+    // The per-instance figures (rps, event loop, RSS) are there for both.
+    const figured = new Set(seen.figures.instances.map((i) => i.id))
+    expect(figured.has(web.id) && figured.has(work.id)).toBe(true)
+    expect(seen.figures.instances.find((i) => i.id === work.id)!.rssMb).toBeGreaterThan(0)
+  })
+
+  it('says plainly that no replica is configured: catalog reads are counted on the primary', async () => {
+    await admin.query('catalog.search', { q: `roles-${Date.now().toString(36)}` })
+    const seen = await overviewUntil('the web store reporting no replica, with its catalog read', (o) => o.figures.replica.target === 'none' && o.figures.replica.reads['5m'].primary > 0)
+    expect(seen.figures.replica).toMatchObject({ target: 'none', lagMs: null, reason: null, instances: { replica: 0, 'primary-fallback': 0, none: 1 } })
+    expect(seen.figures.replica.reads['5m']).toMatchObject({ replica: 0, primaryFallback: 0 })
+    expect(seen.alerts.filter((a) => a.panel === 'replica')).toEqual([])
+  })
+})
