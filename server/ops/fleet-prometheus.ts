@@ -68,7 +68,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
   })
   new Gauge({
     name: 'storefront_fleet_instances',
-    help: 'Instances that published figures in the last five minutes, live or gone',
+    help: 'Instances that published figures within the staleness window (1 min), live or gone',
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
