@@ -45,9 +45,10 @@ describe('replica figures', () => {
   })
 
   it('show a fallback with its reason, and `mixed` when instances disagree', () => {
-    const r = figuresOf([snap('web-a', last, onReplica(10)), snap('web-b', last, fallback, { 'catalog:primary-fallback': 7 })])
+    const r = figuresOf([snap('web-a', last, onReplica(10)), snap('web-b', last, fallback, { 'catalog:primary': 9, 'catalog:primary-fallback': 7 })])
     expect(r).toMatchObject({ target: 'mixed', lagMs: 4_200, reason: fallback.reason, instances: { replica: 1, 'primary-fallback': 1, none: 0 } })
-    expect(r.reads['5m'].primaryFallback).toBe(7)
+    // Of the 9 primary reads, 7 fell back from the replica, 2 came from an instance without one.
+    expect(r.reads['5m']).toEqual({ replica: 0, primaryFallback: 7, primary: 2 })
   })
 
   it('say `none` when the instances have no replica, `unknown` when none reports, and forget reports older than a minute', () => {

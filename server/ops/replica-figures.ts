@@ -33,12 +33,17 @@ export interface ReplicaFigures {
 /** One slot's replica reports: instance id → what it saw. */
 export type ReplicaReports = ReadonlyMap<string, ReplicaSlot>
 
-/** Catalog reads by target from a slot's (or a window's) summed counters. */
+/**
+ * Catalog reads by target from a slot's (or a window's) summed counters. `catalog:primary`
+ * counts every primary read; `catalog:primary-fallback` the part of them a configured replica
+ * should have taken, so the rest went to the primary for want of a replica.
+ */
 export function catalogReadsOf(counters: Record<string, number>): CatalogReads {
+  const primaryFallback = counters['catalog:primary-fallback'] ?? 0
   return {
     replica: counters['catalog:replica'] ?? 0,
-    primaryFallback: counters['catalog:primary-fallback'] ?? 0,
-    primary: counters['catalog:primary'] ?? 0,
+    primaryFallback,
+    primary: Math.max(0, (counters['catalog:primary'] ?? 0) - primaryFallback),
   }
 }
 
