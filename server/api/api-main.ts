@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? env.API_PORT : portArg.parse(values.port)
   const publisher = startApiInstrumentation()
   const api = await startApiServer({ host: env.BIND_HOST, port, trust: clientTrust, cspMode: env.CSP_MODE })
+  publisher.listening(new URL(api.url).host)
   console.log(`${API_READY_LINE} ${api.url} (tRPC at /api/trpc; client address: ${clientTrust.description})`)
   let stopping = false
   const stop = (signal: string) => {

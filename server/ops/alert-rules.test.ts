@@ -62,6 +62,8 @@ describe('Prometheus alerting rules (deploy/prometheus/alerts.yml)', () => {
     expect(expr('StorefrontCacheHitRatioLow')).toContain(`< ${THRESHOLDS.redisHitRatio}\n`)
     expect(expr('StorefrontEventLoopLag')).toContain(`> ${THRESHOLDS.eventLoopP99Ms / 1000}\n`)
     expect(alerts.has('StorefrontSaleSignalsNotSampled')).toBe(true)
+    expect(expr('ReplicaLagHigh')).toContain(`> ${THRESHOLDS.replicaLagMs / 1000}\n`)
+    expect(expr('CatalogReadsOnPrimaryFallback')).toContain('storefront_catalog_fallback_reads_total')
     const sections = new Set<string>(Object.values(RUNBOOK_SECTIONS))
     for (const [name, block] of alerts) {
       const section = /runbook_url: \/ops\/runbook#(\S+)/.exec(block)?.[1]

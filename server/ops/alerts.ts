@@ -23,12 +23,14 @@ export const THRESHOLDS = {
   eventLoopP99Ms: 200,
   /** Redis data-cache hit ratio (below this PostgreSQL takes the reads). */
   redisHitRatio: 0.8,
+  /** Read replica replay lag, the largest any instance measured (REPLICA_MAX_LAG_MS's default: past it, reads fall back). */
+  replicaLagMs: 1_000,
 } as const
 
 /** Below this many requests in the minute an endpoint's p99 is noise, not a signal. */
 export const MIN_REQUESTS = 20
 
-export type Panel = 'latency' | 'errors' | 'queue' | 'cache' | 'instances' | 'redis'
+export type Panel = 'latency' | 'errors' | 'queue' | 'cache' | 'instances' | 'redis' | 'replica'
 
 export interface Alert {
   id: string
@@ -99,6 +101,24 @@ export function evaluateAlerts({ figures, queue, redis, liveInstanceIds }: Alert
       panel: 'cache',
       reason: `Redis cache hit ratio is ${pct(redisRatio.ratio)} over the last minute (threshold ${pct(THRESHOLDS.redisHitRatio)})`,
       runbook: RB.cacheHitRatio,
+    })
+  }
+  const replica = figures.replica
+  if (replica.lagMs !== null && replica.lagMs > THRESHOLDS.replicaLagMs) {
+    alerts.push({
+      id: 'replica-lag',
+      panel: 'replica',
+      reason: `Read replica lag is ${Math.round(replica.lagMs)} ms (threshold ${THRESHOLDS.replicaLagMs} ms): catalog pages may show old data`,
+      runbook: RB.replicaLag,
+    })
+  }
+  const fallingBack = replica.instances['primary-fallback']
+  if (fallingBack > 0) {
+    alerts.push({
+      id: 'replica-fallback',
+      panel: 'replica',
+      reason: `${fallingBack} instance${fallingBack === 1 ? '' : 's'} send catalog reads to the primary instead of the replica (${replica.reason ?? 'replica not usable'})`,
+      runbook: RB.replicaLag,
     })
   }
   for (const i of figures.instances) {

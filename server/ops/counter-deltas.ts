@@ -1,7 +1,8 @@
 /**
  * The app's prom-client counters turned into per-slot increments for the snapshot:
  * `cache:{layer}:{event}`, `rl:{policy}:{reason}`, `checkout:{result}`, `db:queries`,
- * `inventory:retries`. Read once per slot (off the request path) from the registry the
+ * `inventory:retries`, `catalog:{target}` (replica, primary), `catalog:primary-fallback` (the
+ * part of `catalog:primary` a configured replica should have taken). Read once per slot (off the request path) from the registry the
  * code already counts into, so nothing is counted twice.
  */
 import type { Counter } from 'prom-client'
@@ -15,6 +16,8 @@ const SOURCES: Source[] = [
   { counter: metrics.checkoutResults, name: (l) => `checkout:${l.result}` },
   { counter: metrics.dbQueries, name: () => 'db:queries' },
   { counter: metrics.inventoryRetries, name: () => 'inventory:retries' },
+  { counter: metrics.catalogReads, name: (l) => `catalog:${l.target}` },
+  { counter: metrics.catalogFallbackReads, name: () => 'catalog:primary-fallback' },
 ]
 
 export type CounterDeltas = () => Promise<Record<string, number>>

@@ -7,7 +7,8 @@
  */
 import { decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js'
 import { addCounts, emptyCounts, newLatencyHistogram, SLOT_MS, type OutcomeCounts } from '../platform/request-stats'
-import { WINDOW_SLOTS, type SlotSnapshot, type WindowName } from './metrics-snapshot'
+import { WINDOW_SLOTS, type ReplicaSlot, type SlotSnapshot, type WindowName } from './metrics-snapshot'
+import { replicaFigures, type ReplicaFigures, type ReplicaReports } from './replica-figures'
 
 export interface SlotEndpoint extends OutcomeCounts {
   histogram: Histogram
@@ -17,6 +18,8 @@ export interface SlotEndpoint extends OutcomeCounts {
 export interface InstanceSlot {
   count: number
   gauges: SlotSnapshot['gauges']
+  /** The read replica as the instance saw it (absent: a worker, or an older release). */
+  replica?: ReplicaSlot
 }
 
 /**
@@ -56,7 +59,11 @@ export function addSnapshot(into: FleetSlot, snapshot: SlotSnapshot): void {
   }
   for (const [name, n] of Object.entries(snapshot.counters)) into.counters[name] = (into.counters[name] ?? 0) + n
   const previous = into.instances.get(snapshot.instance)
-  into.instances.set(snapshot.instance, { count: (previous?.count ?? 0) + count, gauges: snapshot.gauges })
+  into.instances.set(snapshot.instance, {
+    count: (previous?.count ?? 0) + count,
+    gauges: snapshot.gauges,
+    ...(snapshot.replica ? { replica: snapshot.replica } : {}),
+  })
 }
 
 export type EndpointKind = 'trpc' | 'http' | 'asset'
@@ -118,6 +125,8 @@ export interface FleetFigures {
   rateLimitBlocks: Array<{ policy: string; reason: string; counts: Record<WindowName, number> }>
   checkouts: Record<WindowName, Record<string, number>>
   instances: Array<{ id: string; lastSlotStart: number; rps1m: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMb: number; heapUsedMb: number }>
+  /** The read replica across the fleet: lag now and per slot, where catalog reads go, reads per target. */
+  replica: ReplicaFigures
 }
 
 /** How many endpoints get their own latency line on the chart. */
@@ -280,5 +289,13 @@ export function fleetFigures(all: readonly FleetSlot[], lastSlot: number): Fleet
     }
   })
 
-  return { lastSlotStart: lastSlot * SLOT_MS, endpoints, totals, series, cache, rateLimitBlocks, checkouts, instances }
+  const reportsOf = (slots: readonly FleetSlot[]): ReplicaReports => {
+    const out = new Map<string, ReplicaSlot>()
+    for (const s of slots) for (const [id, i] of s.instances) if (i.replica) out.set(id, i.replica)
+    return out
+  }
+  const recentSlots = slotIds.slice(-WINDOW_SLOTS['1m']).map((id) => reportsOf(bySlot.get(id) ?? []))
+  const replica = replicaFigures(recentSlots, perSlot.map(reportsOf), windowCounters)
+
+  return { lastSlotStart: lastSlot * SLOT_MS, endpoints, totals, series, cache, rateLimitBlocks, checkouts, instances, replica }
 }

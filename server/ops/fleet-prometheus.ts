@@ -68,13 +68,49 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
   })
   new Gauge({
     name: 'storefront_fleet_instances',
-    help: 'Instances that published figures in the last five minutes, live or gone',
+    help: 'Instances that published figures within the staleness window (1 min), live or gone',
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
       const { instances } = await read()
       this.set({ state: 'live' }, instances.filter((i) => i.live).length)
       this.set({ state: 'gone' }, instances.filter((i) => !i.live).length)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_instances_by_role',
+    help: 'Live instances per role (web, api, worker; unknown: an older release)',
+    labelNames: ['role'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { instances } = await read()
+      for (const role of ['web', 'api', 'worker', 'unknown'] as const) this.set({ role }, instances.filter((i) => i.live && i.role === role).length)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_replica_lag_seconds',
+    help: 'Largest read replica replay lag the instances reported in the last minute (absent: no replica, or not measured)',
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { lagMs } = (await read()).figures.replica
+      if (lagMs !== null) this.set(lagMs / 1000)
+    },
+  })
+  new Gauge({
+    name: 'storefront_fleet_catalog_reads',
+    help: 'Catalog reads of the whole fleet in the window, by target (replica, primary-fallback, primary: no replica)',
+    labelNames: ['target', 'window'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const { reads } = (await read()).figures.replica
+      for (const window of WINDOWS) {
+        this.set({ target: 'replica', window }, reads[window].replica)
+        this.set({ target: 'primary-fallback', window }, reads[window].primaryFallback)
+        this.set({ target: 'primary', window }, reads[window].primary)
+      }
     },
   })
   new Gauge({

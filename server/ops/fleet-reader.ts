@@ -8,6 +8,9 @@
  * a key still missing a few slots after its slot closed is given up on (that instance was
  * down or busy, and its figures went into its next slot).
  *
+ * The instance list holds the instances that published within INSTANCE_STALE_MS, each with
+ * its role and address (records of older releases without them read as role `unknown`).
+ *
  * Redis down → the figures of this process alone (the publisher's own last five minutes),
  * marked `source: 'local'`, instead of an error.
  */
@@ -19,6 +22,7 @@ import { addSnapshot, emptyFleetSlot, fleetFigures, type FleetFigures, type Flee
 import {
   alertSampleSchema,
   INSTANCE_LIVE_MS,
+  INSTANCE_STALE_MS,
   instanceInfoSchema,
   opsKeys,
   queueSampleSchema,
@@ -27,6 +31,7 @@ import {
   WINDOW_SLOTS,
   type AlertSample,
   type InstanceInfo,
+  type InstanceRole,
   type QueueSample,
   type SlotSnapshot,
 } from './metrics-snapshot'
@@ -39,8 +44,22 @@ const MGET_CHUNK = 500
 
 const log = logger.child({ module: 'fleet-reader' })
 
+/** A hash value as stored: JSON text (the gateway may also hand back the parsed object); unreadable text → null. */
+function parseRecord(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return null
+  }
+}
+
 export interface InstanceView {
   id: string
+  /** web | api | worker; `unknown` for a record of an older release, or one that does not parse. */
+  role: InstanceRole | 'unknown'
+  /** Where it listens (`host:port`, or `worker`); null when not known yet. */
+  address: string | null
   url: string | null
   host: string
   pid: number
@@ -138,18 +157,22 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
       return parsed.success ? [parsed.data] : []
     })
 
-    const instances = [...lastSeen].map(([id, seen]): InstanceView => {
-      const info = instanceInfoSchema.safeParse(typeof infos?.[id] === 'string' ? JSON.parse(infos[id] as string) : infos?.[id])
-      return {
-        id,
-        url: info.success ? info.data.url : null,
-        host: info.success ? info.data.host : '?',
-        pid: info.success ? info.data.pid : 0,
-        startedAt: info.success ? info.data.startedAt : 0,
-        lastSeen: seen,
-        live: at - seen < INSTANCE_LIVE_MS,
-      }
-    })
+    const instances = [...lastSeen]
+      .filter(([, seen]) => at - seen < INSTANCE_STALE_MS)
+      .map(([id, seen]): InstanceView => {
+        const info = instanceInfoSchema.safeParse(parseRecord(infos?.[id]))
+        return {
+          id,
+          role: info.success ? (info.data.role ?? 'unknown') : 'unknown',
+          address: info.success ? (info.data.address ?? null) : null,
+          url: info.success ? info.data.url : null,
+          host: info.success ? info.data.host : '?',
+          pid: info.success ? info.data.pid : 0,
+          startedAt: info.success ? info.data.startedAt : 0,
+          lastSeen: seen,
+          live: at - seen < INSTANCE_LIVE_MS,
+        }
+      })
     instances.sort((a, b) => a.id.localeCompare(b.id))
     return { source: 'fleet', redis: 'up', figures: fleetFigures([...slots.values()], lastSlot), instances, queue, alerts }
   }
@@ -164,7 +187,7 @@ export function createFleetReader(opts: FleetReaderOptions = {}) {
       addSnapshot(slot, snapshot)
     }
     const me = opts.localInstance?.()
-    const instances: InstanceView[] = me ? [{ ...me, lastSeen: at, live: true }] : []
+    const instances: InstanceView[] = me ? [{ ...me, role: me.role ?? 'unknown', address: me.address ?? null, lastSeen: at, live: true }] : []
     return { source: 'local', redis: 'down', figures: fleetFigures([...local.values()], lastSlot), instances, queue: [], alerts: [] }
   }
 

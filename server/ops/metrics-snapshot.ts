@@ -15,12 +15,21 @@
  *                               sampler evaluated them (nobody needs to be watching)
  *   ops:sampler-lease           which process samples (a lease, server/platform/lease.ts)
  *
+ * Backward tolerance within one deploy: fields added since version 1 (an instance's `role`
+ * and `address`, a snapshot's `replica`) are optional, so old and new instances read each
+ * other's records during a rolling restart; SNAPSHOT_VERSION changes only when a reader of the
+ * previous release could no longer parse what the new one writes.
+ *
  * Size: ~100-400 bytes per active endpoint (an HDR histogram compresses well), so a slot
  * of a busy instance is a few KB.
  */
 import { z } from 'zod'
 import { key } from '../platform/redis'
 import { outcomeCountsSchema, SLOT_MS } from '../platform/request-stats'
+import { instanceRoleSchema, replicaSlotSchema } from './fleet-roles.schema'
+
+export { CATALOG_TARGETS, INSTANCE_ROLES, instanceRoleSchema, replicaSlotSchema } from './fleet-roles.schema'
+export type { CatalogTarget, InstanceRole, ReplicaSlot } from './fleet-roles.schema'
 
 export const SNAPSHOT_VERSION = 1
 /** How long a slot stays readable: the longest window (5 min) plus margin. */
@@ -30,6 +39,13 @@ export const WINDOW_SLOTS = { '1m': 60_000 / SLOT_MS, '5m': 300_000 / SLOT_MS } 
 export type WindowName = keyof typeof WINDOW_SLOTS
 /** An instance that has not published for this long is shown as gone. */
 export const INSTANCE_LIVE_MS = 3 * SLOT_MS
+/**
+ * The staleness window: an instance that has not published for this long drops off the
+ * instance list (a stopped or replaced process; its figures still count in the windows
+ * they belong to).
+ */
+export const INSTANCE_STALE_MS = 60_000
+
 
 export const endpointSlotSchema = outcomeCountsSchema.extend({
   endpoint: z.string().max(200),
@@ -60,7 +76,7 @@ export const slotSnapshotSchema = z.object({
   instance: z.string().max(120),
   slot: z.number().int(),
   endpoints: z.array(endpointSlotSchema),
-  /** Counter increments during the slot, by name (`cache:redis:hit`, `rl:checkout:limit`, `checkout:placed`, …). */
+  /** Counter increments during the slot, by name (`cache:redis:hit`, `rl:checkout:limit`, `checkout:placed`, `catalog:replica`, …). */
   counters: z.record(z.string(), z.number()),
   gauges: z.object({
     eventLoopP99Ms: z.number(),
@@ -68,6 +84,8 @@ export const slotSnapshotSchema = z.object({
     rssMb: z.number(),
     heapUsedMb: z.number(),
   }),
+  /** The read replica as this instance saw it; absent from processes that make no catalog reads (workers) and from older releases. */
+  replica: replicaSlotSchema.optional(),
 })
 export type SlotSnapshot = z.infer<typeof slotSnapshotSchema>
 
@@ -78,6 +96,10 @@ export const instanceInfoSchema = z.object({
   host: z.string(),
   pid: z.number().int(),
   startedAt: z.number(),
+  /** Absent from older releases (shown as "unknown"). */
+  role: instanceRoleSchema.optional(),
+  /** Where it listens, `host:port`, or `worker` for a payment worker; null until known. Absent from older releases. */
+  address: z.string().max(300).nullable().optional(),
 })
 export type InstanceInfo = z.infer<typeof instanceInfoSchema>
 

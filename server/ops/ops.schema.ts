@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { productForEdit, productIdSchema, slugSchema } from '../catalog/catalog.schema'
 import { paymentSettingsSchema } from '../payments/payment-settings.schema'
+import { CATALOG_TARGETS, INSTANCE_ROLES } from './fleet-roles.schema'
 import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
 
 export { paymentSettingsPatch, paymentSettingsSchema } from '../payments/payment-settings.schema'
@@ -42,6 +43,9 @@ const windowFigures = z.object({
 const byWindow = <T extends z.ZodType>(t: T) => z.object({ '1m': t, '5m': t })
 const ratio = z.object({ hits: z.number(), misses: z.number(), ratio: z.number().nullable() })
 const nullableSeries = z.array(z.number().nullable())
+const catalogReads = z.object({ replica: z.number(), primaryFallback: z.number(), primary: z.number() })
+/** Roles as /ops shows them: an instance of an older release has none. */
+const shownRole = z.enum([...INSTANCE_ROLES, 'unknown'])
 
 export const fleetFiguresSchema = z.object({
   lastSlotStart: z.number(),
@@ -71,13 +75,21 @@ export const fleetFiguresSchema = z.object({
       heapUsedMb: z.number(),
     }),
   ),
+  replica: z.object({
+    target: z.enum([...CATALOG_TARGETS, 'mixed', 'unknown']),
+    lagMs: z.number().nullable(),
+    instances: z.object({ replica: z.number(), 'primary-fallback': z.number(), none: z.number() }),
+    reason: z.string().nullable(),
+    lagSeries: nullableSeries,
+    reads: byWindow(catalogReads),
+  }),
 })
 
 const queueSample = z.object({ ready: z.number(), scheduled: z.number(), running: z.number(), failed: z.number(), oldestReadySeconds: z.number() })
 
 export const alertSchema = z.object({
   id: z.string(),
-  panel: z.enum(['latency', 'errors', 'queue', 'cache', 'instances', 'redis']),
+  panel: z.enum(['latency', 'errors', 'queue', 'cache', 'instances', 'redis', 'replica']),
   reason: z.string(),
   runbook: z.enum(Object.values(RUNBOOK_SECTIONS) as [RunbookSection, ...RunbookSection[]]),
 })
@@ -91,9 +103,22 @@ export const overviewSchema = z.object({
   database: z.enum(['up', 'down']),
   slotMs: z.number(),
   figures: fleetFiguresSchema,
+  /** Instances that published within INSTANCE_STALE_MS, live or not. */
   instances: z.array(
-    z.object({ id: z.string(), url: z.string().nullable(), host: z.string(), pid: z.number(), startedAt: z.number(), lastSeen: z.number(), live: z.boolean() }),
+    z.object({
+      id: z.string(),
+      role: shownRole,
+      address: z.string().nullable(),
+      url: z.string().nullable(),
+      host: z.string(),
+      pid: z.number(),
+      startedAt: z.number(),
+      lastSeen: z.number(),
+      live: z.boolean(),
+    }),
   ),
+  /** Live instances per role ("2 web · 1 api · 1 worker"). */
+  roles: z.record(shownRole, z.number()),
   queue: z.object({
     now: queueSample.nullable(),
     /** Who sampled `now`: the fleet's signal sampler (a worker, every slot), or this dashboard because no sampler ran. */

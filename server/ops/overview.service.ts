@@ -9,7 +9,7 @@
 import { SLOT_MS } from '../platform/request-stats'
 import { runtimeMode } from '../platform/runtime-mode'
 import { evaluateAlerts, THRESHOLDS } from './alerts'
-import { createFleetReader, type FleetRead, type FleetReader } from './fleet-reader'
+import { createFleetReader, type FleetRead, type FleetReader, type InstanceView } from './fleet-reader'
 import type { AlertSample, QueueSample } from './metrics-snapshot'
 import * as repo from './ops.repo'
 import type { Overview } from './ops.schema'
@@ -68,6 +68,13 @@ function cachedFor<T>(compute: (now: number) => Promise<T>): (now?: number) => P
  */
 export const fleetView: (now?: number) => Promise<FleetRead> = cachedFor((now) => reader().read(now))
 
+/** Live instances per role, every role present (0 when none). */
+export function countRoles(instances: readonly InstanceView[]): Overview['roles'] {
+  const roles: Overview['roles'] = { web: 0, api: 0, worker: 0, unknown: 0 }
+  for (const i of instances) if (i.live) roles[i.role] = (roles[i.role] ?? 0) + 1
+  return roles
+}
+
 async function settled<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p
@@ -100,6 +107,7 @@ async function build(now: number): Promise<Overview> {
     slotMs: SLOT_MS,
     figures: fleet.figures,
     instances: fleet.instances,
+    roles: countRoles(fleet.instances),
     queue: { now: queueNow, sampledBy: sampledByFleet ? 'fleet' : queueNow ? 'dashboard' : null, series: fleet.queue },
     orders: lastMinute === null || last5Minutes === null ? null : { lastMinute, last5Minutes },
     payments: wait === null ? null : { paid5m: wait.paid, p50Ms: wait.p50Ms, p95Ms: wait.p95Ms, p99Ms: wait.p99Ms },

@@ -13,6 +13,7 @@ export const RUNBOOK_SECTIONS = {
   cacheHitRatio: 'cache-hit-ratio',
   eventLoop: 'event-loop-lag',
   redisDown: 'redis-down',
+  replicaLag: 'replica-lag',
   featureOff: 'turn-a-feature-off',
   shedLoad: 'shed-load',
   payments: 'payments-slow-or-failing',

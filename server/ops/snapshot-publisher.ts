@@ -8,8 +8,14 @@
  * instance's figures when Redis is down. Publish failures are logged (at most every 10 s)
  * and never throw.
  *
- * One publisher per process, on globalThis: started by instrumentation.ts, read by the ops
- * service from another bundle.
+ * Each instance says who it is (InstanceInfo): its role (web | api | worker), where it
+ * listens (`host:port`, or `worker`), pid and start time, so /ops lists the fleet by role.
+ * Web and API processes also report the read replica as they see it (where their catalog
+ * reads go, the lag they measured), so /ops shows the fleet's lag, not only its own.
+ *
+ * One publisher per process, on globalThis: started by instrumentation.ts (web),
+ * api-instrumentation.ts (api) or worker-main.ts (worker), read by the ops service from
+ * another bundle.
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -17,9 +23,11 @@ import type { Redis } from '@upstash/redis'
 import { env } from '../env'
 import { takeEventLoopLag, startEventLoopMonitor } from '../platform/event-loop-lag'
 import { logger } from '../platform/logger'
+import type { ReplicaStatus } from '../platform/read-replica'
 import { redis as appRedis } from '../platform/redis'
 import { requestStats, SLOT_MS, type RequestStats } from '../platform/request-stats'
 import { createCounterDeltas, type CounterDeltas } from './counter-deltas'
+import { REPLICA_REASON_MAX } from './fleet-roles.schema'
 import {
   opsKeys,
   slotOf,
@@ -27,6 +35,8 @@ import {
   SNAPSHOT_VERSION,
   WINDOW_SLOTS,
   type InstanceInfo,
+  type InstanceRole,
+  type ReplicaSlot,
   type SlotSnapshot,
 } from './metrics-snapshot'
 
@@ -42,6 +52,18 @@ export interface PublisherOptions {
   counters?: CounterDeltas
   instanceId?: string
   now?: () => number
+  /** What this process does (default `web`). */
+  role?: InstanceRole
+  /** Where it listens (`host:port`, or `worker`); null until known (`listening()` sets it). */
+  address?: string | null
+  /** The read replica as this process sees it, read when each slot closes; omit in processes that make no catalog reads. */
+  replica?: () => ReplicaStatus
+}
+
+/** A process's replica status as one slot of the snapshot reports it. */
+export function replicaSlotOf(status: ReplicaStatus): ReplicaSlot {
+  if (!status.configured) return { target: 'none', lagMs: null, reason: null }
+  return { target: status.inUse ? 'replica' : 'primary-fallback', lagMs: status.lagMs, reason: status.reason?.slice(0, REPLICA_REASON_MAX) ?? null }
 }
 
 export function createSnapshotPublisher(opts: PublisherOptions = {}) {
@@ -55,6 +77,8 @@ export function createSnapshotPublisher(opts: PublisherOptions = {}) {
     host: hostname(),
     pid: process.pid,
     startedAt: now(),
+    role: opts.role ?? 'web',
+    address: opts.address ?? null,
   }
   const recent: SlotSnapshot[] = []
   let timer: NodeJS.Timeout | null = null
@@ -68,6 +92,7 @@ export function createSnapshotPublisher(opts: PublisherOptions = {}) {
     for (const event of ['hit', 'stale', 'miss'] as const) if (pageCache[event] > 0) counted[`cache:page:${event}`] = pageCache[event]
     const lag = takeEventLoopLag()
     const memory = process.memoryUsage()
+    const replica = opts.replica ? replicaSlotOf(opts.replica()) : undefined
     return {
       v: SNAPSHOT_VERSION,
       instance: info.id,
@@ -80,6 +105,7 @@ export function createSnapshotPublisher(opts: PublisherOptions = {}) {
         rssMb: Math.round(memory.rss / MB),
         heapUsedMb: Math.round(memory.heapUsed / MB),
       },
+      ...(replica ? { replica } : {}),
     }
   }
 
@@ -141,6 +167,10 @@ export function createSnapshotPublisher(opts: PublisherOptions = {}) {
     setUrl(url: string): void {
       if (!env.OPS_INSTANCE_URL) info.url = url
     },
+    /** Where this process listens (`host:port`), once its server is up. */
+    listening(address: string): void {
+      info.address = address
+    },
     /** This instance's snapshots of the last five minutes, oldest first. */
     recent(): readonly SlotSnapshot[] {
       return recent
@@ -157,9 +187,12 @@ export type SnapshotPublisher = ReturnType<typeof createSnapshotPublisher>
 const PUBLISHER = Symbol.for('storefront.snapshotPublisher')
 const g = globalThis as unknown as { [PUBLISHER]?: SnapshotPublisher }
 
-/** The process's publisher, created on first use (instrumentation.ts starts it). */
-export function snapshotPublisher(): SnapshotPublisher {
-  return (g[PUBLISHER] ??= createSnapshotPublisher())
+/**
+ * The process's publisher, created on first use with `opts` (later calls get the same one and
+ * their options are ignored); instrumentation.ts, api-instrumentation.ts and worker-main.ts start it.
+ */
+export function snapshotPublisher(opts: PublisherOptions = {}): SnapshotPublisher {
+  return (g[PUBLISHER] ??= createSnapshotPublisher(opts))
 }
 
 /** The running publisher, if this process started one. */

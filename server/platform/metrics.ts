@@ -53,11 +53,17 @@ function createMetrics() {
       registers: [registry],
     }),
     up: new Gauge({ name: 'storefront_up', help: 'Process is serving', registers: [registry] }),
-    /** Catalog reads by where they went: `replica`, or `primary` (no replica, or it lags). */
+    /** Catalog reads by where they went: `replica`, or `primary` (no replica, or it lags: see catalogFallbackReads). */
     catalogReads: new Counter({
       name: 'storefront_catalog_reads_total',
       help: 'Catalog reads (listings, product records, search, pre-warm) by the database that served them',
       labelNames: ['target'] as const,
+      registers: [registry],
+    }),
+    /** The part of `target="primary"` catalog reads that went there although a replica is configured (it lags or does not answer). */
+    catalogFallbackReads: new Counter({
+      name: 'storefront_catalog_fallback_reads_total',
+      help: 'Catalog reads served by the primary because the configured read replica lags or does not answer (included in storefront_catalog_reads_total{target="primary"})',
       registers: [registry],
     }),
     /** Replay lag of the read replica as this process last measured it (absent: no replica). */

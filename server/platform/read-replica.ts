@@ -13,7 +13,9 @@
  * Lag: each process measures the replica's replay lag once a second (`REPLICA_LAG_SAMPLE_MS`);
  * past `REPLICA_MAX_LAG_MS`, or when the replica does not answer, catalog reads go to the
  * primary until it has caught up, and the change is logged and exported
- * (`storefront_replica_lag_seconds`, `storefront_catalog_reads_total{target}`). Lag is
+ * (`storefront_replica_lag_seconds`, `storefront_catalog_reads_total{target}`, and
+ * `storefront_catalog_fallback_reads_total` for the primary reads a configured replica should
+ * have taken). Lag is
  * 0 when the replica has replayed everything it received (an idle primary is not "lag"),
  * otherwise the age of the last replayed transaction — the usual measure from
  * `pg_last_xact_replay_timestamp()` (PostgreSQL docs, "Monitoring", hot standby).
@@ -81,8 +83,15 @@ class ReplicaMonitor {
     return this.status
   }
 
+  /** The client for one catalog read, by the last sample; counted by target, and as a fallback read when on the primary. */
   reader(): CatalogReader {
-    return this.status.inUse ? this.routed.reader : db
+    if (this.status.inUse) {
+      metrics.catalogReads.inc({ target: 'replica' })
+      return this.routed.reader
+    }
+    metrics.catalogReads.inc({ target: 'primary' })
+    metrics.catalogFallbackReads.inc()
+    return db
   }
 
   /** Measures once; exported for tests and for callers that need a fresh reading. */
@@ -125,13 +134,15 @@ function monitor(): ReplicaMonitor | null {
 /**
  * Where a catalog read goes now: the replica when one is configured and within
  * `REPLICA_MAX_LAG_MS`, else the primary `db`. Counts each call in
- * `storefront_catalog_reads_total{target}`. Only the reads listed in catalog.repo.ts call it.
+ * `storefront_catalog_reads_total{target}` (`replica` or `primary`; a primary read while a
+ * replica is configured also in `storefront_catalog_fallback_reads_total`). Only the reads
+ * listed in catalog.repo.ts call it.
  */
 export function catalogReader(): CatalogReader {
   const m = monitor()
-  const reader = m ? m.reader() : db
-  metrics.catalogReads.inc({ target: reader === db ? 'primary' : 'replica' })
-  return reader
+  if (m) return m.reader()
+  metrics.catalogReads.inc({ target: 'primary' })
+  return db
 }
 
 /** The replica's state as this process sees it (for /ops and health): not configured → `configured: false`. */

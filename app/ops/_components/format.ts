@@ -30,3 +30,14 @@ export function formatAgo(at: Date | number | null, now: number = Date.now()): s
 export function formatDollars(cents: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
 }
+
+/** How long since `since` (ms): "42 s", "7 min", "3 h 5 min", "2 d 4 h". */
+export function formatUptime(since: number, now: number = Date.now()): string {
+  const s = Math.max(0, Math.round((now - since) / 1000))
+  if (s < 60) return `${s} s`
+  const min = Math.floor(s / 60)
+  if (min < 60) return `${min} min`
+  const h = Math.floor(min / 60)
+  if (h < 24) return `${h} h ${min % 60} min`
+  return `${Math.floor(h / 24)} d ${h % 24} h`
+}

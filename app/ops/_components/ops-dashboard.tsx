@@ -14,6 +14,7 @@ import { OpsHeader } from './ops-header'
 import { OverviewCharts } from './overview-charts'
 import { OverviewStats } from './overview-stats'
 import { ProductEditor } from './product-editor'
+import { ReplicaPanel } from './replica-panel'
 
 /** How often the dashboard refreshes (the server caches its overview 2 s). */
 export const REFRESH_MS = 2_000
@@ -46,8 +47,9 @@ export function OpsDashboard({ adminName }: { adminName: string }) {
             <HotSkusTable overview={data} onEdit={(id) => setEditing(String(id))} />
             <ProductEditor selected={editing} onSelect={setEditing} />
           </div>
+          <InstancesTable overview={data} />
           <div className="grid gap-4 lg:grid-cols-2">
-            <InstancesTable overview={data} />
+            <ReplicaPanel overview={data} />
             <AlertHistory overview={data} />
           </div>
         </>
