@@ -13,6 +13,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { HEALTH_PATHS } from '../health/health-paths'
 
 /** Probe cadence: a dead process leaves its pool after PROBE_THRESHOLD failures in PROBE_WINDOW probes. */
 export const PROBE_INTERVAL_S = 1
@@ -24,9 +25,13 @@ export const BACKEND_CONNECT_TIMEOUT_S = 1
 export const BACKEND_FIRST_BYTE_TIMEOUT_S = 15
 export const BACKEND_BETWEEN_BYTES_TIMEOUT_S = 10
 
-/** What the probes ask: a cached page of the web pool; a trivial public query of the API pool. */
-export const WEB_PROBE_PATH = '/'
-export const API_PROBE_PATH = '/api/trpc/flags.enabled'
+/**
+ * What the probes ask: every process's readiness endpoint (server/health), which fails at once
+ * when a process starts draining after SIGTERM and while PostgreSQL or Redis does not answer,
+ * so a stopping process leaves its pool before it closes its port (DRAIN_ANNOUNCE_MS).
+ */
+export const WEB_PROBE_PATH = HEALTH_PATHS.ready
+export const API_PROBE_PATH = HEALTH_PATHS.ready
 
 /** The include's file name, as deploy/edge/storefront.vcl names it. */
 export const BACKENDS_VCL_FILE = 'storefront-backends.vcl'

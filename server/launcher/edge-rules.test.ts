@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WEB_PROBE_PATH } from './edge-backends'
 import { freePort } from './port-free'
 import { startEdge, type RunningEdge } from './varnish-process'
 
@@ -30,7 +31,8 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   seen.push({ url: req.url ?? '', cookie: req.headers.cookie, clientIp: req.headers['x-client-ip'] as string | undefined })
   served += 1
   const path = (req.url ?? '/').split('?')[0]
-  if (mode === 'failing' && path !== '/') {
+  // The probe keeps answering: the origin is up but its pages fail.
+  if (mode === 'failing' && path !== WEB_PROBE_PATH) {
     res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('origin failure')
     return
   }
