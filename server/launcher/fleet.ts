@@ -1,6 +1,6 @@
 /**
  * `npm run fleet -- [--web N] [--api M] [--workers K] [--replica] [--port P]`: the store as a
- * fleet on one machine, the way production runs it (docs/ARCHITECTURE.md, "The fleet"):
+ * fleet on one machine, the way production runs it (docs/ARCHITECTURE.md, the edge and fleet rows):
  *  - the edge (Varnish + xkey, deploy/edge/storefront.vcl) on `--port` (default PORT), in
  *    front of N web processes (Next through server/web/web-server.ts) and M API processes
  *    (the appRouter on @trpc/server's standalone adapter, server/api/); with M = 0 the web
