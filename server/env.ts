@@ -125,6 +125,14 @@ export const env = createEnv({
       .optional()
       .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
       .pipe(z.array(z.url({ protocol: /^https?$/, error: 'EDGE_PURGE_URLS: comma-separated http(s) URLs' }))),
+    /**
+     * After SIGTERM, how long a web or API process keeps serving with readiness failing before it
+     * closes its listener, in ms: long enough for the edge's probes (PROBE_INTERVAL_S ×
+     * PROBE_THRESHOLD, server/launcher/edge-backends.ts) or a Kubernetes endpoint update to take
+     * it out of rotation, so no new request meets a closed port. Plus the 10 s in-flight grace it
+     * stays within MAX_DRAIN_MS (server/health/draining.ts).
+     */
+    DRAIN_ANNOUNCE_MS: z.coerce.number().int().min(0).max(5_000).default(3_000),
     /** The Content-Security-Policy: enforced, or sent as Report-Only while a change is tried out. */
     CSP_MODE: z.enum(['enforce', 'report-only']).default('enforce'),
     /** Mark cookies `Secure` (set true behind HTTPS). */

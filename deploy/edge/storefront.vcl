@@ -25,6 +25,8 @@ vcl 4.1;
 #    for up to max(stale-while-revalidate, stale-if-error, EDGE_STALE_IF_ERROR) past its TTL;
 #    with nothing cached, pages get a 503 page and tRPC calls a 503 in tRPC's error shape,
 #    both with Retry-After.
+#  - A pool whose every process fails its readiness probe is used anyway (fail open): probes take
+#    one bad process out of rotation, never the whole pool.
 #
 # Backends, probes, directors and the purge ACL are generated per fleet into
 # `storefront-backends.vcl` (server/launcher/edge-backends.ts), found on varnishd's vcl_path.
@@ -116,6 +118,12 @@ sub vcl_hit {
     # Past it and the origin looks healthy: fetch in the foreground (vcl_recv, grace 0).
     set req.http.X-Edge-Stale = "refresh";
     return (restart);
+}
+
+sub vcl_backend_fetch {
+    # Every process of the pool fails its probe at once (all overloaded, a dependency's blip):
+    # send to all of them rather than answer 503 from none (storefront-backends.vcl).
+    call edge_fail_open;
 }
 
 sub vcl_backend_response {

@@ -6,6 +6,10 @@
  *   --quick                 the compressed profile (≤ 3 min), judged by the declared SLOs
  *   --ci                    quick shape at B = 4/s, two browsers, thresholds tolerant of CI noise (npm test)
  *   --faults                SIGKILL the worker, restart Redis, slow Redis — during the hold
+ *   --fleet                 against the fleet (`npm run fleet`): the edge, 2 web, 2 API, 1 worker,
+ *                           a primary with a streaming read replica; shoppers connect from
+ *                           loopback addresses of their own (the edge sees the TCP peer)
+ *   --no-replica            with --fleet: one database, no replica (to compare catalog reads)
  *   --baseline-rps N  --multiplier N  --warmup-s N  --baseline-s N  --ramp-up-s N
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
  *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
@@ -27,6 +31,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     ci: { type: 'boolean', default: false },
     faults: { type: 'boolean', default: false },
+    fleet: { type: 'boolean', default: false },
+    'no-replica': { type: 'boolean', default: false },
     'baseline-rps': num,
     multiplier: num,
     'warmup-s': num,
@@ -96,13 +102,16 @@ function overrides(): DrillOverrides {
     port,
     seed: number('seed', values.seed),
     keepDatabase: values['keep-db'],
+    fleet: values.fleet,
+    replica: !values['no-replica'],
   }
 }
 
 try {
   const o = overrides()
   const resolved = resolveOptions(o) // validate now, with a readable error, before Playwright starts
-  console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}`)
+  const against = resolved.fleet ? `, against the fleet${resolved.replica ? ' with a read replica' : ' without a replica'}` : ''
+  console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}${against}`)
   const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--config', 'e2e/peak/playwright.peak.config.ts'], {
     stdio: 'inherit',
     env: { ...process.env, DRILL_OPTIONS: JSON.stringify(o) },

@@ -147,6 +147,13 @@ export const drillOptionsSchema = z
     seed: z.number().int(),
     /** Leave the database in place after the run (for digging into a failure). */
     keepDatabase: z.boolean(),
+    /**
+     * Run against the fleet `npm run fleet` starts (server/launcher/start-fleet.ts: the edge,
+     * FLEET_SHAPE's web, API and worker processes) instead of one store and one worker.
+     */
+    fleet: z.boolean(),
+    /** With `fleet`: a private primary with a streaming replica taking the catalog reads (false: one database). */
+    replica: z.boolean(),
   })
   .strict()
 export type DrillOptions = z.infer<typeof drillOptionsSchema>
@@ -239,8 +246,13 @@ export function profileDefaults(profile: ProfileName): DrillOptions {
     port: 3700,
     seed: 20261128,
     keepDatabase: false,
+    fleet: false,
+    replica: true,
   }
 }
+
+/** The fleet `--fleet` runs against: the edge in front of these (a 2-core machine's worth). */
+export const FLEET_SHAPE = { web: 2, api: 2, workers: 1 } as const
 
 /** A partial override, as drill-cli.ts builds it from the command line. */
 export interface DrillOverrides {
@@ -256,6 +268,8 @@ export interface DrillOverrides {
   port?: number | 'auto'
   seed?: number
   keepDatabase?: boolean
+  fleet?: boolean
+  replica?: boolean
 }
 
 export function resolveOptions(o: DrillOverrides): DrillOptions {
@@ -273,6 +287,8 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     ...(o.port !== undefined && { port: o.port }),
     ...(o.seed !== undefined && { seed: o.seed }),
     ...(o.keepDatabase !== undefined && { keepDatabase: o.keepDatabase }),
+    ...(o.fleet !== undefined && { fleet: o.fleet }),
+    ...(o.replica !== undefined && { replica: o.replica }),
   }
   const parsed = drillOptionsSchema.parse(merged)
   if (parsed.faults) {
@@ -280,6 +296,12 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     const lastFaultEnd = Math.max(f.workerKillAtS + f.workerDownS, f.redisRestartAtS + f.redisDownS, f.redisLatencyAtS + f.redisLatencyS)
     if (lastFaultEnd > parsed.shape.holdS) throw new Error(`faults end ${lastFaultEnd} s into the hold, which lasts only ${parsed.shape.holdS} s`)
   }
+  if (parsed.fleet && parsed.faults) {
+    // The fault drill kills the one worker and restarts the drill's Redis under one store; the
+    // fleet's own rolling restarts are the rolling-restart test (server/launcher).
+    throw new Error('--faults runs against one store: leave out --fleet')
+  }
+  if (!parsed.fleet && !parsed.replica) throw new Error('--no-replica goes with --fleet')
   if (Math.max(parsed.admin.priceEditAtS, parsed.admin.restockAtS) >= parsed.shape.holdS) {
     throw new Error(`the admin's changes must fall inside the hold (${parsed.shape.holdS} s)`)
   }

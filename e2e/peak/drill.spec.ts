@@ -12,7 +12,6 @@ import { startShoppers } from './browser/shoppers'
 import { waitForDrain } from './check/drain'
 import { checkAdminInvariants } from './check/admin-invariants'
 import { checkInvariants } from './check/invariants'
-import { optionsFromEnvironment } from './drill-options'
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { describeEnvironment } from './report/environment'
@@ -20,8 +19,10 @@ import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
 import { AdminActions } from './world/admin-actions'
 import { readCatalogFacts, setHotStock, setSoldOut, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
+import { FLEET_SHAPE, optionsFromEnvironment } from './drill-options'
 import { PREWARM_TOP, startDrillWorld } from './world/drill-world'
 import { FaultRunner } from './world/faults'
+import { readCatalogReads, readInstanceFigures, startReplicaLagSampler, type FleetFigures } from './world/fleet-figures'
 import { startQueueSampler } from './world/queue-sampler'
 import { createSessions } from './world/sessions'
 
@@ -60,7 +61,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     log(`hot SKU ${catalog.hotSlug} (#${catalog.traffic.hotId}) starts with ${hot} units; hot SKU #${catalog.restockId} starts sold out`)
     const admin = new AdminActions(world, options.admin, { doorbusterId: catalog.traffic.hotId, restockId: catalog.restockId }, log)
     await admin.prepare()
-    const sessions = await createSessions(world.storeUrl, options.sessions + 1)
+    const sessions = await createSessions(world.storeUrl, options.sessions + 1, undefined, options.fleet)
     const probeCookie = sessions.pop()!
     log(`${sessions.length} shopper sessions`)
     const environment = await describeEnvironment(world.pool, world.redis.port, browser.version(), {
@@ -71,6 +72,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     const initialStock = await stockSnapshot(world.pool)
 
     const sampler = startQueueSampler(world.pool)
+    const lagSampler = world.fleet?.replicaUrl ? startReplicaLagSampler(world.pool) : null
     const shoppers = startShoppers(browser, {
       contexts: options.browserContexts,
       baseURL: world.storeUrl,
@@ -93,6 +95,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
         maxInFlight: options.maxInFlight,
         requestTimeoutMs: options.requestTimeoutMs,
         connections: 256,
+        fromSourceAddresses: options.fleet,
         outFile: samplesFile,
       },
       (p) => {
@@ -115,6 +118,15 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     await sampler.stop()
     sampler.samples.push(drain.last)
     log(drain.drained ? `queue drained in ${drain.seconds.toFixed(1)} s` : `queue NOT drained after ${drain.seconds.toFixed(1)} s`)
+    let fleet: FleetFigures | null = null
+    if (world.fleet) {
+      fleet = {
+        shape: String(world.settings.fleet ?? `edge, ${FLEET_SHAPE.web} web, ${FLEET_SHAPE.api} API, ${FLEET_SHAPE.workers} worker`),
+        instances: await readInstanceFigures(world.fleet, world.redis.port, world.keyPrefix),
+        replicaLag: lagSampler ? await lagSampler.stop() : null,
+        catalogReads: await readCatalogReads(world.fleet, world.metricsToken),
+      }
+    }
 
     const restock = admin.record.restock
     const invariants = await checkInvariants(
@@ -142,6 +154,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       faultWindows: faults?.windows(loadStartedAt) ?? [],
       probes: faults?.probes ?? [],
       admin: admin.record,
+      fleet,
     })
     const { htmlPath, jsonPath } = writeReport(report)
     console.log(summaryText(report, htmlPath, jsonPath))

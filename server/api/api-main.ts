@@ -5,8 +5,9 @@
  * Redis, SESSION_SECRET, ADMIN_PASSWORD_HASH, METRICS_TOKEN, client trust): it must be given
  * the store's values, or its sessions and admin logins are not the store's.
  *
- * SIGTERM/SIGINT: readiness turns "draining", stop accepting, let in-flight requests finish
- * (API_SHUTDOWN_GRACE_MS at most), then exit 0; a second signal ends it at once with 1.
+ * SIGTERM/SIGINT: readiness turns "draining" and the process keeps serving for DRAIN_ANNOUNCE_MS
+ * (until the edge's probes have noticed), then stops accepting, lets in-flight requests finish
+ * (API_SHUTDOWN_GRACE_MS at most), and exits 0; a second signal ends it at once with 1.
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -40,17 +41,20 @@ async function main(): Promise<void> {
     stopping = true
     // Readiness answers 503 "draining" from now on (server/health), while in-flight requests finish.
     startDraining()
-    log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
-    api.close(API_SHUTDOWN_GRACE_MS).then(
-      () => {
-        publisher.stop()
-        process.exit(0)
-      },
-      (error: unknown) => {
-        log.error({ err: error, signal }, 'closing the API server failed')
-        process.exit(1)
-      },
-    )
+    log.info({ signal, announceMs: env.DRAIN_ANNOUNCE_MS }, 'draining: readiness fails, serving until the edge has noticed')
+    setTimeout(() => {
+      log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
+      api.close(API_SHUTDOWN_GRACE_MS).then(
+        () => {
+          publisher.stop()
+          process.exit(0)
+        },
+        (error: unknown) => {
+          log.error({ err: error, signal }, 'closing the API server failed')
+          process.exit(1)
+        },
+      )
+    }, env.DRAIN_ANNOUNCE_MS)
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

@@ -1,5 +1,6 @@
 /**
- * SIGTERM on an API service process: it stops accepting connections at once, the request it
+ * SIGTERM on an API service process: it stops accepting connections once its announce window
+ * (DRAIN_ANNOUNCE_MS, readiness failing while it still serves) is over, the request it
  * is in the middle of still gets its full answer (told to close the connection), and the
  * process then exits 0 by itself.
  */

@@ -6,13 +6,20 @@
  *  - the `edge_web_pool` and `edge_api_pool` round-robin directors (`directors` vmod);
  *  - `sub edge_web` / `sub edge_api`, which pick them: with no API process, `edge_api` picks
  *    the web pool (Next serves /api/trpc itself), so every tRPC batch stays on one host kind;
- *  - `acl edge_purgers`: the addresses allowed to PURGE.
+ *  - `acl edge_purgers`: the addresses allowed to PURGE;
+ *  - fail open: the same processes again without a probe (`web_0_any` …, in `edge_web_any` /
+ *    `edge_api_any`), which `sub edge_fail_open` (called from vcl_backend_fetch) picks when every
+ *    process of a pool fails its probe. Readiness answers 503 when PostgreSQL or Redis is slow,
+ *    and under a burst every process is equally slow: a probe must take one bad process out of
+ *    rotation, never the whole pool (then the edge would answer 503 to everyone while each
+ *    process could still serve). The same idea as Envoy's panic threshold.
  *
  * Generated, not templated by hand, because a fleet command passes its own lists; every value
  * is validated first (zod), so nothing a caller passes can inject VCL.
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { HEALTH_PATHS } from '../health/health-paths'
 
 /** Probe cadence: a dead process leaves its pool after PROBE_THRESHOLD failures in PROBE_WINDOW probes. */
 export const PROBE_INTERVAL_S = 1
@@ -24,9 +31,13 @@ export const BACKEND_CONNECT_TIMEOUT_S = 1
 export const BACKEND_FIRST_BYTE_TIMEOUT_S = 15
 export const BACKEND_BETWEEN_BYTES_TIMEOUT_S = 10
 
-/** What the probes ask: a cached page of the web pool; a trivial public query of the API pool. */
-export const WEB_PROBE_PATH = '/'
-export const API_PROBE_PATH = '/api/trpc/flags.enabled'
+/**
+ * What the probes ask: every process's readiness endpoint (server/health), which fails at once
+ * when a process starts draining after SIGTERM and while PostgreSQL or Redis does not answer,
+ * so a stopping process leaves its pool before it closes its port (DRAIN_ANNOUNCE_MS).
+ */
+export const WEB_PROBE_PATH = HEALTH_PATHS.ready
+export const API_PROBE_PATH = HEALTH_PATHS.ready
 
 /** The include's file name, as deploy/edge/storefront.vcl names it. */
 export const BACKENDS_VCL_FILE = 'storefront-backends.vcl'
@@ -67,12 +78,12 @@ function probe(name: string, path: string): string {
   ].join('\n')
 }
 
-function backendBlock(name: string, b: EdgeBackend, probeName: string): string {
+function backendBlock(name: string, b: EdgeBackend, probeName: string | null): string {
   return [
     `backend ${name} {`,
     `    .host = "${b.host}";`,
     `    .port = "${b.port}";`,
-    `    .probe = ${probeName};`,
+    ...(probeName ? [`    .probe = ${probeName};`] : []),
     `    .connect_timeout = ${BACKEND_CONNECT_TIMEOUT_S}s;`,
     `    .first_byte_timeout = ${BACKEND_FIRST_BYTE_TIMEOUT_S}s;`,
     `    .between_bytes_timeout = ${BACKEND_BETWEEN_BYTES_TIMEOUT_S}s;`,
@@ -99,6 +110,8 @@ export function edgeBackendsVcl(input: EdgeBackendsInput): string {
     ...(api.length ? [probe('edge_api_probe', cfg.apiProbePath)] : []),
     ...web.map(({ name, b }) => backendBlock(name, b, 'edge_web_probe')),
     ...api.map(({ name, b }) => backendBlock(name, b, 'edge_api_probe')),
+    ...web.map(({ name, b }) => backendBlock(`${name}_any`, b, null)),
+    ...api.map(({ name, b }) => backendBlock(`${name}_any`, b, null)),
     'acl edge_purgers {',
     ...cfg.purgers.map(aclEntry),
     '}',
@@ -106,12 +119,23 @@ export function edgeBackendsVcl(input: EdgeBackendsInput): string {
     '    new edge_web_pool = directors.round_robin();',
     ...web.map(({ name }) => `    edge_web_pool.add_backend(${name});`),
     ...(api.length ? ['    new edge_api_pool = directors.round_robin();', ...api.map(({ name }) => `    edge_api_pool.add_backend(${name});`)] : []),
+    '    new edge_web_any = directors.round_robin();',
+    ...web.map(({ name }) => `    edge_web_any.add_backend(${name}_any);`),
+    ...(api.length ? ['    new edge_api_any = directors.round_robin();', ...api.map(({ name }) => `    edge_api_any.add_backend(${name}_any);`)] : []),
     '}',
     'sub edge_web {',
     '    set req.backend_hint = edge_web_pool.backend();',
     '}',
     'sub edge_api {',
     `    set req.backend_hint = ${api.length ? 'edge_api_pool' : 'edge_web_pool'}.backend();`,
+    '}',
+    'sub edge_fail_open {',
+    '    if (!std.healthy(bereq.backend)) {',
+    '        if (bereq.backend == edge_web_pool.backend()) {',
+    '            set bereq.backend = edge_web_any.backend();',
+    ...(api.length ? ['        } else if (bereq.backend == edge_api_pool.backend()) {', '            set bereq.backend = edge_api_any.backend();'] : []),
+    '        }',
+    '    }',
     '}',
   ]
   return `${lines.join('\n')}\n`

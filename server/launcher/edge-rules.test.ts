@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WEB_PROBE_PATH } from './edge-backends'
 import { freePort } from './port-free'
 import { startEdge, type RunningEdge } from './varnish-process'
 
@@ -22,6 +23,10 @@ const seen: Seen[] = []
 let mode: 'ok' | 'failing' = 'ok'
 let version = 1
 let served = 0
+/** The origin's readiness probe answers 503 while its pages still answer. */
+let probeFailing = false
+/** How long the edge's probe may take to change its mind about the origin (PROBE_INTERVAL_S × window, with room). */
+const PROBE_VERDICT_DEADLINE_MS = 15_000
 let origin: Server
 let edge: RunningEdge
 
@@ -30,7 +35,12 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   seen.push({ url: req.url ?? '', cookie: req.headers.cookie, clientIp: req.headers['x-client-ip'] as string | undefined })
   served += 1
   const path = (req.url ?? '/').split('?')[0]
-  if (mode === 'failing' && path !== '/') {
+  if (probeFailing && path === WEB_PROBE_PATH) {
+    res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"status":"not-ready"}')
+    return
+  }
+  // The probe keeps answering: the origin is up but its pages fail.
+  if (mode === 'failing' && path !== WEB_PROBE_PATH) {
     res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('origin failure')
     return
   }
@@ -126,6 +136,27 @@ describe('the edge in front of a scripted origin', () => {
       fresh = (await get('/p/short')).text
     }
     expect(fresh).toBe('short page v2')
+  })
+
+  it('fails open: with every process of the pool failing its probe, requests still reach them', async () => {
+    const webHealthy = async () => (await edge.backendHealth()).get('web_0')
+    const until = async (want: boolean) => {
+      const deadline = Date.now() + PROBE_VERDICT_DEADLINE_MS
+      while ((await webHealthy()) !== want) {
+        if (Date.now() > deadline) throw new Error(`the edge's probe did not report web_0 ${want ? 'healthy' : 'sick'}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    probeFailing = true
+    try {
+      await until(false)
+      const page = await get('/p/while-sick')
+      expect([page.status, page.text]).toEqual([200, 'page /p/while-sick'])
+      expect((await get('/cart')).status).toBe(200)
+    } finally {
+      probeFailing = false
+    }
+    await until(true)
   })
 
   it('serves the stale page when the origin fails past stale-while-revalidate (stale-if-error), then when it is down', async () => {

@@ -8,13 +8,16 @@
  * owner) with its own instance directory (`-n`) in a temporary folder, removed on stop.
  * Where `varnishd` is missing it fails with a message naming the Debian packages to install.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { childEnv } from '../env'
 import { BACKENDS_VCL_FILE, edgeBackendsVcl, type EdgeBackendsInput } from './edge-backends'
+
+const execFileAsync = promisify(execFile)
 
 /** The repository's edge configuration folder and main VCL. */
 export const EDGE_CONFIG_DIR = fileURLToPath(new URL('../../deploy/edge/', import.meta.url))
@@ -59,6 +62,14 @@ export function behindEdgeEnv(edgeAddresses = '127.0.0.1'): Record<string, strin
   return { CLIENT_ADDRESS_HEADER: EDGE_CLIENT_ADDRESS_HEADER, TRUSTED_PROXY_ADDRESSES: edgeAddresses, TRUSTED_PROXY_HOPS: '0' }
 }
 
+async function backendHealth(instance: string): Promise<Map<string, boolean>> {
+  const { stdout } = await execFileAsync('varnishadm', ['-n', instance, '-t', String(VARNISHADM_TIMEOUT_MS / 1000), 'backend.list'], {
+    timeout: VARNISHADM_TIMEOUT_MS,
+    env: childEnv(),
+  })
+  return parseBackendList(stdout)
+}
+
 /** A folder holding a generated backends file, plus the varnishd arguments that find it. */
 function writeConfig(backends: EdgeBackendsInput): { dir: string; vclArgs: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'storefront-edge-'))
@@ -91,8 +102,30 @@ export interface RunningEdge {
   /** Where shoppers (and PURGE requests) reach it, e.g. http://127.0.0.1:8080. */
   url: string
   process: ChildProcess
+  /**
+   * What the edge's probes say now, per backend (`web_0`, `api_1`, …: edge-backends.ts): true
+   * when healthy. Asks varnishd's management CLI (`varnishadm -n <instance> backend.list`).
+   * @throws when varnishadm fails.
+   */
+  backendHealth(): Promise<Map<string, boolean>>
   /** Stops varnishd (SIGTERM, then SIGKILL) and removes its folder. */
   stop(): Promise<void>
+}
+
+/** How long one `varnishadm` call may take, in ms. */
+export const VARNISHADM_TIMEOUT_MS = 5_000
+
+/**
+ * Parses `varnishadm backend.list`: one line per backend, `<vcl>.<name> <admin> <probe> <health> …`
+ * (Varnish 7), into name → healthy. Names are given without their VCL prefix.
+ */
+export function parseBackendList(text: string): Map<string, boolean> {
+  const health = new Map<string, boolean>()
+  for (const line of text.split('\n')) {
+    const match = /^\S+?\.(\w+)\s+\S+\s+\S+\s+(healthy|sick)\b/.exec(line.trim())
+    if (match) health.set(match[1]!, match[2] === 'healthy')
+  }
+  return health
 }
 
 /**
@@ -133,7 +166,7 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
     try {
       const res = await fetch(`${url}/.edge/health`, { signal: AbortSignal.timeout(1_000) })
       await res.arrayBuffer()
-      if (res.ok) return { url, process: child, stop }
+      if (res.ok) return { url, process: child, stop, backendHealth: () => backendHealth(join(dir, 'instance')) }
     } catch {
       // not listening yet
     }

@@ -2,8 +2,10 @@
  * The store's process: `node --import tsx server/web/web-main.ts [--dev]` on BIND_HOST:PORT
  * (server/web/web-server.ts). Started by `npm start` / `npm run dev` and by every test store.
  * SIGTERM/SIGINT: readiness turns 503 "draining" at once (server/health/draining.ts, so the edge
- * and Kubernetes stop sending new requests), then the server closes gracefully; a second
- * signal, or 10 s (within MAX_DRAIN_MS), ends it at once.
+ * and Kubernetes stop sending new requests) while the process keeps serving for
+ * DRAIN_ANNOUNCE_MS (the edge's probes need that long to notice), then the server closes
+ * gracefully (in-flight requests finish, their connections close); a second signal, or 10 s
+ * after the close began (announce + grace stay within MAX_DRAIN_MS), ends it at once.
  */
 import { env } from '../env'
 import { startDraining } from '../health/draining'
@@ -31,14 +33,17 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1)
     stopping = true
     startDraining()
-    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
-    web.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error, signal }, 'closing the web server failed')
-        process.exit(1)
-      },
-    )
+    log.info({ signal, announceMs: env.DRAIN_ANNOUNCE_MS }, 'draining: readiness fails, serving until the edge has noticed')
+    setTimeout(() => {
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
+      web.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error, signal }, 'closing the web server failed')
+          process.exit(1)
+        },
+      )
+    }, env.DRAIN_ANNOUNCE_MS)
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

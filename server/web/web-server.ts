@@ -15,12 +15,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import next from 'next'
 import type { ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
+import { isDraining } from '../health/draining'
 import { logger } from '../platform/logger'
 import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
 import { exposeSurrogateKeys } from './xkey-header'
 import { listen } from '../platform/listen'
 
 const log = logger.child({ module: 'web-server' })
+
+/**
+ * Idle keep-alive connections live this long (Node's default is 5 s): longer than the edge's
+ * `backend_idle_timeout` (60 s), so Varnish never sends a request on a connection this server
+ * is closing at that moment (a 503 for a POST, which the edge does not retry).
+ */
+export const WEB_KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 export interface WebServerOptions {
   dev: boolean
@@ -42,11 +50,15 @@ export interface WebServer {
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const server = createServer()
+  // The edge, not this server, ends idle keep-alive connections (see API_KEEP_ALIVE_TIMEOUT_MS).
+  server.keepAliveTimeout = WEB_KEEP_ALIVE_TIMEOUT_MS
   const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.host, port: opts.port, httpServer: server })
   await app.prepare()
   const handle = app.getRequestHandler()
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // Draining: this connection is not reused, so the edge opens its next one to a serving process.
+    if (isDraining()) res.setHeader('connection', 'close')
     try {
       const client = normalizeClientHeaders(req, opts.trust)
       applySecurityHeaders(req, res, client, opts.security)

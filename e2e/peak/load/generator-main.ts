@@ -29,6 +29,7 @@ async function run(job: GeneratorJob): Promise<void> {
     maxInFlight: job.maxInFlight,
     requestTimeoutMs: job.requestTimeoutMs,
     connections: job.connections,
+    fromSourceAddresses: job.fromSourceAddresses,
     signal: stop.signal,
     onProgress: (p) => tell({ type: 'progress', ...p }),
   })

@@ -13,6 +13,8 @@ export interface GeneratorJob {
   maxInFlight: number
   requestTimeoutMs: number
   connections: number
+  /** Behind a real edge: connect from each simulated client's own loopback address (source-addresses.ts). */
+  fromSourceAddresses: boolean
   /** Where the generator writes its LoadSamples JSON. */
   outFile: string
 }

@@ -14,6 +14,7 @@
  * records plain values (see analysis.ts).
  */
 import { Pool } from 'undici'
+import { sourcePools } from './source-addresses'
 import { classify, parseTrpcAnswer, type Outcome } from './outcome'
 import type { CheckoutAnswer, LoadSamples, Sample } from './samples'
 import type { PlannedRequest } from './traffic'
@@ -27,6 +28,12 @@ export interface OpenLoopOptions {
   requestTimeoutMs: number
   /** Connections to the store; requests beyond them wait in undici's queue (and that wait is measured). */
   connections: number
+  /**
+   * Behind a real edge (`--fleet`): each request connects from its simulated client's own
+   * loopback address (source-addresses.ts) instead of claiming it in X-Forwarded-For, which
+   * the edge overwrites. `connections` is then per source address' pool (CONNECTIONS_PER_SOURCE).
+   */
+  fromSourceAddresses?: boolean
   onProgress?: (p: { tMs: number; sent: number; inFlight: number; dropped: number }) => void
   signal?: AbortSignal
 }
@@ -38,6 +45,13 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     headersTimeout: o.requestTimeoutMs,
     bodyTimeout: o.requestTimeoutMs,
   })
+  const sources = o.fromSourceAddresses ? sourcePools(o.origin, { requestTimeoutMs: o.requestTimeoutMs }) : null
+  /** The pool and headers of one request: its client's source address, or the one pool with X-Forwarded-For. */
+  const route = (req: PlannedRequest): { via: Pool; headers: Record<string, string> } => {
+    if (!sources) return { via: pool, headers: req.headers }
+    const { 'x-forwarded-for': client = 'anonymous', ...headers } = req.headers
+    return { via: sources.poolFor(client), headers }
+  }
   const samples: Sample[] = []
   const droppedMs: number[] = []
   const checkouts: CheckoutAnswer[] = []
@@ -53,10 +67,11 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     let text = ''
     let cache: string | undefined
     try {
-      const res = await pool.request({
+      const { via, headers } = route(req)
+      const res = await via.request({
         path: req.path,
         method: req.method,
-        headers: req.headers,
+        headers,
         body: req.body,
         signal: AbortSignal.timeout(o.requestTimeoutMs),
       })
@@ -105,6 +120,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
   if (progress) clearInterval(progress)
   const durationMs = performance.now() - t0
   await pool.close()
+  await sources?.close()
   samples.sort((a, b) => a.t - b.t)
   return { startedAtEpochMs, durationMs, samples, droppedMs, checkouts }
 }

@@ -14,6 +14,7 @@ import { ENDPOINTS } from '../load/traffic'
 import type { FaultEvent, Probe } from '../world/faults'
 import type { QueueSample } from '../world/queue-sampler'
 import type { AdminRecord } from '../world/admin-actions'
+import type { FleetFigures } from '../world/fleet-figures'
 import type { Environment } from './environment'
 import { renderHtml } from './html-report'
 import { verdictOf, type DrillReport } from './report-data'
@@ -34,6 +35,7 @@ export interface DrillRecord {
   faultWindows: Window[]
   probes: Probe[]
   admin: AdminRecord
+  fleet: FleetFigures | null
 }
 
 export function buildReport(r: DrillRecord): DrillReport {
@@ -75,13 +77,14 @@ export function buildReport(r: DrillRecord): DrillReport {
       unexpected: co.filter((c) => !['ok', 'soldOut', 'shed'].includes(c.outcome)).length,
       hotAccepted: co.filter((c) => c.hot && c.outcome === 'ok' && !c.replay).length,
     },
+    fleet: r.fleet,
   }
 }
 
 /** Writes `drill-<profile>[-faults]-<time>.html` and `.json`; returns their paths. */
 export function writeReport(report: DrillReport): { htmlPath: string; jsonPath: string } {
   mkdirSync(REPORT_DIR, { recursive: true })
-  const name = `drill-${report.options.profile}${report.options.faults ? '-faults' : ''}-${report.startedAt.replace(/[:.]/g, '-')}`
+  const name = `drill-${report.options.profile}${report.options.faults ? '-faults' : ''}${report.options.fleet ? '-fleet' : ''}-${report.startedAt.replace(/[:.]/g, '-')}`
   const htmlPath = join(REPORT_DIR, `${name}.html`)
   const jsonPath = join(REPORT_DIR, `${name}.json`)
   writeFileSync(jsonPath, JSON.stringify(report, null, 1))

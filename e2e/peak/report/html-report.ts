@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fmt } from '../check/thresholds'
 import type { DrillReport } from './report-data'
-import { adminRows } from './summary'
+import { adminRows, fleetRows } from './summary'
 
 const UPLOT_DIR = join(process.cwd(), 'node_modules', 'uplot', 'dist')
 
@@ -40,6 +40,7 @@ function sections(r: DrillReport): string {
         ['queue drained', r.drain.drained ? `in ${fmt(r.drain.seconds)} s` : `NO (after ${fmt(r.drain.seconds)} s, ${r.drain.last.pending} pending)`],
         ['generator dispatch lag p50 / p99 / max', `${fmt(r.generatorLag.p50)} / ${fmt(r.generatorLag.p99)} / ${fmt(r.generatorLag.max)} ms`],
         ...adminRows(r),
+        ...fleetRows(r),
       ],
     ),
   )

@@ -10,6 +10,7 @@ import type { Endpoint } from '../load/traffic'
 import type { FaultEvent, Probe } from '../world/faults'
 import type { QueueSample } from '../world/queue-sampler'
 import type { AdminRecord } from '../world/admin-actions'
+import type { FleetFigures } from '../world/fleet-figures'
 import type { Environment } from './environment'
 
 export type Verdict = 'PASS' | 'FAIL' | 'INVALID'
@@ -41,6 +42,8 @@ export interface DrillReport {
   /** What the drill's admin did during the hold, and what it saw. */
   admin: AdminRecord
   checkouts: { sent: number; replays: number; accepted: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
+  /** With `--fleet`: per-instance figures, replica lag, catalog reads by target; null against one store. */
+  fleet: FleetFigures | null
 }
 
 export function verdictOf(thresholds: ThresholdResult[], invariants: InvariantReport): { verdict: Verdict; reasons: string[] } {

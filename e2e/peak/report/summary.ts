@@ -27,11 +27,31 @@ export function adminRows(r: DrillReport): string[][] {
   ]
 }
 
+/** With `--fleet`: the fleet's shape, each instance's requests and p99, replica lag, catalog reads by target. */
+export function fleetRows(r: DrillReport): string[][] {
+  const f = r.fleet
+  if (!f) return []
+  const reads = f.catalogReads
+  const total = reads.primary + reads.replica
+  return [
+    ['fleet', f.shape],
+    ...f.instances.map((i) => [
+      `${i.role} ${i.backend} (pid ${i.pid})`,
+      `${i.requests} requests, p99 ${i.p99Ms === null ? '–' : `${fmt(i.p99Ms)} ms`}${i.serverErrors ? `, ${i.serverErrors} 5xx` : ''}`,
+    ]),
+    [
+      'replica lag (pg_stat_replication)',
+      f.replicaLag ? `max ${fmt(f.replicaLag.maxMs)} ms, p99 ${fmt(f.replicaLag.p99Ms)} ms over ${f.replicaLag.samples} samples${f.replicaLag.disconnected ? `, ${f.replicaLag.disconnected} with no replica connected` : ''}` : 'no replica',
+    ],
+    ['catalog reads primary / replica', `${reads.primary} / ${reads.replica}${total ? ` (${fmt((100 * reads.replica) / total)} % on the replica)` : ''}`],
+  ]
+}
+
 export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string): string {
   const h = r.headline
   const f = r.invariants.figures
   const parts = [
-    `\n=== peak drill: ${r.verdict} (${r.options.profile}${r.options.faults ? ', faults' : ''}) ===`,
+    `\n=== peak drill: ${r.verdict} (${r.options.profile}${r.options.faults ? ', faults' : ''}${r.options.fleet ? ', fleet' : ''}) ===`,
     table(
       ['figure', 'value'],
       [
@@ -44,6 +64,7 @@ export function summaryText(r: DrillReport, htmlPath: string, jsonPath: string):
         ['browser journeys completed / failed', `${r.journeys.filter((j) => j.outcome === 'completed').length} / ${r.journeys.filter((j) => j.outcome === 'failed').length}`],
         ['queue drained', r.drain.drained ? `${fmt(r.drain.seconds)} s` : `NO, ${r.drain.last.pending} pending`],
         ...adminRows(r),
+        ...fleetRows(r),
       ],
     ),
     table(

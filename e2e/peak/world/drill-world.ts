@@ -8,6 +8,16 @@
  *
  * The drill owns its Redis (a free port) and the proxy in front of it, so the fault drill can
  * restart it and slow it down without touching the machine's shared Redis.
+ *
+ * With `--fleet` the store is the fleet `npm run fleet` runs (server/launcher/start-fleet.ts):
+ *
+ *   load generator (one loopback address per client) ─┐
+ *   Chromium (127.0.0.1) ─────────────────────────────┼─► edge ─► 2 web ─┐
+ *                                                     │       └─► 2 API ─┼─► primary ─► replica
+ *   payment worker (the fleet's) ─────────────────────┴──────────────────┴─► gateway ─► proxy ─► redis
+ *
+ * and the primary/replica pair is the fleet's own private one (or, with `--no-replica`, a
+ * fresh database on the machine's PostgreSQL).
  */
 import pg from 'pg'
 import { spawn } from 'node:child_process'
@@ -16,9 +26,12 @@ import { env, childEnv } from '../../../server/env'
 import { testSecrets } from '../../../server/launcher/local-secrets'
 import { DEFAULT_PRODUCT_COUNT } from '../../../prisma/seed-data'
 import { createTestDatabase, dropStaleScratchDatabases, uniqueKeyPrefix, type TestDatabase } from '../../../testing/test-services'
-import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, type RunningStore, type StoreEnv } from '../../../testing/test-store'
+import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore, TEST_DIST_DIR, type RunningStore, type StoreEnv } from '../../../testing/test-store'
 import { spawnWorker, type WorkerProcess } from '../../../server/launcher/worker-process'
-import type { DrillOptions } from '../drill-options'
+import { startFleet, type RunningFleet } from '../../../server/launcher/start-fleet'
+import { migrate } from '../../../prisma/migrate'
+import { seed } from '../../../prisma/seed'
+import { FLEET_SHAPE, type DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
 import { startOwnRedis, type OwnRedis } from './own-redis'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy'
@@ -40,8 +53,16 @@ export const DRILL_WORKER_ENV = {
   PAYMENT_RETRY_MAX_MS: '4000',
 } as const
 
+/** PostgreSQL settings of the fleet's private pair: room for 2 web + 2 API pools, the worker, the drill. */
+export const FLEET_PAIR_SETTINGS = { max_connections: 200 } as const
+
 export interface DrillWorld {
+  /** Where shoppers come in: the store, or the fleet's edge. */
   storeUrl: string
+  /** With `--fleet`: the running fleet (members, edge, replica). */
+  fleet: RunningFleet | null
+  /** The store's Redis key prefix (the fleet figures read its ops snapshots). */
+  keyPrefix: string
   databaseUrl: string
   metricsToken: string
   /** The /ops password of this store (the drill's admin logs in with it). */
@@ -63,8 +84,10 @@ export interface DrillWorld {
 
 const PREWARM_CLI = fileURLToPath(new URL('../../../server/catalog/prewarm-cli.ts', import.meta.url))
 
-async function prewarm(storeUrl: string, appEnv: Record<string, string | undefined>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PREWARM_CLI, '--top', String(PREWARM_TOP), '--url', storeUrl], {
+/** Pre-warms the data and the pages of each of `storeUrls` (a fleet: its edge and every web process). */
+async function prewarm(storeUrls: string[], appEnv: Record<string, string | undefined>): Promise<void> {
+  const urls = storeUrls.flatMap((url) => ['--url', url])
+  const child = spawn(process.execPath, ['--import', 'tsx', PREWARM_CLI, '--top', String(PREWARM_TOP), ...urls], {
     env: childEnv(appEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -91,13 +114,21 @@ export async function startDrillWorld(
   try {
     const stale = await dropStaleScratchDatabases(env.DATABASE_URL, DRILL_DB_LABEL)
     if (stale.length) log(`dropped ${stale.length} drill database(s) left behind by interrupted runs`)
-    const database: TestDatabase = await createTestDatabase(env.DATABASE_URL, DRILL_DB_LABEL, { seedProducts: DEFAULT_PRODUCT_COUNT })
-    if (!o.keepDatabase) cleanups.push(() => database.drop())
-    log(`database ${database.name} (${DEFAULT_PRODUCT_COUNT} products)`)
-    const pool = new pg.Pool({ connectionString: database.url, max: 2 })
-    pool.on('error', () => {})
-    cleanups.push(() => pool.end())
-    await beforeStore(pool)
+    const openPool = async (url: string): Promise<pg.Pool> => {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      pool.on('error', () => {})
+      cleanups.push(() => pool.end())
+      await beforeStore(pool)
+      return pool
+    }
+    // With a replica the database lives on the fleet's private pair, made when the fleet starts.
+    const onMachine = !(o.fleet && o.replica)
+    const database: TestDatabase | null = onMachine
+      ? await createTestDatabase(env.DATABASE_URL, DRILL_DB_LABEL, { seedProducts: DEFAULT_PRODUCT_COUNT })
+      : null
+    if (database && !o.keepDatabase) cleanups.push(() => database.drop())
+    if (database) log(`database ${database.name} (${DEFAULT_PRODUCT_COUNT} products)`)
+    let pool = database ? await openPool(database.url) : null
 
     const redis = await startOwnRedis()
     cleanups.push(() => redis.stop())
@@ -109,10 +140,9 @@ export async function startDrillWorld(
 
     const secrets = await testSecrets()
     const keyPrefix = uniqueKeyPrefix('drill')
-    // The load generator plays our edge (per-shopper X-Forwarded-For), so the store trusts 127.0.0.1.
-    const storeEnv: StoreEnv = { databaseUrl: database.url, keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' } }
-    const appEnv = {
-      DATABASE_URL: database.url,
+    // One store: the load generator plays our edge (per-shopper X-Forwarded-For), so the store trusts 127.0.0.1.
+    const storeEnv: StoreEnv = { databaseUrl: database?.url ?? '', keyPrefix, gatewayPort: gateway.port, extra: { ...secrets.env, ...BEHIND_LOCAL_EDGE, LOG_LEVEL: 'error' } }
+    const sharedEnv = {
       REDIS_KEY_PREFIX: keyPrefix,
       GATEWAY_PORT: String(gateway.port),
       UPSTASH_REDIS_REST_URL: undefined,
@@ -121,34 +151,80 @@ export async function startDrillWorld(
       LOG_LEVEL: 'error',
     }
     if ((await ensureTestBuild(storeEnv)) === 'built') log('built .next-test')
-    const store: RunningStore = await startStore(o.port, storeEnv)
-    cleanups.push(() => store.stop())
-    log(`store ${store.url}`)
+    const workerSettings = { ...DRILL_WORKER_ENV, WORKER_CONCURRENCY: String(o.workerConcurrency), LOG_LEVEL: 'warn' }
 
-    const workerEnv = { ...appEnv, ...DRILL_WORKER_ENV, WORKER_CONCURRENCY: String(o.workerConcurrency), LOG_LEVEL: 'warn' }
-    let worker = spawnWorker(workerEnv)
-    cleanups.push(() => worker.stop())
-    await worker.ready
+    let storeUrl: string
+    let databaseUrl: string
+    let fleet: RunningFleet | null = null
+    let worker: WorkerProcess | null = null
+    let workerEnv: Record<string, string | undefined> = {}
+    if (o.fleet) {
+      const started = await startFleet({
+        ...FLEET_SHAPE,
+        port: o.port === 'auto' ? 0 : o.port,
+        host: '127.0.0.1',
+        databaseUrl: database?.url,
+        replica: o.replica ? { settings: FLEET_PAIR_SETTINGS } : false,
+        env: { ...sharedEnv, NEXT_DIST_DIR: TEST_DIST_DIR },
+        workerEnv: workerSettings,
+        report: (line) => log(line),
+        async prepare({ databaseUrl: primary }) {
+          if (database) return
+          await migrate(primary)
+          await seed(primary, { productCount: DEFAULT_PRODUCT_COUNT })
+          pool = await openPool(primary)
+        },
+      })
+      fleet = started
+      cleanups.push(() => started.stop())
+      storeUrl = started.edgeUrl
+      databaseUrl = started.databaseUrl
+      for (const m of started.members()) log(`fleet ${m.role.padEnd(8)} ${m.where}${m.pid ? ` (pid ${m.pid})` : ''}`)
+    } else {
+      databaseUrl = database!.url
+      const store: RunningStore = await startStore(o.port, { ...storeEnv, databaseUrl })
+      cleanups.push(() => store.stop())
+      storeUrl = store.url
+      log(`store ${store.url}`)
+      workerEnv = { DATABASE_URL: databaseUrl, ...sharedEnv, ...workerSettings }
+      const first = spawnWorker(workerEnv)
+      worker = first
+      cleanups.push(() => (worker ?? first).stop())
+      await first.ready
+    }
+    if (!pool) throw new Error('the drill database was not prepared')
+    const drillPool: pg.Pool = pool
+    const appEnv = { DATABASE_URL: databaseUrl, ...sharedEnv }
 
-    await prewarm(store.url, appEnv)
+    const webUrls = fleet ? fleet.members().filter((m) => m.role === 'web').map((m) => m.where) : []
+    await prewarm([storeUrl, ...webUrls], appEnv)
     log(`pre-warmed the top ${PREWARM_TOP} products, categories and hot deals`)
+    const oneWorker = (): WorkerProcess => {
+      if (!worker) throw new Error('the fault drill runs against one store and its worker, not --fleet')
+      return worker
+    }
 
     return {
-      storeUrl: store.url,
-      databaseUrl: database.url,
+      storeUrl,
+      fleet,
+      keyPrefix,
+      databaseUrl,
       metricsToken: secrets.metricsToken,
       adminPassword: secrets.adminPassword,
       redis,
       proxy,
-      pool,
-      worker: () => worker,
-      killWorker: () => worker.kill(),
+      pool: drillPool,
+      worker: oneWorker,
+      killWorker: () => oneWorker().kill(),
       async startWorker() {
-        worker = spawnWorker(workerEnv)
-        await worker.ready
+        oneWorker()
+        const next = spawnWorker(workerEnv)
+        worker = next
+        await next.ready
       },
       settings: {
-        database: database.name,
+        database: database?.name ?? "storefront on the fleet's private primary",
+        ...(fleet && { fleet: `edge, ${FLEET_SHAPE.web} web, ${FLEET_SHAPE.api} API, ${FLEET_SHAPE.workers} worker${o.replica ? ', primary + streaming replica' : ', one database'}` }),
         storePoolSize: env.DATABASE_POOL_SIZE,
         workerConcurrency: o.workerConcurrency,
         workerJobLeaseMs: Number(DRILL_WORKER_ENV.WORKER_JOB_LEASE_MS),
@@ -158,7 +234,7 @@ export async function startDrillWorld(
         redisPort: redis.port,
       },
       async stop({ keepDatabase }) {
-        if (keepDatabase) log(`kept database ${database.url}`)
+        if (keepDatabase) log(database ? `kept database ${database.url}` : 'the fleet\'s private pair is removed with the fleet (--keep-db keeps only a database on the machine)')
         await undo()
       },
     }
