@@ -5,8 +5,8 @@
  * Redis, SESSION_SECRET, ADMIN_PASSWORD_HASH, METRICS_TOKEN, client trust): it must be given
  * the store's values, or its sessions and admin logins are not the store's.
  *
- * SIGTERM/SIGINT: readiness turns "draining" and the process keeps serving for DRAIN_ANNOUNCE_MS
- * (until the edge's probes have noticed), then stops accepting, lets in-flight requests finish
+ * SIGTERM/SIGINT: readiness turns "draining"; on SIGTERM the process keeps serving for
+ * DRAIN_ANNOUNCE_MS (until the edge's probes have noticed; SIGINT, Ctrl-C, skips that), then stops accepting, lets in-flight requests finish
  * (API_SHUTDOWN_GRACE_MS at most), and exits 0; a second signal ends it at once with 1.
  */
 import { parseArgs } from 'node:util'
@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     stopping = true
     // Readiness answers 503 "draining" from now on (server/health), while in-flight requests finish.
     startDraining()
-    log.info({ signal, announceMs: env.DRAIN_ANNOUNCE_MS }, 'draining: readiness fails, serving until the edge has noticed')
+    // SIGTERM comes from an orchestrator (Kubernetes, the fleet's restart): keep serving until the
+    // edge's probe has seen readiness fail. SIGINT is Ctrl-C at a terminal, where the whole group
+    // stops at once and nobody routes around this process: close straight away.
+    const announceMs = signal === 'SIGTERM' ? env.DRAIN_ANNOUNCE_MS : 0
+    log.info({ signal, announceMs }, 'draining: readiness fails, serving until the edge has noticed')
     setTimeout(() => {
       log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
       api.close(API_SHUTDOWN_GRACE_MS).then(
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
           process.exit(1)
         },
       )
-    }, env.DRAIN_ANNOUNCE_MS)
+    }, announceMs)
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

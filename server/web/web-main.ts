@@ -33,7 +33,11 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1)
     stopping = true
     startDraining()
-    log.info({ signal, announceMs: env.DRAIN_ANNOUNCE_MS }, 'draining: readiness fails, serving until the edge has noticed')
+    // SIGTERM comes from an orchestrator (Kubernetes, the fleet's restart): keep serving until the
+    // edge's probe has seen readiness fail. SIGINT is Ctrl-C at a terminal, where the whole group
+    // stops at once and nobody routes around this process: close straight away.
+    const announceMs = signal === 'SIGTERM' ? env.DRAIN_ANNOUNCE_MS : 0
+    log.info({ signal, announceMs }, 'draining: readiness fails, serving until the edge has noticed')
     setTimeout(() => {
       setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
       web.close().then(
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
           process.exit(1)
         },
       )
-    }, env.DRAIN_ANNOUNCE_MS)
+    }, announceMs)
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
