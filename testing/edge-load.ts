@@ -13,7 +13,7 @@
  * Each request comes from one of LOAD_SOURCE_ADDRESSES loopback addresses (127.0.1.x): behind a
  * real edge the client is the TCP peer, so this spreads the per-address rate limits as a crowd would.
  *
- * What counts as answered: any 2xx; for a checkout also the intended refusal SOLD_OUT (409).
+ * What counts as answered: every 2xx; for a checkout also the intended refusal SOLD_OUT (409).
  * Everything else is a failure: a 5xx (the edge's 503 included), a connection error, a 429,
  * any other 4xx.
  */

@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /**
- * Starts `server` listening on `host:port` (port 0: any free port) and resolves with its base
+ * Starts `server` listening on `host:port` (port 0 picks a free port) and resolves with its base
  * URL, `http://host:port` (an IPv6 host in brackets), once it listens.
  * @throws the server's `error` event (e.g. EADDRINUSE) as a rejection.
  */
