@@ -10,6 +10,11 @@
  *                           a primary with a streaming read replica; shoppers connect from
  *                           loopback addresses of their own (the edge sees the TCP peer)
  *   --no-replica            with --fleet: one database, no replica (to compare catalog reads)
+ *   --waiting-room          the waiting room in automatic mode (the default of --ci), admitting
+ *                           75 % of the hold's expected checkout arrivals per second; queued shoppers
+ *                           poll, are admitted and check out, and a few abandon
+ *   --no-waiting-room       the room off (the default of quick and full): saturation is shed as before
+ *   --admission-rate N      with the room: admissions per second instead of the derived rate
  *   --baseline-rps N  --multiplier N  --warmup-s N  --baseline-s N  --ramp-up-s N
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
  *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
@@ -33,6 +38,9 @@ const { values } = parseArgs({
     faults: { type: 'boolean', default: false },
     fleet: { type: 'boolean', default: false },
     'no-replica': { type: 'boolean', default: false },
+    'waiting-room': { type: 'boolean' },
+    'no-waiting-room': { type: 'boolean' },
+    'admission-rate': num,
     'baseline-rps': num,
     multiplier: num,
     'warmup-s': num,
@@ -91,6 +99,8 @@ function overrides(): DrillOverrides {
     thresholds[key as keyof Thresholds] = number(`threshold ${key}`, raw)!
   }
   const port = values.port === 'auto' ? 'auto' : number('port', values.port)
+  if (values['waiting-room'] && values['no-waiting-room']) throw new Error('--waiting-room and --no-waiting-room contradict each other')
+  const waitingRoom = values['waiting-room'] ? true : values['no-waiting-room'] ? false : undefined
   return {
     profile: values.ci ? 'ci' : values.quick ? 'quick' : 'full',
     faults: values.faults,
@@ -104,6 +114,8 @@ function overrides(): DrillOverrides {
     keepDatabase: values['keep-db'],
     fleet: values.fleet,
     replica: !values['no-replica'],
+    ...(waitingRoom !== undefined && { waitingRoom }),
+    admissionRate: number('admission-rate', values['admission-rate']),
   }
 }
 
@@ -111,7 +123,8 @@ try {
   const o = overrides()
   const resolved = resolveOptions(o) // validate now, with a readable error, before Playwright starts
   const against = resolved.fleet ? `, against the fleet${resolved.replica ? ' with a read replica' : ' without a replica'}` : ''
-  console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}${against}`)
+  const room = resolved.waitingRoom ? `, waiting room ${resolved.waitingRoom.mode} at ${resolved.waitingRoom.admissionRatePerSecond}/s` : ', waiting room off'
+  console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}${against}${room}`)
   const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--config', 'e2e/peak/playwright.peak.config.ts'], {
     stdio: 'inherit',
     env: { ...process.env, DRILL_OPTIONS: JSON.stringify(o) },

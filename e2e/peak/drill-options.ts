@@ -15,6 +15,7 @@
  * DRILL_OPTIONS; zod validates the merged result.
  */
 import { z } from 'zod'
+import { MAX_ADMISSION_RATE, MIN_ADMISSION_RATE, waitingRoomModeSchema } from '../../server/waiting-room/waiting-room.schema'
 
 export const PROFILES = ['full', 'quick', 'ci'] as const
 export type ProfileName = (typeof PROFILES)[number]
@@ -87,6 +88,12 @@ export const thresholdsSchema = z
     droppedArrivalsMax: z.number().int().min(0),
     /** Validity: the generator's own dispatch lag p99 (ms); above it the generator, not the store, was the bottleneck. */
     generatorLagP99MsMax: z.number().positive(),
+    /** With the waiting room: checkout answers 503 (first attempts and admitted calls, outside fault windows). Shoppers are queued, not refused. */
+    checkout503Max: z.number().int().min(0),
+    /** With the waiting room: Kendall τ-b between first-seen order and admission order over admitted tickets (issue 17: ≥ 0.9). */
+    fairnessTauMin: z.number().min(-1).max(1),
+    /** With the waiting room: polls, admitted checkouts and leaves answered 5xx, 4xx (other than SOLD_OUT), or not at all. */
+    followUpUnexpectedMax: z.number().int().min(0),
   })
   .strict()
 export type Thresholds = z.infer<typeof thresholdsSchema>
@@ -120,6 +127,24 @@ export const adminPlanSchema = z
   .strict()
 export type AdminPlan = z.infer<typeof adminPlanSchema>
 
+/**
+ * The waiting room during the drill (issue 17), set through the admin procedure
+ * `ops.setWaitingRoom` before the load starts, and what the simulated shoppers do in line.
+ */
+export const waitingRoomPlanSchema = z
+  .object({
+    mode: waitingRoomModeSchema,
+    /** Fleet-wide admissions per second (see admissionRateFor). */
+    admissionRatePerSecond: z.number().min(MIN_ADMISSION_RATE).max(MAX_ADMISSION_RATE),
+    /** Share of queued shoppers who stop polling after their first poll (the line must move past them once they expire). */
+    abandonSilentShare: share,
+    /** Share of queued shoppers who leave the line (`checkout.leaveLine`) after their first poll. */
+    abandonLeaveShare: share,
+  })
+  .strict()
+  .refine((w) => w.abandonSilentShare + w.abandonLeaveShare <= 1, 'abandon shares add up to at most 1')
+export type WaitingRoomPlan = z.infer<typeof waitingRoomPlanSchema>
+
 export const drillOptionsSchema = z
   .object({
     profile: z.enum(PROFILES),
@@ -130,6 +155,8 @@ export const drillOptionsSchema = z
     faults: faultPlanSchema.nullable(),
     /** What the admin does during the hold (every profile). */
     admin: adminPlanSchema,
+    /** The waiting room in automatic mode with these settings; null: the drill turns the room off (shedding as before issue 17). */
+    waitingRoom: waitingRoomPlanSchema.nullable(),
     /** Real Chromium contexts running full journeys throughout. */
     browserContexts: z.number().int().min(0).max(8),
     /** Shopper sessions (cookies) the HTTP load spreads over; checkout allows 30/min per session. */
@@ -187,6 +214,9 @@ export const SLO_THRESHOLDS: Thresholds = {
   drainSMax: 60,
   droppedArrivalsMax: 0,
   generatorLagP99MsMax: 50,
+  checkout503Max: 0,
+  fairnessTauMin: 0.9,
+  followUpUnexpectedMax: 0,
 }
 
 /**
@@ -229,14 +259,44 @@ export const DEFAULT_FAULTS: FaultPlan = {
  */
 export const DEFAULT_ADMIN_PLAN: AdminPlan = { priceEditAtS: 2, priceRaiseCents: 1_000, restockAtS: 8, restockUnits: 25 }
 
+/**
+ * The room admits this share of the hold's expected checkout arrival rate (baselineRps ×
+ * multiplier × mix.checkout). Cloudflare advises admitting at about 75 % of what the origin can
+ * take; here the share is taken of the step's own checkout rate, so that the run exercises the
+ * line: during the hold a third more checkouts arrive than are admitted, and the line grows
+ * (about holdS × rate ÷ 4 places); at B the admission rate is 0.75 × multiplier times the
+ * checkout arrivals (7.5× at a 10× step), so the line drains in the recovery. The quick
+ * profile admits 3.4/s (hold 4.5 checkouts/s), CI 0.9/s (hold 1.2/s).
+ */
+export const ROOM_ADMISSION_SHARE = 0.75
+/** Of the shoppers the room queues, this share stops polling after the first poll, as a closed tab would. */
+export const ROOM_ABANDON_SILENT_SHARE = 0.05
+/** Of the shoppers the room queues, this share leaves the line (`checkout.leaveLine`) after the first poll, as "leave the line" would. */
+export const ROOM_ABANDON_LEAVE_SHARE = 0.05
+
+/** ROOM_ADMISSION_SHARE of the hold's expected checkout arrivals per second, to two decimals, within the contract's bounds. */
+export function admissionRateFor(shape: LoadShape, mix: TrafficMix): number {
+  const holdCheckoutsPerSecond = shape.baselineRps * shape.multiplier * mix.checkout
+  const rate = Math.round(holdCheckoutsPerSecond * ROOM_ADMISSION_SHARE * 100) / 100
+  return Math.min(MAX_ADMISSION_RATE, Math.max(MIN_ADMISSION_RATE, rate))
+}
+
+/** The room plan of a run with this shape and mix: automatic mode at admissionRateFor, the named abandon shares. */
+export function waitingRoomPlanFor(shape: LoadShape, mix: TrafficMix): WaitingRoomPlan {
+  return { mode: 'auto', admissionRatePerSecond: admissionRateFor(shape, mix), abandonSilentShare: ROOM_ABANDON_SILENT_SHARE, abandonLeaveShare: ROOM_ABANDON_LEAVE_SHARE }
+}
+
 export function profileDefaults(profile: ProfileName): DrillOptions {
+  const shape = profile === 'full' ? FULL_SHAPE : profile === 'ci' ? CI_SHAPE : QUICK_SHAPE
   return {
     profile,
-    shape: profile === 'full' ? FULL_SHAPE : profile === 'ci' ? CI_SHAPE : QUICK_SHAPE,
+    shape,
     mix: MIX,
     thresholds: profile === 'ci' ? CI_THRESHOLDS : SLO_THRESHOLDS,
     faults: null,
     admin: DEFAULT_ADMIN_PLAN,
+    // Issue 17: the drill `npm test` runs has the room in automatic mode; quick and full turn it on with --waiting-room.
+    waitingRoom: profile === 'ci' ? waitingRoomPlanFor(shape, MIX) : null,
     browserContexts: profile === 'ci' ? 2 : 3,
     sessions: 600,
     maxInFlight: 2_000,
@@ -270,15 +330,28 @@ export interface DrillOverrides {
   keepDatabase?: boolean
   fleet?: boolean
   replica?: boolean
+  /** true: the room in automatic mode (admission rate derived from the run's shape unless given); false: off; absent: the profile's default. */
+  waitingRoom?: boolean
+  /** Overrides the derived admission rate (checkouts per second). */
+  admissionRate?: number
 }
 
 export function resolveOptions(o: DrillOverrides): DrillOptions {
   const base = profileDefaults(o.profile ?? 'full')
   const faults = o.faults || o.faultPlan ? { ...DEFAULT_FAULTS, ...o.faultPlan } : null
+  const shape = { ...base.shape, ...o.shape }
+  const mix = { ...base.mix, ...o.mix }
+  // The room's rate follows the run's own shape (a --baseline-rps override moves it too).
+  const roomOn = o.waitingRoom ?? base.waitingRoom !== null
+  const waitingRoom = roomOn
+    ? { ...waitingRoomPlanFor(shape, mix), ...(o.admissionRate !== undefined && { admissionRatePerSecond: o.admissionRate }) }
+    : null
+  if (!roomOn && o.admissionRate !== undefined) throw new Error('--admission-rate goes with the waiting room (--waiting-room)')
   const merged = {
     ...base,
-    shape: { ...base.shape, ...o.shape },
-    mix: { ...base.mix, ...o.mix },
+    shape,
+    mix,
+    waitingRoom,
     thresholds: { ...base.thresholds, ...o.thresholds },
     faults,
     ...(o.browserContexts !== undefined && { browserContexts: o.browserContexts }),

@@ -12,6 +12,8 @@ import { startShoppers } from './browser/shoppers'
 import { waitForDrain } from './check/drain'
 import { checkAdminInvariants } from './check/admin-invariants'
 import { checkInvariants } from './check/invariants'
+import { checkSoldOutNotice, MAX_UNTOLD_ANSWERS, readUnitsBack } from './check/sold-out-notice'
+import { analyseWaitingRoom, type WaitingRoomReport } from './check/waiting-room-analysis'
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { describeEnvironment } from './report/environment'
@@ -25,6 +27,7 @@ import { FaultRunner } from './world/faults'
 import { readCatalogReads, readInstanceFigures, startReplicaLagSampler, type FleetFigures } from './world/fleet-figures'
 import { startQueueSampler } from './world/queue-sampler'
 import { createSessions } from './world/sessions'
+import { startWaitingRoomSampler, type WaitingRoomSampler } from './world/waiting-room-sampler'
 
 const options = optionsFromEnvironment(process.env.DRILL_OPTIONS)
 /** Setup (database, build check, store, worker, pre-warm, sessions) plus drain and report. */
@@ -32,6 +35,8 @@ const OVERHEAD_MS = 6 * 60_000
 
 /** Real shoppers read pages; it also keeps three Chromium renderers from eating the two cores. */
 const BROWSER_THINK_MS = 800
+/** With the waiting room: a browser's place-order step may also wait this long in line. */
+const BROWSER_LINE_WAIT_MS = 60_000
 
 const log = (line: string) => console.log(`[drill] ${line}`)
 
@@ -44,7 +49,8 @@ function hotUnits(): number {
 
 test('peak drill: step load, shoppers, invariants, report', async ({ browser }) => {
   test.setTimeout(durationS(options.shape) * 1000 + OVERHEAD_MS)
-  log(`${options.profile} profile${options.faults ? ' with faults' : ''}; schedule ${durationS(options.shape)} s, ~${Math.round(expectedArrivals(options.shape))} arrivals`)
+  const room = options.waitingRoom
+  log(`${options.profile} profile${options.faults ? ' with faults' : ''}${room ? `, waiting room ${room.mode} at ${room.admissionRatePerSecond}/s` : ''}; schedule ${durationS(options.shape)} s, ~${Math.round(expectedArrivals(options.shape))} arrivals`)
   log(declaration(options.thresholds))
   const startedAt = new Date()
 
@@ -60,7 +66,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     if (!catalog) throw new Error('catalog facts were not read')
     log(`hot SKU ${catalog.hotSlug} (#${catalog.traffic.hotId}) starts with ${hot} units; hot SKU #${catalog.restockId} starts sold out`)
     const admin = new AdminActions(world, options.admin, { doorbusterId: catalog.traffic.hotId, restockId: catalog.restockId }, log)
-    await admin.prepare()
+    await admin.prepare(room)
     const sessions = await createSessions(world.storeUrl, options.sessions + 1, undefined, options.fleet)
     const probeCookie = sessions.pop()!
     log(`${sessions.length} shopper sessions`)
@@ -78,6 +84,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       baseURL: world.storeUrl,
       buyable: catalog.buyable,
       stepTimeoutMs: options.profile === 'ci' ? 45_000 : 20_000,
+      lineWaitMs: room ? BROWSER_LINE_WAIT_MS : 0,
       settleWaitMs: 15_000,
       thinkMs: BROWSER_THINK_MS,
       seed: options.seed,
@@ -96,6 +103,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
         requestTimeoutMs: options.requestTimeoutMs,
         connections: 256,
         fromSourceAddresses: options.fleet,
+        queuedShoppers: room ? { abandonSilentShare: room.abandonSilentShare, abandonLeaveShare: room.abandonLeaveShare } : null,
         outFile: samplesFile,
       },
       (p) => {
@@ -103,6 +111,8 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       },
     )
     const loadStartedAt = await generator.started
+    // The room's live figures once per report window, as /ops shows them.
+    const roomSampler: WaitingRoomSampler | null = room ? startWaitingRoomSampler(() => admin.waitingRoomFigures(), loadStartedAt, options.windowS * 1000) : null
     environment.generatorNice = generator.nice
     const hold = phaseSpans(options.shape).find((p) => p.phase === 'hold')!
     const faults = options.faults ? new FaultRunner(world, options.faults, probeCookie, log) : null
@@ -112,11 +122,12 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     const load = await generator.result
     await faultsDone
     await adminDone
-    log(`load done: ${load.samples.length} sent, ${load.droppedMs.length} dropped; waiting for the browsers' last journeys`)
+    log(`load done: ${load.samples.length} sent, ${load.droppedMs.length} dropped${load.tickets.length ? `; ${load.tickets.length} checkouts queued, ${load.followUps.length} follow-up requests` : ''}; waiting for the browsers' last journeys`)
     await shoppers.stop()
     const drain = await waitForDrain(world.pool, options.thresholds.drainSMax)
     await sampler.stop()
     sampler.samples.push(drain.last)
+    await roomSampler?.stop()
     log(drain.drained ? `queue drained in ${drain.seconds.toFixed(1)} s` : `queue NOT drained after ${drain.seconds.toFixed(1)} s`)
     let fleet: FleetFigures | null = null
     if (world.fleet) {
@@ -140,6 +151,28 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       catalog.traffic.hotId,
     )
     invariants.results.push(...(await checkAdminInvariants(world.pool, admin.record)))
+    let roomReport: WaitingRoomReport | null = null
+    if (room) {
+      const hotId = catalog.traffic.hotId
+      const unitsBack = await readUnitsBack(world.pool, hotId, load.startedAtEpochMs)
+      const notice = checkSoldOutNotice({
+        productId: hotId,
+        tickets: load.tickets,
+        refusalsMs: load.checkouts.filter((c) => c.productId === hotId && c.outcome === 'soldOut').map((c) => c.answeredMs),
+        ...unitsBack,
+      })
+      // Strict, like the other invariants: a shopper left waiting for a sold-out item fails the run.
+      invariants.results.push({
+        name: `every shopper waiting for the sold-out doorbuster was told within one poll (≤ ${MAX_UNTOLD_ANSWERS} answer not saying so)`,
+        ok: notice.ok,
+        violations: notice.violations.length + (notice.neverSaid ? 1 : 0),
+        detail: notice.neverSaid
+          ? 'the doorbuster ended sold out and tickets waited for it, but no answer ever said so'
+          : `${notice.periods.length} sold-out period(s); ${notice.waiting} waiting: ${notice.toldFirst} told by the first answer, ${notice.toldSecond} by the second, ${notice.notTold} stopped before being told` +
+            (notice.violations.length ? `; not told in time: ${notice.violations.slice(0, 5).map((v) => `${v.key} (${v.untold} answers)`).join(', ')}` : ''),
+      })
+      roomReport = analyseWaitingRoom({ plan: room, load, samples: roomSampler?.samples ?? [], faultWindows: faults?.windows(loadStartedAt) ?? [], notice })
+    }
     const report = buildReport({
       options,
       startedAt,
@@ -155,6 +188,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       probes: faults?.probes ?? [],
       admin: admin.record,
       fleet,
+      room: roomReport,
     })
     const { htmlPath, jsonPath } = writeReport(report)
     console.log(summaryText(report, htmlPath, jsonPath))

@@ -35,6 +35,11 @@ export interface JourneyPlan {
   productSlug: string
   /** Per-step timeout: a step slower than this fails the journey. */
   stepTimeoutMs: number
+  /**
+   * Added to the place-order step's timeout: with the waiting room on, the checkout page may
+   * hold the shopper in line (position, estimated wait) before the order page; 0 without it.
+   */
+  lineWaitMs: number
   /** How long the order page may stay pending before the journey stops waiting (not a failure). */
   settleWaitMs: number
   /** A shopper reads each page before the next action (not part of any step's timing). */
@@ -88,7 +93,12 @@ export async function runJourney(context: BrowserContext, index: number, plan: J
     await step('place-order', async () => {
       await page.getByTestId('place-order').click()
       // Either the order page, or the form's own error (sold out, "try again in N s"): say which.
-      await page.waitForFunction(() => /^\/orders\/[0-9a-f-]{36}$/.test(location.pathname) || document.querySelector('[data-testid="checkout-error"]') !== null)
+      // The waiting room's page may come between (issue 17): the step then includes the wait in line.
+      await page.waitForFunction(
+        () => /^\/orders\/[0-9a-f-]{36}$/.test(location.pathname) || document.querySelector('[data-testid="checkout-error"]') !== null,
+        undefined,
+        { timeout: plan.stepTimeoutMs + plan.lineWaitMs },
+      )
       const refusal = page.getByTestId('checkout-error')
       if (!/\/orders\//.test(new URL(page.url()).pathname) && (await refusal.count()) > 0) {
         throw new Error(`the checkout form showed: ${((await refusal.first().textContent()) ?? '').trim().slice(0, 200)}`)

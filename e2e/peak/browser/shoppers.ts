@@ -13,6 +13,8 @@ export interface ShopperOptions {
   /** Category slug → product slugs a journey may buy there. */
   buyable: Record<string, string[]>
   stepTimeoutMs: number
+  /** Added to the place-order step's timeout: the time a shopper may spend in the waiting room's line. */
+  lineWaitMs: number
   settleWaitMs: number
   /** Pause after each step, and twice that between journeys. */
   thinkMs: number
@@ -35,7 +37,7 @@ export function startShoppers(browser: Browser, o: ShopperOptions): RunningShopp
     const rng = seededRng(o.seed + 100 + index)
     while (!stopping) {
       const categorySlug = pick(rng, categories)
-      const plan: JourneyPlan = { categorySlug, productSlug: pick(rng, o.buyable[categorySlug]!), stepTimeoutMs: o.stepTimeoutMs, settleWaitMs: o.settleWaitMs, thinkMs: o.thinkMs }
+      const plan: JourneyPlan = { categorySlug, productSlug: pick(rng, o.buyable[categorySlug]!), stepTimeoutMs: o.stepTimeoutMs, lineWaitMs: o.lineWaitMs, settleWaitMs: o.settleWaitMs, thinkMs: o.thinkMs }
       // Each journey is a new shopper behind our edge (the generator's 10.1/10.2 ranges are not used here).
       const address = `10.3.${index & 255}.${(journeys.length % 254) + 1}`
       const context = await browser.newContext({ baseURL: o.baseURL, extraHTTPHeaders: { 'x-forwarded-for': address } })

@@ -72,8 +72,9 @@ export async function checkInvariants(pool: pg.Pool, input: InvariantInput, hotI
   const negative = await q<{ id: number }>('SELECT id FROM "Product" WHERE stock < 0')
   add('stock never negative', negative.length, negative.length ? sample(negative.map((r) => `#${r.id}`)) : 'every product has stock ≥ 0')
 
-  // 2. Every 2xx checkout answer maps to exactly one order (id and idempotency key agree).
-  const accepted = input.checkouts.filter((c) => c.status >= 200 && c.status < 300)
+  // 2. Every 2xx checkout answer that placed an order maps to exactly one order (id and idempotency key agree).
+  //    A QUEUED 200 (the waiting room) is not an order; the admitted call that follows it is one.
+  const accepted = input.checkouts.filter((c) => c.status >= 200 && c.status < 300 && c.outcome !== 'queued')
   const answeredIds = [...new Set(accepted.map((c) => c.orderId).filter((id): id is string => id !== null))]
   const found = await q<{ id: string; key: string }>('SELECT id::text, "idempotencyKey" AS key FROM "Order" WHERE id = ANY($1::uuid[])', [answeredIds])
   const keyOf = new Map(found.map((r) => [r.id, r.key]))
@@ -102,12 +103,13 @@ export async function checkInvariants(pool: pg.Pool, input: InvariantInput, hotI
     dupKeys.length + split.length ? `keys with several orders: ${sample([...dupKeys.map((d) => d.key), ...split])}` : `${replays} replayed requests answered consistently`,
   )
 
-  // 4. No order behind a refusal: a key the store only ever refused (4xx/5xx) must have no order.
+  // 4. No order behind a refusal: a key the store only ever refused (4xx/5xx) or queued (a place in
+  //    line that never became an admitted, placed checkout: sold out, left, abandoned) must have no order.
   const answersByKey = new Map<string, CheckoutAnswer[]>()
   for (const c of input.checkouts) (answersByKey.get(c.key) ?? answersByKey.set(c.key, []).get(c.key)!).push(c)
-  const refusedKeys = [...answersByKey].filter(([, answers]) => answers.every((a) => a.status >= 400)).map(([key]) => key)
+  const refusedKeys = [...answersByKey].filter(([, answers]) => answers.every((a) => a.status >= 400 || a.outcome === 'queued')).map(([key]) => key)
   const ghosts = await q<{ key: string }>('SELECT "idempotencyKey" AS key FROM "Order" WHERE "idempotencyKey" = ANY($1::varchar[])', [refusedKeys])
-  add('no order exists for a checkout the store refused', ghosts.length, ghosts.length ? sample(ghosts.map((g) => g.key)) : `${refusedKeys.length} refused keys, none has an order`)
+  add('no order exists for a checkout the store refused', ghosts.length, ghosts.length ? sample(ghosts.map((g) => g.key)) : `${refusedKeys.length} refused (or queued and never placed) keys, none has an order`)
 
   // 5. Every order final, or legitimately pending (a live payment job still owns it); release markers consistent.
   const states = await q<{ status: string; released: boolean; n: number }>(

@@ -89,7 +89,7 @@ export function endpointPhaseTable(load: LoadSamples, shape: LoadShape): Endpoin
     for (const phase of MEASURED_PHASES) {
       const all = select(load, shape, { endpoint, phases: [phase] })
       if (all.length === 0) continue
-      const counts = { ok: 0, soldOut: 0, shed: 0, clientError: 0, serverError: 0, network: 0, timeout: 0 } satisfies Record<Outcome, number>
+      const counts = { ok: 0, queued: 0, soldOut: 0, shed: 0, clientError: 0, serverError: 0, network: 0, timeout: 0 } satisfies Record<Outcome, number>
       for (const s of all) counts[s.outcome]++
       rows.push({ endpoint, phase, counts, ok: percentiles(all.filter((s) => s.outcome === 'ok')) })
     }
@@ -109,6 +109,8 @@ export interface RatePoint {
   /** Answers completed in this second (by completion time), any outcome. */
   achieved: number
   ok: number
+  /** Checkouts the waiting room queued (a 2xx, not an order). */
+  queued: number
   soldOut: number
   shed: number
   unexpected: number
@@ -116,7 +118,7 @@ export interface RatePoint {
 
 export function rateSeries(load: LoadSamples): RatePoint[] {
   const seconds = Math.ceil(load.durationMs / 1000)
-  const points: RatePoint[] = Array.from({ length: seconds + 1 }, (_, s) => ({ s, pageHit: 0, pageStale: 0, pageMiss: 0, offered: 0, sent: 0, achieved: 0, ok: 0, soldOut: 0, shed: 0, unexpected: 0 }))
+  const points: RatePoint[] = Array.from({ length: seconds + 1 }, (_, s) => ({ s, pageHit: 0, pageStale: 0, pageMiss: 0, offered: 0, sent: 0, achieved: 0, ok: 0, queued: 0, soldOut: 0, shed: 0, unexpected: 0 }))
   const at = (ms: number) => points[Math.min(points.length - 1, Math.max(0, Math.floor(ms / 1000)))]!
   for (const ms of load.droppedMs) at(ms).offered++
   for (const s of load.samples) {
@@ -129,6 +131,7 @@ export function rateSeries(load: LoadSamples): RatePoint[] {
     const done = at(s.t + s.latencyMs)
     done.achieved++
     if (s.outcome === 'ok') done.ok++
+    else if (s.outcome === 'queued') done.queued++
     else if (s.outcome === 'soldOut') done.soldOut++
     else if (s.outcome === 'shed') done.shed++
     else done.unexpected++

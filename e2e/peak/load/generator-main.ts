@@ -32,6 +32,7 @@ async function run(job: GeneratorJob): Promise<void> {
     fromSourceAddresses: job.fromSourceAddresses,
     signal: stop.signal,
     onProgress: (p) => tell({ type: 'progress', ...p }),
+    ...(job.queuedShoppers && { queuedShoppers: { ...job.queuedShoppers, seed: job.seed + 2 } }),
   })
   writeFileSync(job.outFile, JSON.stringify(result))
   tell({ type: 'done', arrivals: arrivalsMs.length })

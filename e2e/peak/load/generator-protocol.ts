@@ -15,6 +15,8 @@ export interface GeneratorJob {
   connections: number
   /** Behind a real edge: connect from each simulated client's own loopback address (source-addresses.ts). */
   fromSourceAddresses: boolean
+  /** With the waiting room: the shares of queued shoppers who abandon (drill-options.ts waitingRoom). */
+  queuedShoppers: { abandonSilentShare: number; abandonLeaveShare: number } | null
   /** Where the generator writes its LoadSamples JSON. */
   outFile: string
 }

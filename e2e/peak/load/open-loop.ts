@@ -12,12 +12,34 @@
  * *closed* loop failed to take while it was stuck. Measuring from the intended send time
  * already counts that waiting, so correcting again would count it twice; the analysis
  * records plain values (see analysis.ts).
+ *
+ * A checkout the waiting room queued (issue 17) is followed as the shopper's browser would
+ * (ticket-follower.ts): polls, the admitted checkout, or leaving. Those follow-up requests go
+ * through a pool of their own and are recorded apart (`followUps`, `tickets`): they never
+ * delay a scheduled arrival, never count against the in-flight cap (no dropped arrivals), and
+ * are not in `samples`, so the lag and drop validity checks judge the schedule alone.
  */
+import superjson from 'superjson'
 import { Pool } from 'undici'
-import { sourcePools } from './source-addresses'
+import { sourcePools, type SourcePools } from './source-addresses'
 import { classify, parseTrpcAnswer, type Outcome } from './outcome'
+import { seededRng } from './rng'
 import type { CheckoutAnswer, LoadSamples, Sample } from './samples'
+import { drawAbandon, followTicket, type CallResult, type FollowerTransport, type FollowUpSample, type TicketRecord } from './ticket-follower'
 import type { PlannedRequest } from './traffic'
+
+/** Connections of the follow-up pool (polls are small, and a waiting page holds no connection between them). */
+export const FOLLOW_UP_CONNECTIONS = 64
+/** A queued shopper gives up this long after the queued answer (the place would expire at TICKET_IDLE_EXPIRY_MS anyway). */
+export const FOLLOW_GIVE_UP_MS = 120_000
+
+/** What queued shoppers do (the drill's waiting-room plan); absent: nobody abandons. */
+export interface QueuedShoppers {
+  abandonSilentShare: number
+  abandonLeaveShare: number
+  /** Seeds the abandon draws (apart from the traffic's own random sequence, so the schedule never depends on answers). */
+  seed: number
+}
 
 export interface OpenLoopOptions {
   origin: string
@@ -36,6 +58,21 @@ export interface OpenLoopOptions {
   fromSourceAddresses?: boolean
   onProgress?: (p: { tMs: number; sent: number; inFlight: number; dropped: number }) => void
   signal?: AbortSignal
+  queuedShoppers?: QueuedShoppers
+}
+
+interface Route {
+  via: Pool
+  headers: Record<string, string>
+}
+
+/** Routes a request: its client's source address, or the one pool with X-Forwarded-For. */
+function router(pool: Pool, sources: SourcePools | null): (req: Pick<PlannedRequest, 'headers'>) => Route {
+  return (req) => {
+    if (!sources) return { via: pool, headers: req.headers }
+    const { 'x-forwarded-for': client = 'anonymous', ...headers } = req.headers
+    return { via: sources.poolFor(client), headers }
+  }
 }
 
 export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
@@ -46,19 +83,86 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     bodyTimeout: o.requestTimeoutMs,
   })
   const sources = o.fromSourceAddresses ? sourcePools(o.origin, { requestTimeoutMs: o.requestTimeoutMs }) : null
-  /** The pool and headers of one request: its client's source address, or the one pool with X-Forwarded-For. */
-  const route = (req: PlannedRequest): { via: Pool; headers: Record<string, string> } => {
-    if (!sources) return { via: pool, headers: req.headers }
-    const { 'x-forwarded-for': client = 'anonymous', ...headers } = req.headers
-    return { via: sources.poolFor(client), headers }
-  }
+  const route = router(pool, sources)
+  // Follow-ups travel apart, so a burst of polls never holds a connection a scheduled arrival needs.
+  const followPool = new Pool(o.origin, { connections: FOLLOW_UP_CONNECTIONS, pipelining: 1, headersTimeout: o.requestTimeoutMs, bodyTimeout: o.requestTimeoutMs })
+  const followSources = o.fromSourceAddresses ? sourcePools(o.origin, { requestTimeoutMs: o.requestTimeoutMs }) : null
+  const followRoute = router(followPool, followSources)
   const samples: Sample[] = []
   const droppedMs: number[] = []
   const checkouts: CheckoutAnswer[] = []
+  const tickets: TicketRecord[] = []
+  const followUps: FollowUpSample[] = []
   const pending = new Set<Promise<void>>()
+  const followers = new Set<Promise<void>>()
+  /** Tickets already followed: a double submit that gets the same place back is one shopper in line, not two. */
+  const followed = new Set<string>()
+  const abandonRng = seededRng(o.queuedShoppers?.seed ?? 0)
   const startedAtEpochMs = Date.now()
   const t0 = performance.now()
+  const now = () => performance.now() - t0
   let sent = 0
+
+  /** One follow-up call on the follow-up pool; never throws (status 0 when unanswered). */
+  async function call(req: PlannedRequest, method: 'GET' | 'POST', path: string, body?: string): Promise<CallResult> {
+    const { via, headers } = followRoute(req)
+    const bare = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'))
+    const sentMs = now()
+    try {
+      const res = await via.request({
+        path,
+        method,
+        headers: method === 'POST' ? { ...bare, 'content-type': 'application/json' } : bare,
+        body,
+        signal: AbortSignal.timeout(o.requestTimeoutMs),
+      })
+      const answer = parseTrpcAnswer(await res.body.text())
+      return { status: res.statusCode, data: answer.data, appCode: answer.appCode, sentMs, receivedMs: now(), timedOut: false }
+    } catch (error) {
+      return { status: 0, data: undefined, appCode: null, sentMs, receivedMs: now(), timedOut: isTimeout(error) }
+    }
+  }
+
+  function transportFor(req: PlannedRequest): FollowerTransport {
+    const input = superjson.deserialize<Record<string, unknown>>(JSON.parse(req.body ?? '{}') as Parameters<typeof superjson.deserialize>[0])
+    const query = (ticket: string) => `/api/trpc/checkout.pollTicket?input=${encodeURIComponent(JSON.stringify(superjson.serialize({ ticket })))}`
+    return {
+      poll: (ticket) => call(req, 'GET', query(ticket)),
+      placeAdmitted: (admissionTicket) => call(req, 'POST', req.path, JSON.stringify(superjson.serialize({ ...input, admissionTicket }))),
+      leave: (ticket) => call(req, 'POST', '/api/trpc/checkout.leaveLine', JSON.stringify(superjson.serialize({ ticket }))),
+    }
+  }
+
+  /** Starts following a queued checkout (once per ticket); the generator waits for every follower before it ends. */
+  function follow(req: PlannedRequest, intended: number, answer: ReturnType<typeof parseTrpcAnswer>): void {
+    const meta = req.checkout!
+    const queued = answer.queued
+    if (queued && followed.has(queued.ticket)) return
+    const first = { key: meta.key, productIds: [meta.productId], session: meta.session, firstAttemptMs: intended, queuedMs: now() }
+    if (!queued) {
+      // A QUEUED answer the contract does not describe: nothing to follow; recorded as a failed ticket.
+      followUps.push({ kind: 'poll', t: first.queuedMs, latencyMs: 0, status: 200, outcome: 'queued', unexpected: true })
+      return
+    }
+    followed.add(queued.ticket)
+    const abandon = drawAbandon(abandonRng(), o.queuedShoppers ?? { abandonSilentShare: 0, abandonLeaveShare: 0 })
+    const p = followTicket(first, queued, {
+      transport: transportFor(req),
+      now,
+      abandon,
+      giveUpMs: FOLLOW_GIVE_UP_MS,
+      signal: o.signal,
+      onFollowUp: (s) => followUps.push(s),
+    }).then((ticket) => {
+      tickets.push(ticket)
+      const c = ticket.admittedCall
+      if (c) {
+        checkouts.push({ ...meta, via: 'admitted', t: c.sentMs, answeredMs: c.receivedMs, status: c.status, outcome: c.outcome, orderId: c.orderId, appCode: c.appCode })
+      }
+    })
+    const tracked = p.finally(() => followers.delete(tracked))
+    followers.add(tracked)
+  }
 
   async function send(intended: number, req: PlannedRequest): Promise<void> {
     const lagMs = performance.now() - t0 - intended
@@ -66,6 +170,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     let outcome: Outcome
     let text = ''
     let cache: string | undefined
+    let answer: ReturnType<typeof parseTrpcAnswer> | null = null
     try {
       const { via, headers } = route(req)
       const res = await via.request({
@@ -79,15 +184,16 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
       const verdict = res.headers['x-nextjs-cache']
       if (typeof verdict === 'string') cache = verdict
       text = req.checkout || status >= 400 ? await res.body.text() : (await res.body.arrayBuffer(), '')
-      outcome = classify(status, status >= 400 ? parseTrpcAnswer(text).appCode : null)
+      if (req.checkout || status >= 400) answer = parseTrpcAnswer(text)
+      outcome = classify(status, answer?.appCode ?? null, answer?.isQueued ?? false)
     } catch (error) {
       outcome = isTimeout(error) ? 'timeout' : 'network'
     }
     const latencyMs = performance.now() - t0 - intended
     samples.push({ t: intended, endpoint: req.endpoint, outcome, status, latencyMs, lagMs, ...(cache && { cache }) })
     if (req.checkout) {
-      const answer = status > 0 ? parseTrpcAnswer(text) : { appCode: null, orderId: null }
-      checkouts.push({ ...req.checkout, t: intended, status, outcome, orderId: answer.orderId, appCode: answer.appCode })
+      checkouts.push({ ...req.checkout, via: 'first', t: intended, answeredMs: intended + latencyMs, status, outcome, orderId: answer?.orderId ?? null, appCode: answer?.appCode ?? null })
+      if (outcome === 'queued' && answer) follow(req, intended, answer)
     }
   }
 
@@ -117,12 +223,16 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     tick()
   })
   await Promise.all(pending)
-  if (progress) clearInterval(progress)
   const durationMs = performance.now() - t0
-  await pool.close()
-  await sources?.close()
+  // Queued shoppers still in line when the schedule ends keep polling until they are done.
+  while (followers.size > 0) await Promise.all([...followers])
+  const followUpsEndedMs = Math.max(durationMs, performance.now() - t0)
+  if (progress) clearInterval(progress)
+  await Promise.all([pool.close(), followPool.close(), sources?.close(), followSources?.close()])
   samples.sort((a, b) => a.t - b.t)
-  return { startedAtEpochMs, durationMs, samples, droppedMs, checkouts }
+  tickets.sort((a, b) => a.queuedMs - b.queuedMs)
+  followUps.sort((a, b) => a.t - b.t)
+  return { startedAtEpochMs, durationMs, samples, droppedMs, checkouts, tickets, followUps, followUpsEndedMs }
 }
 
 function isTimeout(error: unknown): boolean {

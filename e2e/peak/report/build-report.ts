@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Journey } from '../browser/journey'
 import { JOURNEY_STEPS } from '../browser/journey'
 import type { DrainResult } from '../check/drain'
+import type { WaitingRoomReport } from '../check/waiting-room-analysis'
 import type { InvariantReport } from '../check/invariants'
 import { evaluateThresholds, headline, type Measured } from '../check/thresholds'
 import type { DrillOptions } from '../drill-options'
@@ -36,13 +37,17 @@ export interface DrillRecord {
   probes: Probe[]
   admin: AdminRecord
   fleet: FleetFigures | null
+  /** With the waiting room on: what it did; null when the drill turned it off. */
+  room: WaitingRoomReport | null
 }
 
 export function buildReport(r: DrillRecord): DrillReport {
   const { options, load } = r
-  const measured: Measured = { load, loadStartedAt: r.loadStartedAt, shape: options.shape, faultWindows: r.faultWindows, journeys: r.journeys, drainS: r.drain.seconds, drained: r.drain.drained }
+  const measured: Measured = { load, loadStartedAt: r.loadStartedAt, shape: options.shape, faultWindows: r.faultWindows, journeys: r.journeys, drainS: r.drain.seconds, drained: r.drain.drained, room: r.room }
   const thresholds = evaluateThresholds(options.thresholds, measured)
-  const co = load.checkouts
+  // Scheduled checkouts (first attempts); the admitted calls that followed queued ones are counted apart.
+  const co = load.checkouts.filter((c) => c.via === 'first')
+  const admitted = load.checkouts.filter((c) => c.via === 'admitted')
   return {
     ...verdictOf(thresholds, r.invariants),
     startedAt: r.startedAt.toISOString(),
@@ -72,12 +77,15 @@ export function buildReport(r: DrillRecord): DrillReport {
       sent: co.length,
       replays: co.filter((c) => c.replay).length,
       accepted: co.filter((c) => c.outcome === 'ok').length,
+      queued: co.filter((c) => c.outcome === 'queued').length,
+      admittedPlaced: admitted.filter((c) => c.outcome === 'ok').length,
       soldOut: co.filter((c) => c.outcome === 'soldOut').length,
       shed: co.filter((c) => c.outcome === 'shed').length,
-      unexpected: co.filter((c) => !['ok', 'soldOut', 'shed'].includes(c.outcome)).length,
-      hotAccepted: co.filter((c) => c.hot && c.outcome === 'ok' && !c.replay).length,
+      unexpected: co.filter((c) => !['ok', 'queued', 'soldOut', 'shed'].includes(c.outcome)).length,
+      hotAccepted: [...co, ...admitted].filter((c) => c.hot && c.outcome === 'ok' && !c.replay).length,
     },
     fleet: r.fleet,
+    room: r.room,
   }
 }
 

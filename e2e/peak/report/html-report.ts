@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fmt } from '../check/thresholds'
 import type { DrillReport } from './report-data'
-import { adminRows, fleetRows } from './summary'
+import { adminRows, fleetRows, roomRows } from './summary'
 
 const UPLOT_DIR = join(process.cwd(), 'node_modules', 'uplot', 'dist')
 
@@ -32,14 +32,18 @@ function sections(r: DrillReport): string {
       ['figure', 'value'],
       [
         ['product page p99: baseline → hold', `${fmt(h.productP99BaselineMs)} ms → ${fmt(h.productP99HoldMs)} ms (${fmt(h.productP99StepRatio, 2)}×)`],
-        ['accepted checkout p99', `${fmt(h.acceptedCheckoutP99Ms)} ms (${h.acceptedCheckouts} accepted)`],
+        ['accepted checkout p99', `${fmt(h.acceptedCheckoutP99Ms)} ms (${h.acceptedCheckouts} accepted)${h.acceptedCheckoutFromFirstAttemptP99Ms === null ? '' : `; from the first attempt ${fmt(h.acceptedCheckoutFromFirstAttemptP99Ms)} ms`}`],
         ['oversold units / lost orders / duplicate orders', `${f.oversoldUnits} / ${f.lostOrders} / ${f.duplicateOrders}`],
         ['hot SKU', `${f.soldHotUnits} of ${f.hotInitial} units sold`],
-        ['checkouts sent (replays) → accepted / sold out / shed / unexpected', `${r.checkouts.sent} (${r.checkouts.replays}) → ${r.checkouts.accepted} / ${r.checkouts.soldOut} / ${r.checkouts.shed} / ${r.checkouts.unexpected}`],
+        [
+          'checkouts sent (replays) → accepted / queued / sold out / shed / unexpected',
+          `${r.checkouts.sent} (${r.checkouts.replays}) → ${r.checkouts.accepted} / ${r.checkouts.queued} / ${r.checkouts.soldOut} / ${r.checkouts.shed} / ${r.checkouts.unexpected}${r.checkouts.queued ? `; ${r.checkouts.admittedPlaced} placed after admission` : ''}`,
+        ],
         ['orders in the database (not from this drill\'s answers)', `${f.ordersInDb} (${f.unmatchedOrders})`],
         ['queue drained', r.drain.drained ? `in ${fmt(r.drain.seconds)} s` : `NO (after ${fmt(r.drain.seconds)} s, ${r.drain.last.pending} pending)`],
         ['generator dispatch lag p50 / p99 / max', `${fmt(r.generatorLag.p50)} / ${fmt(r.generatorLag.p99)} / ${fmt(r.generatorLag.max)} ms`],
         ...adminRows(r),
+        ...roomRows(r),
         ...fleetRows(r),
       ],
     ),
@@ -73,6 +77,23 @@ function sections(r: DrillReport): string {
         ]),
       ),
     )
+  }
+  if (r.room) {
+    out.push('<h2>Waiting room</h2>')
+    out.push(
+      `<p>Automatic mode at ${r.room.plan.admissionRatePerSecond} admissions/s, set through <code>ops.setWaitingRoom</code> before the load. Queued shoppers poll at the <code>pollAfterSeconds</code> each answer gives, check out when admitted, and ${fmt(r.room.plan.abandonSilentShare * 100)} % stop polling / ${fmt(r.room.plan.abandonLeaveShare * 100)} % leave the line after their first poll. Follow-up requests are counted apart from the schedule (no lag, no drops).</p>`,
+    )
+    out.push('<div class="chart" id="c-line"></div>')
+    const n = r.room.notice
+    out.push(
+      table(
+        ['sold-out period (s after the load started)', 'ended'],
+        n.periods.map((p) => [fmt(p.startMs / 1000), p.endMs === null ? 'still sold out at the end' : `${fmt(p.endMs / 1000)} s (a unit came back)`]),
+      ),
+    )
+    if (n.violations.length) {
+      out.push(table(['ticket (idempotency key)', 'period start', 'answers not saying sold out', 'told at last'], n.violations.map((v) => [v.key, `${fmt(v.periodStartMs / 1000)} s`, v.untold, v.told ? 'yes' : 'no'])))
+    }
   }
   out.push('<h2>Offered vs achieved</h2><div class="chart" id="c-rate"></div><div class="chart" id="c-outcomes"></div><div class="chart" id="c-cache"></div>')
   out.push('<h2>Latency over time (2xx answers, from the intended send time)</h2><div id="c-latency"></div>')
@@ -137,8 +158,9 @@ chart('c-rate', 'Arrivals per second: offered (schedule), sent, achieved (answer
   { label: 'offered', values: R.rates.map((p) => p.offered) },
   { label: 'sent', values: R.rates.map((p) => p.sent) },
   { label: 'achieved', values: R.rates.map((p) => p.achieved) }], 'req/s');
-chart('c-outcomes', 'Answers per second: 2xx, sold out, intended shedding (429/503), unexpected (5xx, network, timeout)', rs, [
+chart('c-outcomes', 'Answers per second: 2xx, queued by the waiting room, sold out, intended shedding (429/503), unexpected (5xx, network, timeout)', rs, [
   { label: '2xx', values: R.rates.map((p) => p.ok) },
+  { label: 'queued', values: R.rates.map((p) => p.queued ?? 0) },
   { label: 'sold out', values: R.rates.map((p) => p.soldOut) },
   { label: 'shed', values: R.rates.map((p) => p.shed) },
   { label: 'unexpected', values: R.rates.map((p) => p.unexpected) }], 'answers/s');
@@ -154,6 +176,11 @@ const qs = R.queue.map((q) => Math.round((q.at - t0) / 100) / 10);
 chart('c-queue', 'Payment jobs (ready, scheduled retries, running) and orders pending payment', qs, [
   { label: 'ready', values: R.queue.map((q) => q.ready) }, { label: 'scheduled', values: R.queue.map((q) => q.scheduled) },
   { label: 'running', values: R.queue.map((q) => q.running) }, { label: 'orders pending', values: R.queue.map((q) => q.pending) }], 'count');
+if (R.room) {
+  chart('c-line', 'Waiting room: line length (server, from ops.waitingRoom) and shoppers the generator has in line', R.room.line.map((p) => p.s), [
+    { label: 'server', values: R.room.line.map((p) => p.server) },
+    { label: 'generator', values: R.room.line.map((p) => p.generator) }], 'shoppers');
+}
 const steps = [...new Set(R.journeys.flatMap((j) => j.steps.map((s) => s.step)))];
 const js = R.journeys.flatMap((j) => j.steps).sort((a, b) => a.at - b.at);
 chart('c-journeys', 'Browser journey steps (each point one step of one journey)', js.map((s) => (s.at - t0) / 1000),

@@ -2,6 +2,7 @@
 import type { DrillOptions } from '../drill-options'
 import type { Journey, JourneyStep } from '../browser/journey'
 import type { DrainResult } from '../check/drain'
+import type { WaitingRoomReport } from '../check/waiting-room-analysis'
 import type { InvariantReport } from '../check/invariants'
 import type { HeadlineFigures, ThresholdResult } from '../check/thresholds'
 import type { EndpointPhaseRow, LatencyPoint, Percentiles, RatePoint, WindowStats } from '../load/analysis'
@@ -41,9 +42,12 @@ export interface DrillReport {
   probes: Probe[]
   /** What the drill's admin did during the hold, and what it saw. */
   admin: AdminRecord
-  checkouts: { sent: number; replays: number; accepted: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
+  /** First attempts (scheduled checkouts): accepted at once, queued by the room, …; `admittedPlaced`: orders the admitted calls placed. */
+  checkouts: { sent: number; replays: number; accepted: number; queued: number; admittedPlaced: number; soldOut: number; shed: number; unexpected: number; hotAccepted: number }
   /** With `--fleet`: per-instance figures, replica lag, catalog reads by target; null against one store. */
   fleet: FleetFigures | null
+  /** With the waiting room on: line, waits, fairness, abandoned places, the sold-out notice check; null when it was off. */
+  room: WaitingRoomReport | null
 }
 
 export function verdictOf(thresholds: ThresholdResult[], invariants: InvariantReport): { verdict: Verdict; reasons: string[] } {

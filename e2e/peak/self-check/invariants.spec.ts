@@ -61,7 +61,7 @@ async function order(o: FakeOrder): Promise<{ id: string; key: string }> {
 }
 
 function answer(key: string, status: number, orderId: string | null, appCode: string | null = null): CheckoutAnswer {
-  return { key, productId: products[0]!, hot: false, replay: false, session: 0, t: 0, status, outcome: status === 200 ? 'ok' : 'soldOut', orderId, appCode }
+  return { via: 'first', key, productId: products[0]!, hot: false, replay: false, session: 0, t: 0, answeredMs: 0, status, outcome: status === 200 ? 'ok' : 'soldOut', orderId, appCode }
 }
 
 const failing = (r: InvariantReport) => r.results.filter((x) => !x.ok).map((x) => x.name)
@@ -122,6 +122,7 @@ test("the admin's invariants: an order that missed the price edit, or restocked 
   await order({ productId: e, status: 'PAID', charge: 'SUCCEEDED', unitPriceCents: 700 }) // after it, new price
   const record = (over: Partial<AdminRecord>): AdminRecord => ({
     plan: DEFAULT_ADMIN_PLAN,
+    waitingRoom: null,
     priceEdit: { productId: e, oldPriceCents: 500, newPriceCents: 700, sentAtDb, committedByDb, stockAtCommit: 5, status: 200, propagation: 'complete' },
     restock: {
       productId: products[5]!,

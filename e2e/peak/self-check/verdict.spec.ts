@@ -11,7 +11,7 @@ const shape = resolveOptions({ profile: 'quick' }).shape
 function load(extra: Partial<LoadSamples> = {}, latencyMs = 10): LoadSamples {
   const samples: Sample[] = []
   for (let t = 0; t < 92_000; t += 50) samples.push({ t, endpoint: t % 100 === 0 ? 'product' : 'checkout', outcome: 'ok', status: 200, latencyMs, lagMs: 1 })
-  return { startedAtEpochMs: 0, durationMs: 92_000, samples, droppedMs: [], checkouts: [], ...extra }
+  return { startedAtEpochMs: 0, durationMs: 92_000, samples, droppedMs: [], checkouts: [], tickets: [], followUps: [], followUpsEndedMs: 92_000, ...extra }
 }
 
 const okInvariants: InvariantReport = {
