@@ -21,7 +21,8 @@ function tell(message: GeneratorMessage): void {
 
 async function run(job: GeneratorJob): Promise<void> {
   const arrivalsMs = arrivalTimesMs(job.shape, seededRng(job.seed))
-  const planner = new TrafficPlanner(seededRng(job.seed + 1), job.mix, job.catalog, job.sessions)
+  const busySessions = new Set<number>()
+  const planner = new TrafficPlanner(seededRng(job.seed + 1), job.mix, job.catalog, job.sessions, busySessions)
   const result = await runOpenLoop({
     origin: job.origin,
     arrivalsMs,
@@ -31,6 +32,7 @@ async function run(job: GeneratorJob): Promise<void> {
     connections: job.connections,
     fromSourceAddresses: job.fromSourceAddresses,
     signal: stop.signal,
+    busySessions,
     onProgress: (p) => tell({ type: 'progress', ...p }),
     ...(job.queuedShoppers && { queuedShoppers: { ...job.queuedShoppers, seed: job.seed + 2 } }),
   })

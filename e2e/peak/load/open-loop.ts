@@ -59,6 +59,12 @@ export interface OpenLoopOptions {
   onProgress?: (p: { tMs: number; sent: number; inFlight: number; dropped: number }) => void
   signal?: AbortSignal
   queuedShoppers?: QueuedShoppers
+  /**
+   * Sessions with a first checkout attempt in flight or a place in line: added when such a
+   * checkout is sent, removed when its answer is not QUEUED or its wait ends. The traffic
+   * planner reads it, so a new checkout never lands in a session that is waiting in line.
+   */
+  busySessions?: Set<number>
 }
 
 interface Route {
@@ -137,10 +143,12 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
   function follow(req: PlannedRequest, intended: number, answer: ReturnType<typeof parseTrpcAnswer>): void {
     const meta = req.checkout!
     const queued = answer.queued
+    // A double submit gets the same place back: the shopper's first page is already following it.
     if (queued && followed.has(queued.ticket)) return
     const first = { key: meta.key, productIds: [meta.productId], session: meta.session, firstAttemptMs: intended, queuedMs: now() }
     if (!queued) {
       // A QUEUED answer the contract does not describe: nothing to follow; recorded as a failed ticket.
+      o.busySessions?.delete(meta.session)
       followUps.push({ kind: 'poll', t: first.queuedMs, latencyMs: 0, status: 200, outcome: 'queued', unexpected: true })
       return
     }
@@ -154,6 +162,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
       signal: o.signal,
       onFollowUp: (s) => followUps.push(s),
     }).then((ticket) => {
+      o.busySessions?.delete(meta.session)
       tickets.push(ticket)
       const c = ticket.admittedCall
       if (c) {
@@ -171,6 +180,8 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     let text = ''
     let cache: string | undefined
     let answer: ReturnType<typeof parseTrpcAnswer> | null = null
+    const firstCheckout = req.checkout && !req.checkout.replay ? req.checkout : null
+    if (firstCheckout) o.busySessions?.add(firstCheckout.session)
     try {
       const { via, headers } = route(req)
       const res = await via.request({
@@ -194,6 +205,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     if (req.checkout) {
       checkouts.push({ ...req.checkout, via: 'first', t: intended, answeredMs: intended + latencyMs, status, outcome, orderId: answer?.orderId ?? null, appCode: answer?.appCode ?? null })
       if (outcome === 'queued' && answer) follow(req, intended, answer)
+      else if (firstCheckout) o.busySessions?.delete(firstCheckout.session)
     }
   }
 

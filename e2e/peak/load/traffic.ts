@@ -11,6 +11,11 @@
  * edge: each session has an address of its own and anonymous reads come from a pool of
  * addresses (X-Forwarded-For; the drill's store trusts 127.0.0.1 as its proxy), so per-client
  * limits see many shoppers, as they would in production, not one load generator.
+ *
+ * The waiting room keeps one place per session (a refresh or a new tab gets it back, for the
+ * cart as it is then). A new checkout arrival is a new shopper, so it never takes a session that
+ * is waiting in line (`busy`, kept by the generator): it takes the next free one instead. Only
+ * the cookie changes; the arrival's time and kind never depend on answers.
  */
 import superjson from 'superjson'
 import type { TrafficMix } from '../drill-options'
@@ -94,6 +99,8 @@ export class TrafficPlanner {
     private readonly mix: TrafficMix,
     private readonly catalog: TrafficCatalog,
     private readonly sessions: readonly string[],
+    /** Sessions with a checkout in flight or a place in line (the generator adds and removes them). */
+    private readonly busy: ReadonlySet<number> = new Set(),
   ) {
     if (sessions.length === 0) throw new Error('the drill needs at least one shopper session')
   }
@@ -177,12 +184,23 @@ export class TrafficPlanner {
     return this.mutation('cart', 'cart.remove', session, { productId })
   }
 
+  /** A session for a new checkout: the drawn one, or the next one not waiting in line (no extra draw). */
+  private freeSession(): { index: number; cookie: string } {
+    const drawn = this.session()
+    const n = this.sessions.length
+    for (let k = 0; k < n; k++) {
+      const index = (drawn.index + k) % n
+      if (!this.busy.has(index)) return { index, cookie: this.sessions[index]! }
+    }
+    return drawn
+  }
+
   private checkout(): PlannedRequest {
     if (this.recent.length > 0 && this.rng() < this.mix.replayShare) {
       const earlier = pick(this.rng, this.recent)
       return { ...earlier, checkout: { ...earlier.checkout!, replay: true } }
     }
-    const session = this.session()
+    const session = this.freeSession()
     const { index } = session
     const hot = this.rng() < this.mix.hotShare
     const productId = hot ? this.catalog.hotId : pick(this.rng, this.catalog.regularIds)
