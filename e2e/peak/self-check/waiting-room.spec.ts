@@ -22,7 +22,8 @@ import { admissionRateFor, resolveOptions, SLO_THRESHOLDS } from '../drill-optio
 import { runOpenLoop, type QueuedShoppers } from '../load/open-loop'
 import type { LoadSamples, Sample } from '../load/samples'
 import type { PollRecord, TicketRecord } from '../load/ticket-follower'
-import type { PlannedRequest } from '../load/traffic'
+import { seededRng } from '../load/rng'
+import { TrafficPlanner, type PlannedRequest } from '../load/traffic'
 
 const HOT = 7
 
@@ -236,6 +237,21 @@ test('the generator follows queued checkouts like the waiting page, apart from t
     expect(closing.tickets.map((t) => [t.end, t.polls.length])).toEqual(Array.from({ length: 4 }, () => ['stoppedPolling', 1]))
   } finally {
     room.close()
+  }
+})
+
+test('a new checkout never lands in a session that is waiting in line; the arrival sequence is unchanged', () => {
+  const mix = { browse: 0, cart: 0, checkout: 1, hotShare: 0.5, replayShare: 0, longTailShare: 0, hotStockShare: 0.5 }
+  const catalog = { topSlugs: ['a'], longTailSlugs: [], categorySlugs: ['c'], searchTerms: ['x'], regularIds: [1, 2], stockIds: [1], hotId: 99 }
+  const sessions = ['s0', 's1', 's2', 's3']
+  const free = new TrafficPlanner(seededRng(5), mix, catalog, sessions)
+  const busy = new Set([0, 1, 2])
+  const avoiding = new TrafficPlanner(seededRng(5), mix, catalog, sessions, busy)
+  for (let i = 0; i < 20; i++) {
+    const a = free.next().checkout!
+    const b = avoiding.next().checkout!
+    expect(b.session).toBe(3)
+    expect([b.productId, b.hot]).toEqual([a.productId, a.hot])
   }
 })
 
