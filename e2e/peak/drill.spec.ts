@@ -74,6 +74,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       ...world.settings,
       sessions: sessions.length,
       hotInitialUnits: hot,
+      waitingRoom: room ? `${room.mode}, ${room.admissionRatePerSecond} admissions/s` : 'off',
     })
     const initialStock = await stockSnapshot(world.pool)
 
