@@ -10,12 +10,14 @@
  *    after that starts the next period. Taking the arrival of the first sold-out answer (not
  *    the sale of the last unit) is the bound most favourable to the store: before it, the store
  *    may not have closed its gate yet.
- * 2. Who was waiting? Every ticket for the item with an answer to a request it *sent* during a
- *    period (its queued answer or a poll).
- * 3. Told within one poll: of those answers, at most MAX_UNTOLD_ANSWERS did not name the item
- *    sold out (a WAITING that still calls it available, an ADMITTED, an error). One is allowed
- *    for the poll that was already on its way, or that raced the gate's close on another
- *    instance; the next one must tell. More is a violation, one per ticket and period.
+ * 2. Who was waiting? Every ticket for the item with an answer that arrived during a period
+ *    (its queued answer, a poll, its admitted checkout), other than the one that started it.
+ * 3. Told within one poll: of the answers to requests it *sent* during the period, before the
+ *    first answer that named the item sold out, at most MAX_UNTOLD_ANSWERS did not (a WAITING
+ *    that still calls it available, an ADMITTED, an error). One is allowed for the poll that
+ *    raced the gate's close on another instance; the next one must tell. More is a violation,
+ *    one per ticket and period. A request sent before the period began and answered "sold
+ *    out" inside it told the shopper with no answer wasted (it counts as told first).
  * 4. The check must prove something: if PostgreSQL says the item ended sold out, tickets
  *    waited for it, and no answer ever said so, that is a violation too.
  *
@@ -106,16 +108,17 @@ export function checkSoldOutNotice(input: SoldOutNoticeInput): SoldOutNotice {
   const periods = soldOutPeriods(said, input.releasesMs)
   const result: SoldOutNotice = { periods, waiting: 0, toldFirst: 0, toldSecond: 0, notTold: 0, toldAfterMs: [], violations: [], neverSaid: false, ok: true }
   for (const period of periods) {
-    const inside = (a: Answer) => a.sentMs >= period.startMs && (period.endMs === null || a.sentMs < period.endMs)
+    const arrivedInside = (a: Answer) => a.receivedMs > period.startMs && (period.endMs === null || a.receivedMs < period.endMs)
     for (const { t, answers } of perTicket) {
-      const during = answers.filter(inside)
+      const during = answers.filter(arrivedInside)
       if (during.length === 0) continue
       result.waiting++
       const toldAt = during.findIndex((a) => a.told)
-      const untold = toldAt === -1 ? during.length : toldAt
-      if (toldAt === 0) result.toldFirst++
-      else if (toldAt === 1) result.toldSecond++
-      else if (toldAt === -1) result.notTold++
+      // Only answers to requests sent after the period began could have told, so only they count against the store.
+      const untold = (toldAt === -1 ? during : during.slice(0, toldAt)).filter((a) => a.sentMs >= period.startMs).length
+      if (toldAt === -1) result.notTold++
+      else if (untold === 0) result.toldFirst++
+      else if (untold === 1) result.toldSecond++
       if (toldAt !== -1) result.toldAfterMs.push(during[toldAt]!.receivedMs - period.startMs)
       if (untold > MAX_UNTOLD_ANSWERS) result.violations.push({ key: t.key, periodStartMs: period.startMs, untold, told: toldAt !== -1 })
     }

@@ -166,6 +166,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
       tickets.push(ticket)
       const c = ticket.admittedCall
       if (c) {
+        // The last try's answer (earlier tries got no answer, 5xx or shedding: no order to match).
         checkouts.push({ ...meta, via: 'admitted', t: c.sentMs, answeredMs: c.receivedMs, status: c.status, outcome: c.outcome, orderId: c.orderId, appCode: c.appCode })
       }
     })

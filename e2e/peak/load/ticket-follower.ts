@@ -16,6 +16,17 @@ import { classify, type Outcome } from './outcome'
 
 /** Planned abandonment: shoppers abandon after this many polls (they were seen in line first). */
 export const ABANDON_AFTER_POLLS = 1
+/**
+ * A poll or an admitted checkout that got no answer, a 5xx, 429 or 503 is tried again (as the
+ * waiting page's query retries), up to this many times in a row before the follower gives up.
+ * Every failed try still counts as a follow-up answered outside the contract.
+ */
+export const FOLLOW_RETRIES = 3
+/** Pause before trying a failed admitted checkout again (the admission stays valid for ADMISSION_VALID_MS). */
+export const ADMITTED_RETRY_MS = 1_000
+
+/** No answer, a server error or shedding: worth another try. */
+const transient = (r: CallResult) => r.status === 0 || r.status >= 500 || r.status === 429
 
 export type Abandon = 'none' | 'silent' | 'leave'
 
@@ -66,7 +77,10 @@ export interface PollRecord {
 }
 
 export interface AdmittedCall {
+  /** The first try's send time (a retried call is measured from its first try). */
   sentMs: number
+  /** Tries made (1 unless the store failed to answer). */
+  tries: number
   receivedMs: number
   status: number
   outcome: Outcome
@@ -160,6 +174,8 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
     return record
   }
   let waitMs = queued.pollAfterSeconds * 1000
+  let lastPollAfterMs = waitMs
+  let failures = 0
   try {
     for (;;) {
       if (ctx.now() + waitMs - first.queuedMs > ctx.giveUpMs) return end('gaveUp', `still waiting after ${ctx.giveUpMs} ms`)
@@ -181,16 +197,33 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
         unavailable: answer ? (answer.state === 'SOLD_OUT' ? answer.items.map((i) => i.productId) : unavailableOf(answer.items)) : [],
       })
       note('poll', r, answer === null)
+      if (!answer && transient(r) && failures < FOLLOW_RETRIES) {
+        failures++
+        waitMs = lastPollAfterMs
+        continue
+      }
       if (!answer) return end('error', `poll answered ${r.status}${r.appCode ? ` ${r.appCode}` : ''}${r.status === 200 ? ' outside the contract' : ''}`)
+      failures = 0
       if (answer.state === 'SOLD_OUT') return end('soldOut')
       if (answer.state === 'ADMITTED') {
         record.admitted = { admittedAt: answer.admittedAt, admissionSeq: answer.admissionSeq, seenMs: r.receivedMs }
-        const c = await ctx.transport.placeAdmitted(answer.ticket)
+        let c = await ctx.transport.placeAdmitted(answer.ticket)
+        const firstTryMs = c.sentMs
+        let tries = 1
+        note('admitted', c, !['ok', 'soldOut'].includes(outcomeOf(c)))
+        while (transient(c) && tries <= FOLLOW_RETRIES) {
+          try {
+            await sleep(ADMITTED_RETRY_MS, undefined, { signal: ctx.signal })
+          } catch {
+            break
+          }
+          c = await ctx.transport.placeAdmitted(answer.ticket)
+          tries++
+          note('admitted', c, !['ok', 'soldOut'].includes(outcomeOf(c)))
+        }
         const outcome = outcomeOf(c)
         const orderId = (c.data as { orderId?: unknown } | undefined)?.orderId
-        record.admittedCall = { sentMs: c.sentMs, receivedMs: c.receivedMs, status: c.status, outcome, orderId: typeof orderId === 'string' ? orderId : null, appCode: c.appCode }
-        const expected = outcome === 'ok' || outcome === 'soldOut'
-        note('admitted', c, !expected)
+        record.admittedCall = { sentMs: firstTryMs, tries, receivedMs: c.receivedMs, status: c.status, outcome, orderId: typeof orderId === 'string' ? orderId : null, appCode: c.appCode }
         if (outcome === 'ok') return end('placed')
         if (outcome === 'soldOut') return end('admittedSoldOut')
         return end('error', outcome === 'queued' ? 'queued again after admission' : `admitted checkout answered ${c.status}${c.appCode ? ` ${c.appCode}` : ''}`)
@@ -203,7 +236,8 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
         note('leave', l, l.status !== 200)
         return l.status === 200 ? end('left') : end('error', `leaveLine answered ${l.status}${l.appCode ? ` ${l.appCode}` : ''}`)
       }
-      waitMs = Math.max(0, answer.pollAfterSeconds * 1000 - (ctx.now() - r.receivedMs))
+      lastPollAfterMs = answer.pollAfterSeconds * 1000
+      waitMs = Math.max(0, lastPollAfterMs - (ctx.now() - r.receivedMs))
     }
   } catch (error) {
     return end('error', error instanceof Error ? error.message : String(error))

@@ -87,12 +87,16 @@ test('told within one poll: first or second answer after the sell-out passes, a 
   // Waiting while a unit was back (20-25 s) is truthful; told by its first answer after 25 s.
   const afterRelease = ticket('after-release', { queuedMs: 20_500, firstAttemptMs: 20_400, polls: [poll(21_000), poll(22_000), poll(26_000, 'SOLD_OUT')], end: 'soldOut' })
   const otherItem = ticket('other', { productIds: [8], polls: [poll(11_000), poll(12_000), poll(13_000)] })
-  const good = checkSoldOutNotice({ ...base, tickets: [toldFirst, toldSecond, afterRelease, otherItem] })
+  // Polls sent just before the sell-out and answered just after: a "sold out" tells at once; a
+  // WAITING was on its way before the store knew, and does not count against it.
+  const inFlightTold = ticket('in-flight-told', { polls: [poll(9_990, 'SOLD_OUT')], end: 'soldOut' })
+  const inFlightUntold = ticket('in-flight-untold', { polls: [poll(9_980), poll(11_000, 'SOLD_OUT')], end: 'soldOut' })
+  const good = checkSoldOutNotice({ ...base, tickets: [toldFirst, toldSecond, afterRelease, otherItem, inFlightTold, inFlightUntold] })
   expect(good.periods).toEqual([
     { startMs: 10_000, endMs: 20_000 },
     { startMs: 25_000, endMs: null },
   ])
-  expect(good).toMatchObject({ ok: true, waiting: 3, toldFirst: 2, toldSecond: 1, notTold: 0, violations: [] })
+  expect(good).toMatchObject({ ok: true, waiting: 5, toldFirst: 4, toldSecond: 1, notTold: 0, violations: [] })
   expect(MAX_UNTOLD_ANSWERS).toBe(1)
 
   // Two answers after the sell-out still called it available, the third told: not within one poll.
@@ -101,7 +105,7 @@ test('told within one poll: first or second answer after the sell-out passes, a 
   const admittedLate = ticket('admitted-late', {
     polls: [poll(10_300), { ...poll(11_300), state: 'ADMITTED', position: null }],
     admitted: { admittedAt: 0, admissionSeq: 9, seenMs: 11_350 },
-    admittedCall: { sentMs: 11_360, receivedMs: 11_400, status: 409, outcome: 'soldOut', orderId: null, appCode: 'SOLD_OUT' },
+    admittedCall: { sentMs: 11_360, tries: 1, receivedMs: 11_400, status: 409, outcome: 'soldOut', orderId: null, appCode: 'SOLD_OUT' },
     end: 'admittedSoldOut',
   })
   const bad = checkSoldOutNotice({ ...base, tickets: [toldFirst, toldSecond, toldLate, admittedLate] })
@@ -126,8 +130,9 @@ test('told within one poll: first or second answer after the sell-out passes, a 
 
 /**
  * A stand-in for the store's checkout with the room always on: placeOrder queues (ticket per
- * key), the first poll says WAITING, the second ADMITTED (product 99: SOLD_OUT); placeOrder
- * with the admission ticket places the order. It records what it was sent and when.
+ * key), the first poll says WAITING, the second ADMITTED (product 99: SOLD_OUT; product 55: the
+ * first poll is shed with a 503); placeOrder with the admission ticket places the order. It
+ * records what it was sent and when.
  */
 async function fakeRoom() {
   const seen = { placeOrder: [] as Array<Record<string, unknown>>, polls: [] as Array<{ ticket: string; at: number }>, leaves: [] as string[], answeredAt: new Map<string, number>() }
@@ -158,6 +163,11 @@ async function fakeRoom() {
     if (url.pathname === '/api/trpc/checkout.pollTicket') {
       const input = superjson.deserialize<{ ticket: string }>(JSON.parse(url.searchParams.get('input')!) as Parameters<typeof superjson.deserialize>[0])
       seen.polls.push({ ticket: input.ticket, at: Date.now() })
+      if (input.ticket.includes('key-55') && !polls.has(`${input.ticket}:shed`)) {
+        polls.set(`${input.ticket}:shed`, 1)
+        res.statusCode = 503
+        return res.end(JSON.stringify({ error: { json: { message: 'busy', data: { appCode: 'UNAVAILABLE' } } } }))
+      }
       const n = (polls.get(input.ticket) ?? 0) + 1
       polls.set(input.ticket, n)
       const product = input.ticket.includes('key-99') ? 99 : 1
@@ -202,15 +212,16 @@ async function drive(origin: string, run: string, productIds: number[], queuedSh
 test('the generator follows queued checkouts like the waiting page, apart from the schedule', async () => {
   const room = await fakeRoom()
   try {
-    const load = await drive(room.origin, 'follow', [1, 1, 1, 99])
+    const load = await drive(room.origin, 'follow', [1, 1, 55, 99])
     // The schedule is untouched: one sample per arrival, none dropped; follow-ups are counted apart.
     expect(load.samples).toHaveLength(4)
     expect(load.samples.every((s: Sample) => s.outcome === 'queued')).toBe(true)
     expect(load.droppedMs).toEqual([])
     expect(load.tickets.map((t) => t.end).sort()).toEqual(['placed', 'placed', 'placed', 'soldOut'])
-    expect(load.followUps.filter((f) => f.kind === 'poll')).toHaveLength(8)
+    // Product 55's first poll was shed: tried again at the same interval, and counted outside the contract.
+    expect(load.followUps.filter((f) => f.kind === 'poll')).toHaveLength(9)
     expect(load.followUps.filter((f) => f.kind === 'admitted')).toHaveLength(3)
-    expect(load.followUps.filter((f) => f.unexpected)).toEqual([])
+    expect(load.followUps.filter((f) => f.unexpected).map((f) => [f.kind, f.status])).toEqual([['poll', 503]])
     // The admitted call is the same input plus the admission ticket, and its order is recorded as an answer.
     const admittedCalls = room.seen.placeOrder.filter((p) => p.admissionTicket)
     expect(admittedCalls).toHaveLength(3)
@@ -224,8 +235,8 @@ test('the generator follows queued checkouts like the waiting page, apart from t
     // Never early: each poll came at least pollAfterSeconds (1 s) after the answer before it.
     for (const t of load.tickets) {
       const list = room.seen.polls.filter((p) => p.ticket === `t-${t.key}.sig`)
-      expect(list).toHaveLength(2)
-      expect(list[1]!.at - list[0]!.at).toBeGreaterThanOrEqual(1_000)
+      expect(list).toHaveLength(t.productIds[0] === 55 ? 3 : 2)
+      for (let i = 1; i < list.length; i++) expect(list[i]!.at - list[i - 1]!.at).toBeGreaterThanOrEqual(1_000)
       expect(t.polls.every((p) => !p.early)).toBe(true)
     }
 
@@ -275,7 +286,7 @@ test("the room's options follow the run's shape, and its thresholds fail a 503 o
       queuedMs: 41_000,
       firstAttemptMs: 40_900,
       admitted: { admittedAt: firstSeenAt + 3_000, admissionSeq, seenMs: 44_000 },
-      admittedCall: { sentMs: 44_010, receivedMs: 44_110, status: 200, outcome: 'ok', orderId: 'o', appCode: null },
+      admittedCall: { sentMs: 44_010, tries: 1, receivedMs: 44_110, status: 200, outcome: 'ok', orderId: 'o', appCode: null },
     })
   const load = (tickets: TicketRecord[], extra: Sample[] = []): LoadSamples => ({
     startedAtEpochMs: 0, durationMs: 92_000, samples: [...samples, ...extra], droppedMs: [], checkouts: [], tickets, followUps: [], followUpsEndedMs: 92_000,
