@@ -229,6 +229,19 @@ describe('waiting room over HTTP', () => {
     expect(await redis.zscore(store.keys.line, ticketId(queued.ticket))).not.toBeNull()
   })
 
+  it('a shopper who follows the answers (poll as told, then the admitted call) gets the order', async () => {
+    await store.setMode('on')
+    const product = await createProduct({ stock: 5 })
+    const s = await store.shopper()
+    const key = newIdempotencyKey()
+    const first = await placeOrder(s, [{ productId: product, quantity: 1 }], { idempotencyKey: key })
+    expect(first.data).toMatchObject({ status: 'QUEUED', position: 1, pollAfterSeconds: 1 })
+    // TestShopper.placeOrder is what the harness uses everywhere: it waits pollAfterSeconds (1 s here).
+    const placed = await s.placeOrder({ idempotencyKey: key, ...TEST_ADDRESS, lines: [{ productId: product, quantity: 1 }] })
+    expect(placed.data?.status).toBe('PENDING_PAYMENT')
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
+  })
+
   it('leaving the line releases the place', async () => {
     await store.setMode('on')
     await store.setBucket(0)
