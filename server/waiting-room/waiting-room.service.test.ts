@@ -147,6 +147,8 @@ function suite(name: string, redis: () => Redis) {
       const shopper = sid()
       const queued = await queue(w, shopper, [pid()])
       const id = verifyTicket(queued.ticket, shopper, SECRET).id
+      // "Poll after" far ahead, so the poll is early however slow this machine is.
+      await w.redis.hset(w.line.keys.ticket(id), { pollAfterAt: FAR_FUTURE })
       const before = await snapshot(w, id)
       const poll = await w.room.pollTicket(shopper, queued.ticket)
       expect(poll).toMatchObject({ state: 'WAITING', early: true, position: 1, ticket: queued.ticket })
