@@ -52,6 +52,8 @@ export interface WaitingRoomReport {
   fairness: KendallTau
   abandoned: { left: number; stoppedPolling: number; serverLast: number | null; serverMax: number | null }
   checkout503: number
+  /** Those 503s by the error's domain code (which layer refused: the limiter failing closed, shedding, …). */
+  checkout503By: Record<string, number>
   line: LinePoint[]
   server: { samples: number; failed: number; maxLine: number | null; maxWaitP95Ms: number | null; maxAdmittedPerSecond: number | null; last: WaitingRoomFigures | null }
   notice: SoldOutNotice
@@ -109,6 +111,8 @@ export function analyseWaitingRoom(input: {
 
   const first503 = load.samples.filter((s) => s.endpoint === 'checkout' && s.status === 503 && outside(s)).length
   const admitted503 = load.followUps.filter((f) => f.kind === 'admitted' && f.status === 503 && outside(f)).length
+  const checkout503By: Record<string, number> = {}
+  for (const c of load.checkouts) if (c.status === 503 && outside({ t: c.t, latencyMs: c.answeredMs - c.t })) checkout503By[c.appCode ?? 'none'] = (checkout503By[c.appCode ?? 'none'] ?? 0) + 1
   const unexpected = load.followUps.filter((f) => f.unexpected)
   const unexpectedDetail = tickets.filter((t) => t.end === 'error').map((t) => `${t.key}: ${t.detail ?? 'error'}`)
 
@@ -139,6 +143,7 @@ export function analyseWaitingRoom(input: {
       serverMax: maxOf(figures.map((f) => f.abandoned)),
     },
     checkout503: first503 + admitted503,
+    checkout503By,
     line: lineSeries(tickets, input.samples, load.followUpsEndedMs),
     server: {
       samples: input.samples.length,

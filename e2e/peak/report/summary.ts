@@ -58,7 +58,7 @@ export function roomRows(r: DrillReport): string[][] {
       'room: accepted checkout p99 from the placing call / from the first attempt / admitted calls',
       `${ms(w.acceptedFromPlacingCall.p99)} / ${ms(w.acceptedFromFirstAttempt.p99)} / ${ms(w.admittedCalls.p99)} (${w.admittedCalls.count} admitted calls placed)`,
     ],
-    ['room: checkout 503s', String(w.checkout503)],
+    ['room: checkout 503s', `${w.checkout503}${w.checkout503 ? ` (${Object.entries(w.checkout503By).map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}`],
     [
       'room: told within one poll that the doorbuster sold out',
       n.neverSaid
