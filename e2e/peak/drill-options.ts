@@ -136,9 +136,9 @@ export const waitingRoomPlanSchema = z
     mode: waitingRoomModeSchema,
     /** Fleet-wide admissions per second (see admissionRateFor). */
     admissionRatePerSecond: z.number().min(MIN_ADMISSION_RATE).max(MAX_ADMISSION_RATE),
-    /** Share of queued shoppers who stop polling after their first poll (the line must move past them once they expire). */
+    /** Share of queued shoppers who never poll (a closed tab: the line must move past them once they expire). */
     abandonSilentShare: share,
-    /** Share of queued shoppers who leave the line (`checkout.leaveLine`) after their first poll. */
+    /** Share of queued shoppers who leave the line (`checkout.leaveLine`) when their first poll is due. */
     abandonLeaveShare: share,
   })
   .strict()
@@ -269,9 +269,9 @@ export const DEFAULT_ADMIN_PLAN: AdminPlan = { priceEditAtS: 2, priceRaiseCents:
  * profile admits 3.4/s (hold 4.5 checkouts/s), CI 0.9/s (hold 1.2/s).
  */
 export const ROOM_ADMISSION_SHARE = 0.75
-/** Of the shoppers the room queues, this share stops polling after the first poll, as a closed tab would. */
+/** Of the shoppers the room queues, this share never polls, as a tab closed on the queued answer would. */
 export const ROOM_ABANDON_SILENT_SHARE = 0.05
-/** Of the shoppers the room queues, this share leaves the line (`checkout.leaveLine`) after the first poll, as "leave the line" would. */
+/** Of the shoppers the room queues, this share leaves the line (`checkout.leaveLine`) when its first poll is due, as "leave the line" would. */
 export const ROOM_ABANDON_LEAVE_SHARE = 0.05
 
 /** ROOM_ADMISSION_SHARE of the hold's expected checkout arrivals per second, to two decimals, within the contract's bounds. */

@@ -42,7 +42,17 @@ export interface WaitingRoomReport {
   /** Tickets by how they ended. */
   ends: Record<TicketEnd, number>
   queued: number
-  followUps: { polls: number; early: number; admittedCalls: number; leaves: number; unexpected: number; unexpectedDetail: string[] }
+  followUps: {
+    polls: number
+    early: number
+    admittedCalls: number
+    leaves: number
+    unexpected: number
+    /** Those outside the contract by kind and status, e.g. { 'poll 0': 3, 'admitted 503': 1 } (status 0: no answer). */
+    unexpectedBy: Record<string, number>
+    /** Tickets that ended in error, with why (at most 10). */
+    unexpectedDetail: string[]
+  }
   /** Placed orders: from the call that placed them / from the first attempt / admitted calls alone. */
   acceptedFromPlacingCall: Percentiles
   acceptedFromFirstAttempt: Percentiles
@@ -114,6 +124,8 @@ export function analyseWaitingRoom(input: {
   const checkout503By: Record<string, number> = {}
   for (const c of load.checkouts) if (c.status === 503 && outside({ t: c.t, latencyMs: c.answeredMs - c.t })) checkout503By[c.appCode ?? 'none'] = (checkout503By[c.appCode ?? 'none'] ?? 0) + 1
   const unexpected = load.followUps.filter((f) => f.unexpected)
+  const unexpectedBy: Record<string, number> = {}
+  for (const f of unexpected) unexpectedBy[`${f.kind} ${f.status}`] = (unexpectedBy[`${f.kind} ${f.status}`] ?? 0) + 1
   const unexpectedDetail = tickets.filter((t) => t.end === 'error').map((t) => `${t.key}: ${t.detail ?? 'error'}`)
 
   const figures = input.samples.map((x) => x.figures).filter((f): f is WaitingRoomFigures => f !== null)
@@ -128,6 +140,7 @@ export function analyseWaitingRoom(input: {
       admittedCalls: load.followUps.filter((f) => f.kind === 'admitted').length,
       leaves: load.followUps.filter((f) => f.kind === 'leave').length,
       unexpected: unexpected.length,
+      unexpectedBy,
       unexpectedDetail: unexpectedDetail.slice(0, 10),
     },
     acceptedFromPlacingCall: percentilesOfMs([...direct, ...admittedLatency]),

@@ -2,8 +2,10 @@
  * A shopper the waiting room queued, followed the way the waiting page does it (issue 17):
  * wait `pollAfterSeconds` after each answer, poll `checkout.pollTicket`; on ADMITTED send the
  * admitted checkout (the same input plus `admissionTicket`) at once; on SOLD_OUT stop. A planned
- * share of shoppers abandon after their first poll: some stop polling (a closed tab: the room
- * only learns when the place expires), some leave the line (`checkout.leaveLine`).
+ * share of shoppers abandon when their first poll is due (they saw their place in the queued
+ * answer): some never poll (a closed tab: the room only learns when the place expires), some
+ * leave the line (`checkout.leaveLine`) instead. Abandoning before the first poll's answer makes
+ * every planned abandoner count, whatever that poll would have said.
  *
  * The follower owns no connection: a transport sends its three calls (the load generator's
  * follow-up pool, or the drill admin's probe shopper), so the same steps serve both. Times are
@@ -14,8 +16,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { pollTicketOutput, type QueuedAnswer } from '../../../server/waiting-room/waiting-room.schema'
 import { classify, type Outcome } from './outcome'
 
-/** Planned abandonment: shoppers abandon after this many polls (they were seen in line first). */
-export const ABANDON_AFTER_POLLS = 1
 /**
  * A poll or an admitted checkout that got no answer, a 5xx, 429 or 503 is tried again (as the
  * waiting page's query retries), up to this many times in a row before the follower gives up.
@@ -184,6 +184,14 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
       } catch {
         return end('stopped')
       }
+      // The planned abandoners go when their first poll is due.
+      if (ctx.abandon === 'silent') return end('stoppedPolling')
+      if (ctx.abandon === 'leave') {
+        const l = await ctx.transport.leave(queued.ticket)
+        record.leave = { sentMs: l.sentMs, status: l.status }
+        note('leave', l, l.status !== 200)
+        return l.status === 200 ? end('left') : end('error', `leaveLine answered ${l.status}${l.appCode ? ` ${l.appCode}` : ''}`)
+      }
       const r = await ctx.transport.poll(queued.ticket)
       const parsed = r.status === 200 ? pollTicketOutput.safeParse(r.data) : null
       const answer = parsed?.success ? parsed.data : null
@@ -227,14 +235,6 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
         if (outcome === 'ok') return end('placed')
         if (outcome === 'soldOut') return end('admittedSoldOut')
         return end('error', outcome === 'queued' ? 'queued again after admission' : `admitted checkout answered ${c.status}${c.appCode ? ` ${c.appCode}` : ''}`)
-      }
-      // WAITING: the planned abandoners leave after their first poll.
-      if (record.polls.length >= ABANDON_AFTER_POLLS && ctx.abandon === 'silent') return end('stoppedPolling')
-      if (record.polls.length >= ABANDON_AFTER_POLLS && ctx.abandon === 'leave') {
-        const l = await ctx.transport.leave(queued.ticket)
-        record.leave = { sentMs: l.sentMs, status: l.status }
-        note('leave', l, l.status !== 200)
-        return l.status === 200 ? end('left') : end('error', `leaveLine answered ${l.status}${l.appCode ? ` ${l.appCode}` : ''}`)
       }
       lastPollAfterMs = answer.pollAfterSeconds * 1000
       waitMs = Math.max(0, lastPollAfterMs - (ctx.now() - r.receivedMs))

@@ -81,7 +81,7 @@ function sections(r: DrillReport): string {
   if (r.room) {
     out.push('<h2>Waiting room</h2>')
     out.push(
-      `<p>Automatic mode at ${r.room.plan.admissionRatePerSecond} admissions/s, set through <code>ops.setWaitingRoom</code> before the load. Queued shoppers poll at the <code>pollAfterSeconds</code> each answer gives, check out when admitted, and ${fmt(r.room.plan.abandonSilentShare * 100)} % stop polling / ${fmt(r.room.plan.abandonLeaveShare * 100)} % leave the line after their first poll. Follow-up requests are counted apart from the schedule (no lag, no drops).</p>`,
+      `<p>Automatic mode at ${r.room.plan.admissionRatePerSecond} admissions/s, set through <code>ops.setWaitingRoom</code> before the load. Queued shoppers poll at the <code>pollAfterSeconds</code> each answer gives, check out when admitted, and ${fmt(r.room.plan.abandonSilentShare * 100)} % never poll / ${fmt(r.room.plan.abandonLeaveShare * 100)} % leave the line when their first poll is due. Follow-up requests are counted apart from the schedule (no lag, no drops).</p>`,
     )
     out.push('<div class="chart" id="c-line"></div>')
     const n = r.room.notice

@@ -65,7 +65,10 @@ export function roomRows(r: DrillReport): string[][] {
         ? 'NO: it sold out and nobody was told'
         : `${n.waiting} waiting in ${n.periods.length} sold-out period(s): ${n.toldFirst} at the first answer, ${n.toldSecond} at the second, ${n.notTold} left first; ${n.violations.length} later${n.toldAfterMs.length ? `; told after p50 ${ms(median(n.toldAfterMs))}, max ${ms(Math.max(...n.toldAfterMs))}` : ''}`,
     ],
-    ['room: follow-ups: polls (early) / admitted calls / leaves / outside the contract', `${w.followUps.polls} (${w.followUps.early}) / ${w.followUps.admittedCalls} / ${w.followUps.leaves} / ${w.followUps.unexpected}`],
+    [
+      'room: follow-ups: polls (early) / admitted calls / leaves / outside the contract',
+      `${w.followUps.polls} (${w.followUps.early}) / ${w.followUps.admittedCalls} / ${w.followUps.leaves} / ${w.followUps.unexpected}${w.followUps.unexpected ? ` (${Object.entries(w.followUps.unexpectedBy).map(([k, n]) => `${k}: ${n}`).join(', ')}; status 0 = no answer)` : ''}`,
+    ],
   ]
 }
 

@@ -240,12 +240,13 @@ test('the generator follows queued checkouts like the waiting page, apart from t
       expect(t.polls.every((p) => !p.early)).toBe(true)
     }
 
-    // Planned abandonment: every queued shopper leaves after the first poll; then every one stops polling.
+    // Planned abandonment when the first poll is due: every queued shopper leaves the line; then every one never polls.
     const leaving = await drive(room.origin, 'leave', [1], { abandonSilentShare: 0, abandonLeaveShare: 1, seed: 1 })
-    expect(leaving.tickets.map((t) => [t.end, t.polls.length])).toEqual(Array.from({ length: 4 }, () => ['left', 1]))
+    expect(leaving.tickets.map((t) => [t.end, t.polls.length])).toEqual(Array.from({ length: 4 }, () => ['left', 0]))
     expect(room.seen.leaves).toHaveLength(4)
     const closing = await drive(room.origin, 'close', [1], { abandonSilentShare: 1, abandonLeaveShare: 0, seed: 1 })
-    expect(closing.tickets.map((t) => [t.end, t.polls.length])).toEqual(Array.from({ length: 4 }, () => ['stoppedPolling', 1]))
+    expect(closing.tickets.map((t) => [t.end, t.polls.length])).toEqual(Array.from({ length: 4 }, () => ['stoppedPolling', 0]))
+    expect(closing.followUps).toEqual([])
   } finally {
     room.close()
   }
