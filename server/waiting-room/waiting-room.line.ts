@@ -28,7 +28,7 @@ export function burstOf(ratePerSecond: number): number {
   return Math.max(1, ratePerSecond)
 }
 
-export type StepKind = 'gated' | 'go' | 'joined' | 'queued' | 'waiting' | 'admitted' | 'sold_out' | 'expired' | 'not_yours' | 'used' | 'ok' | 'items' | 'left' | 'left_now'
+export type StepKind = 'gated' | 'go' | 'joined' | 'queued' | 'waiting' | 'admitted' | 'sold_out' | 'sold_out_now' | 'expired' | 'not_yours' | 'used' | 'ok' | 'items' | 'left' | 'left_now'
 
 /** One script's reply (see the header in waiting-room.scripts.ts). */
 export interface LineStep {

@@ -258,7 +258,8 @@ return reply('go', {}, {})
 
 /**
  * poll: ARGV 15-16: ticket id, session binding. Kinds: `expired`, `not_yours`, `used`,
- * `sold_out` (every item's gate closed: the place is released, also on an early poll),
+ * `sold_out_now` (every item's gate closed: the place is released now, also on an early poll),
+ * `sold_out` (released by an earlier poll),
  * `admitted`, `waiting` (early = 1: read only, nothing changed).
  */
 export const POLL_LUA = COMMON + String.raw`
@@ -273,7 +274,10 @@ if state == 'left' or state == 'expired' then return reply('expired', {}, {}) en
 local pids = val(h[3]) or ''
 local closed = closedGates(pids)
 if state == 'sold_out' or (countPids(pids) > 0 and #closed / 2 >= countPids(pids)) then
-  if state == 'waiting' or state == 'admitted' then release(id, 'sold_out') end
+  if state == 'waiting' or state == 'admitted' then
+    release(id, 'sold_out')
+    return reply('sold_out_now', { id = id, pids = pids }, closed)
+  end
   return reply('sold_out', { id = id, pids = pids }, closed)
 end
 if state == 'admitted' then
