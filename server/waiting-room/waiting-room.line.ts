@@ -94,7 +94,7 @@ export type Line = ReturnType<typeof createLine>
 export function createLine(opts: LineOptions = {}) {
   const redis = opts.redis ?? appRedis
   const k = waitingRoomKeys(opts.prefix)
-  const keyList = [k.line, k.polls, k.seq, k.bucket, k.admissions, k.figEnded, k.figWaits]
+  const keyList = [k.line, k.polls, k.seq, k.bucket, k.admissions, k.figEnded, k.figWaits, k.admitted]
   const scripts = {
     enter: redis.createScript<unknown>(ENTER_LUA),
     poll: redis.createScript<unknown>(POLL_LUA),
