@@ -62,7 +62,7 @@ export interface WaitingRoomReport {
   fairness: KendallTau
   abandoned: { left: number; stoppedPolling: number; serverLast: number | null; serverMax: number | null }
   checkout503: number
-  /** Those 503s by the error's domain code (which layer refused: the limiter failing closed, shedding, …). */
+  /** Those 503s by call and the error's domain code (which layer refused: the limiter failing closed, shedding, …). */
   checkout503By: Record<string, number>
   line: LinePoint[]
   server: { samples: number; failed: number; maxLine: number | null; maxWaitP95Ms: number | null; maxAdmittedPerSecond: number | null; last: WaitingRoomFigures | null }
@@ -119,13 +119,16 @@ export function analyseWaitingRoom(input: {
   const admittedLatency = placed.map((t) => t.admittedCall!.receivedMs - t.admittedCall!.sentMs)
   const fromFirst = placed.map((t) => t.admittedCall!.receivedMs - t.firstAttemptMs)
 
-  const first503 = load.samples.filter((s) => s.endpoint === 'checkout' && s.status === 503 && outside(s)).length
-  const admitted503 = load.followUps.filter((f) => f.kind === 'admitted' && f.status === 503 && outside(f)).length
   const checkout503By: Record<string, number> = {}
-  for (const c of load.checkouts) if (c.status === 503 && outside({ t: c.t, latencyMs: c.answeredMs - c.t })) checkout503By[c.appCode ?? 'none'] = (checkout503By[c.appCode ?? 'none'] ?? 0) + 1
+  const count503 = (label: string) => (checkout503By[label] = (checkout503By[label] ?? 0) + 1)
+  for (const s of load.checkouts) if (s.via === 'first' && s.status === 503 && outside({ t: s.t, latencyMs: s.answeredMs - s.t })) count503(`first attempt ${s.appCode ?? '–'}`)
+  for (const f of load.followUps) if (f.kind === 'admitted' && f.status === 503 && outside(f)) count503(`admitted call ${f.appCode ?? '–'}`)
   const unexpected = load.followUps.filter((f) => f.unexpected)
   const unexpectedBy: Record<string, number> = {}
-  for (const f of unexpected) unexpectedBy[`${f.kind} ${f.status}`] = (unexpectedBy[`${f.kind} ${f.status}`] ?? 0) + 1
+  for (const f of unexpected) {
+    const label = `${f.kind} ${f.status}${f.appCode ? ` ${f.appCode}` : ''}`
+    unexpectedBy[label] = (unexpectedBy[label] ?? 0) + 1
+  }
   const unexpectedDetail = tickets.filter((t) => t.end === 'error').map((t) => `${t.key}: ${t.detail ?? 'error'}`)
 
   const figures = input.samples.map((x) => x.figures).filter((f): f is WaitingRoomFigures => f !== null)
@@ -155,7 +158,7 @@ export function analyseWaitingRoom(input: {
       serverLast: figures.at(-1)?.abandoned ?? null,
       serverMax: maxOf(figures.map((f) => f.abandoned)),
     },
-    checkout503: first503 + admitted503,
+    checkout503: Object.values(checkout503By).reduce((n, v) => n + v, 0),
     checkout503By,
     line: lineSeries(tickets, input.samples, load.followUpsEndedMs),
     server: {

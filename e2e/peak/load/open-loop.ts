@@ -149,7 +149,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<LoadSamples> {
     if (!queued) {
       // A QUEUED answer the contract does not describe: nothing to follow; recorded as a failed ticket.
       o.busySessions?.delete(meta.session)
-      followUps.push({ kind: 'poll', t: first.queuedMs, latencyMs: 0, status: 200, outcome: 'queued', unexpected: true })
+      followUps.push({ kind: 'poll', t: first.queuedMs, latencyMs: 0, status: 200, outcome: 'queued', appCode: null, unexpected: true })
       return
     }
     followed.add(queued.ticket)

@@ -120,6 +120,8 @@ export interface FollowUpSample {
   latencyMs: number
   status: number
   outcome: Outcome
+  /** The error's domain code, if any (which layer refused). */
+  appCode: string | null
   /** True when the answer is not one the contract allows here (counted by followUpUnexpectedMax). */
   unexpected: boolean
 }
@@ -167,7 +169,7 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
     detail: null,
   }
   const note = (kind: FollowUpSample['kind'], r: CallResult, unexpected: boolean) =>
-    ctx.onFollowUp?.({ kind, t: r.sentMs, latencyMs: r.receivedMs - r.sentMs, status: r.status, outcome: outcomeOf(r), unexpected })
+    ctx.onFollowUp?.({ kind, t: r.sentMs, latencyMs: r.receivedMs - r.sentMs, status: r.status, outcome: outcomeOf(r), appCode: r.appCode, unexpected })
   const end = (how: TicketEnd, detail: string | null = null) => {
     record.end = how
     record.detail = detail

@@ -20,7 +20,7 @@ import { evaluateThresholds } from '../check/thresholds'
 import { analyseWaitingRoom, fairnessOf } from '../check/waiting-room-analysis'
 import { admissionRateFor, resolveOptions, SLO_THRESHOLDS } from '../drill-options'
 import { runOpenLoop, type QueuedShoppers } from '../load/open-loop'
-import type { LoadSamples, Sample } from '../load/samples'
+import type { CheckoutAnswer, LoadSamples, Sample } from '../load/samples'
 import type { PollRecord, TicketRecord } from '../load/ticket-follower'
 import { seededRng } from '../load/rng'
 import { TrafficPlanner, type PlannedRequest } from '../load/traffic'
@@ -221,7 +221,7 @@ test('the generator follows queued checkouts like the waiting page, apart from t
     // Product 55's first poll was shed: tried again at the same interval, and counted outside the contract.
     expect(load.followUps.filter((f) => f.kind === 'poll')).toHaveLength(9)
     expect(load.followUps.filter((f) => f.kind === 'admitted')).toHaveLength(3)
-    expect(load.followUps.filter((f) => f.unexpected).map((f) => [f.kind, f.status])).toEqual([['poll', 503]])
+    expect(load.followUps.filter((f) => f.unexpected).map((f) => [f.kind, f.status, f.appCode])).toEqual([['poll', 503, 'UNAVAILABLE']])
     // The admitted call is the same input plus the admission ticket, and its order is recorded as an answer.
     const admittedCalls = room.seen.placeOrder.filter((p) => p.admissionTicket)
     expect(admittedCalls).toHaveLength(3)
@@ -289,8 +289,8 @@ test("the room's options follow the run's shape, and its thresholds fail a 503 o
       admitted: { admittedAt: firstSeenAt + 3_000, admissionSeq, seenMs: 44_000 },
       admittedCall: { sentMs: 44_010, tries: 1, receivedMs: 44_110, status: 200, outcome: 'ok', orderId: 'o', appCode: null },
     })
-  const load = (tickets: TicketRecord[], extra: Sample[] = []): LoadSamples => ({
-    startedAtEpochMs: 0, durationMs: 92_000, samples: [...samples, ...extra], droppedMs: [], checkouts: [], tickets, followUps: [], followUpsEndedMs: 92_000,
+  const load = (tickets: TicketRecord[], extra: Sample[] = [], checkouts: CheckoutAnswer[] = []): LoadSamples => ({
+    startedAtEpochMs: 0, durationMs: 92_000, samples: [...samples, ...extra], droppedMs: [], checkouts, tickets, followUps: [], followUpsEndedMs: 92_000,
   })
   const notice = checkSoldOutNotice({ productId: HOT, tickets: [], refusalsMs: [], releasesMs: [], finalStock: 1 })
   const judge = (l: LoadSamples) => {
@@ -304,8 +304,15 @@ test("the room's options follow the run's shape, and its thresholds fail a 503 o
   expect(fair.room.admittedCalls.p99).toBeCloseTo(100, 0)
   expect(fair.room.acceptedFromFirstAttempt.max).toBeGreaterThan(3_000)
   expect(fair.room.acceptedFromPlacingCall.max).toBeLessThan(200)
-  const refused = judge(load([admitted('a', 1, 1), admitted('b', 2, 2)], [{ t: 41_000, endpoint: 'checkout', outcome: 'shed', status: 503, latencyMs: 5, lagMs: 1 }]))
+  const refused = judge(
+    load(
+      [admitted('a', 1, 1), admitted('b', 2, 2)],
+      [{ t: 41_000, endpoint: 'checkout', outcome: 'shed', status: 503, latencyMs: 5, lagMs: 1 }],
+      [{ via: 'first', key: 'k', productId: 1, hot: false, replay: false, session: 0, t: 41_000, answeredMs: 41_005, status: 503, outcome: 'shed', orderId: null, appCode: 'UNAVAILABLE' }],
+    ),
+  )
   expect(refused.failed).toEqual(['checkout503Max'])
+  expect(refused.room.checkout503By).toEqual({ 'first attempt UNAVAILABLE': 1 })
   const unfair = judge(load([admitted('a', 1, 3), admitted('b', 2, 2), admitted('c', 3, 1)]))
   expect(unfair.failed).toEqual(['fairnessTauMin'])
   // Nobody admitted from the line: τ is undefined, and the run proved nothing about fairness.
