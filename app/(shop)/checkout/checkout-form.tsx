@@ -9,25 +9,45 @@ import { formatPrice } from '@/app/_components/price'
 import { useCart } from '@/app/_components/use-cart'
 import { useTRPC } from '@/app/_trpc/client'
 import { ADDRESS_MAX, EMAIL_MAX, NAME_MAX, placeOrderInput } from '@/server/checkout/checkout.schema'
+import type { QueuedAnswer } from '@/server/waiting-room/waiting-room.schema'
+import type { PendingAttempt } from './pending-attempt'
 
-type Fields = { email: string; shippingName: string; shippingAddress: string }
+export type Fields = { email: string; shippingName: string; shippingAddress: string }
 const FIELD_NAMES = ['email', 'shippingName', 'shippingAddress'] as const
+const EMPTY_FIELDS: Fields = { email: '', shippingName: '', shippingAddress: '' }
 
-export function CheckoutForm() {
+/** A word for the shopper above the form: why they are back at the form after waiting in line. */
+export type FormNotice = { tone: 'info' | 'error'; text: string }
+
+/**
+ * The checkout form. When checkout answers QUEUED (the waiting room), it hands the attempt —
+ * exactly what was confirmed, with its idempotency key — to `onQueued`, and the page shows
+ * the waiting room in its place (checkout-flow.tsx).
+ */
+export function CheckoutForm(props: {
+  initialFields?: Fields
+  notice?: FormNotice | null
+  onQueued: (answer: QueuedAnswer, attempt: PendingAttempt) => void
+}) {
   const trpc = useTRPC()
   const router = useRouter()
   const queryClient = useQueryClient()
   const { data: cart, isLoading } = useCart()
-  const [fields, setFields] = useState<Fields>({ email: '', shippingName: '', shippingAddress: '' })
+  const [fields, setFields] = useState<Fields>(props.initialFields ?? EMPTY_FIELDS)
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof Fields, string>>>({})
   // One idempotency key per checkout attempt, and an attempt is what the shopper confirms:
   // the lines, the total and the form. Resending the same (a retry after a timeout or a 503)
   // keeps the key, so the server can never place it twice; a change to any of it — a price
   // that moved, an item added, a new address — is a new attempt with a new key.
-  const attempt = useRef<{ key: string; basis: string } | null>(null)
+  const attempt = useRef<{ key: string; basis: string; lineInfo: PendingAttempt['lineInfo'] } | null>(null)
   const place = useMutation(
     trpc.checkout.placeOrder.mutationOptions({
-      onSuccess: (answer) => {
+      onSuccess: (answer, input) => {
+        if (answer.status === 'QUEUED') {
+          const lineInfo = attempt.current?.lineInfo ?? {}
+          props.onQueued(answer, { input, ticket: answer.ticket, lineInfo, dropped: [], savedAt: Date.now() })
+          return
+        }
         // The server removed the bought lines from the cart: refetch it for the badge.
         void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
         router.push(`/orders/${answer.orderId}`)
@@ -63,7 +83,8 @@ export function CheckoutForm() {
       expectedTotalCents: cart.subtotalCents,
     }
     const basis = JSON.stringify(confirmed)
-    if (attempt.current?.basis !== basis) attempt.current = { key: crypto.randomUUID(), basis }
+    const lineInfo = Object.fromEntries(lines.map((l) => [String(l.productId), { name: l.name, totalCents: l.lineTotalCents }]))
+    if (attempt.current?.basis !== basis) attempt.current = { key: crypto.randomUUID(), basis, lineInfo }
     const input = { idempotencyKey: attempt.current.key, ...confirmed }
     const parsed = placeOrderInput.safeParse(input)
     if (!parsed.success) {
@@ -83,6 +104,15 @@ export function CheckoutForm() {
   return (
     <form onSubmit={submit} noValidate className="mt-6 grid gap-8 md:grid-cols-[1fr_280px]" data-testid="checkout-form">
       <fieldset className="space-y-4" disabled={place.isPending}>
+        {props.notice && !place.error && (
+          <div
+            role={props.notice.tone === 'error' ? 'alert' : 'status'}
+            className={`rounded-lg border p-3 text-sm ${props.notice.tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-stone-200 bg-stone-50 text-stone-800'}`}
+            data-testid="checkout-notice"
+          >
+            {props.notice.text}
+          </div>
+        )}
         <Field label="Email" name="email" type="email" max={EMAIL_MAX} value={fields.email} error={fieldErrors.email} onChange={update} autoComplete="email" />
         <Field label="Full name" name="shippingName" max={NAME_MAX} value={fields.shippingName} error={fieldErrors.shippingName} onChange={update} autoComplete="name" />
         <Field label="Shipping address" name="shippingAddress" max={ADDRESS_MAX} value={fields.shippingAddress} error={fieldErrors.shippingAddress} onChange={update} autoComplete="street-address" multiline />
