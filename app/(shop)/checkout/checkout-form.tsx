@@ -39,15 +39,11 @@ export function CheckoutForm(props: {
   // the lines, the total and the form. Resending the same (a retry after a timeout or a 503)
   // keeps the key, so the server can never place it twice; a change to any of it — a price
   // that moved, an item added, a new address — is a new attempt with a new key.
-  const attempt = useRef<{ key: string; basis: string; lineInfo: PendingAttempt['lineInfo'] } | null>(null)
+  const attempt = useRef<{ key: string; basis: string } | null>(null)
   const place = useMutation(
     trpc.checkout.placeOrder.mutationOptions({
-      onSuccess: (answer, input) => {
-        if (answer.status === 'QUEUED') {
-          const lineInfo = attempt.current?.lineInfo ?? {}
-          props.onQueued(answer, { input, ticket: answer.ticket, lineInfo, dropped: [], savedAt: Date.now() })
-          return
-        }
+      onSuccess: (answer) => {
+        if (answer.status === 'QUEUED') return // the waiting room takes over (submit's onSuccess)
         // The server removed the bought lines from the cart: refetch it for the badge.
         void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
         router.push(`/orders/${answer.orderId}`)
@@ -83,8 +79,7 @@ export function CheckoutForm(props: {
       expectedTotalCents: cart.subtotalCents,
     }
     const basis = JSON.stringify(confirmed)
-    const lineInfo = Object.fromEntries(lines.map((l) => [String(l.productId), { name: l.name, totalCents: l.lineTotalCents }]))
-    if (attempt.current?.basis !== basis) attempt.current = { key: crypto.randomUUID(), basis, lineInfo }
+    if (attempt.current?.basis !== basis) attempt.current = { key: crypto.randomUUID(), basis }
     const input = { idempotencyKey: attempt.current.key, ...confirmed }
     const parsed = placeOrderInput.safeParse(input)
     if (!parsed.success) {
@@ -96,7 +91,12 @@ export function CheckoutForm(props: {
       setFieldErrors(errs)
       return
     }
-    place.mutate(parsed.data)
+    const lineInfo = Object.fromEntries(lines.map((l) => [String(l.productId), { name: l.name, totalCents: l.lineTotalCents }]))
+    place.mutate(parsed.data, {
+      onSuccess: (answer) => {
+        if (answer.status === 'QUEUED') props.onQueued(answer, { input: parsed.data, ticket: answer.ticket, lineInfo, dropped: [], savedAt: Date.now() })
+      },
+    })
   }
 
   const soldOut = errorData(place.error).appCode === 'SOLD_OUT'

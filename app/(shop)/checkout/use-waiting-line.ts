@@ -92,9 +92,14 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
   const items = answer?.items ?? []
   const undecided = undecidedSoldOut(attempt, items)
 
-  const admit = useMutation(
-    trpc.checkout.placeOrder.mutationOptions({
-      onSuccess: (placed) => {
+  const admit = useMutation(trpc.checkout.placeOrder.mutationOptions())
+
+  /** The admitted call, and what its answer means (run from an effect or a click, never during render). */
+  const admitNow = () => {
+    if (answer?.state !== 'ADMITTED') return
+    admittedWith.current = answer.ticket
+    admit.mutateAsync(admittedInput(attempt, answer.items, answer.ticket)).then(
+      (placed) => {
         if (placed.status === 'QUEUED') {
           // Queued again (the admission lapsed): wait on with the place the server gave.
           admittedWith.current = null
@@ -106,7 +111,7 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
         notePlacedFromLine(attempt.ticket, placed.orderId)
         end({ kind: 'placed', orderId: placed.orderId })
       },
-      onError: (error) => {
+      (error: unknown) => {
         const code = errorData(error).appCode ?? ''
         if (code === 'SOLD_OUT') {
           void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
@@ -117,19 +122,13 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
         }
         // Otherwise (busy, network): the admission stands until admitUntil; the page offers a retry.
       },
-    }),
-  )
+    )
+  }
 
   const leaveLine = useMutation(trpc.checkout.leaveLine.mutationOptions())
   const release = () => leaveLine.mutateAsync({ ticket: attempt.ticket }).catch(() => {
     // Not released (network): the place expires on its own after TICKET_IDLE_EXPIRY_MS unpolled.
   })
-
-  const admitNow = () => {
-    if (answer?.state !== 'ADMITTED') return
-    admittedWith.current = answer.ticket
-    admit.mutate(admittedInput(attempt, answer.items, answer.ticket))
-  }
 
   useEffect(() => {
     if (!answer || ended.current) return
