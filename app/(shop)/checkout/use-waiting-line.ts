@@ -31,10 +31,8 @@ export type LineEnd =
   | { kind: 'left' }
   | { kind: 'refused'; message: string }
 
-type Waiting = Extract<PollTicketOutput, { state: 'WAITING' }>
-
-/** The queued answer as a poll answer, so the page shows it until the first poll is due. */
-export function waitingFromQueued(q: QueuedAnswer): Waiting {
+/** The queued answer as a poll answer (WAITING), so the page shows it until the first poll is due. */
+export function waitingFromQueued(q: QueuedAnswer): PollTicketOutput {
   const { status: _status, ...place } = q
   return { state: 'WAITING', early: false, ...place }
 }
