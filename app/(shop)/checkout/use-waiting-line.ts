@@ -75,7 +75,7 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
     trpc.checkout.pollTicket.queryOptions(
       { ticket: attempt.ticket },
       {
-        initialData: initial && initial.ticket === attempt.ticket ? waitingFromQueued(initial) : undefined,
+        initialData: () => (initial && initial.ticket === attempt.ticket ? waitingFromQueued(initial) : undefined),
         // Only the interval asks again: mounting, focus or reconnect must not poll early.
         staleTime: Infinity,
         gcTime: 0,
