@@ -2,7 +2,8 @@
  * Helpers of the waiting-room spec: other shoppers in line as plain HTTP sessions
  * (testing/test-shopper.ts: each its own cookie jar and address, as separate people behind the
  * edge), and an admin session that reads and sets the room (ops.waitingRoom,
- * ops.setWaitingRoom) so the spec can restore the settings it found.
+ * ops.setWaitingRoom) so the spec can restore the settings it found, and stops selling a
+ * product (inventory.stopSelling: its sold-out gate closes) and restocks it.
  */
 import { expect } from '@playwright/test'
 import { newIdempotencyKey, TestShopper } from '../../testing/test-shopper'
@@ -108,5 +109,16 @@ export class RoomAdmin {
   async set(patch: Partial<WaitingRoomSettings>): Promise<void> {
     const answer = await this.http.mutate('ops.setWaitingRoom', patch)
     expect(answer.error?.message ?? null, 'ops.setWaitingRoom').toBeNull()
+  }
+
+  /** Stock to 0: the product sells out (its sold-out gate closes). */
+  async stopSelling(productId: number): Promise<void> {
+    const answer = await this.http.mutate('inventory.stopSelling', { productId })
+    expect(answer.error?.message ?? null, 'inventory.stopSelling').toBeNull()
+  }
+
+  async restock(productId: number, units: number): Promise<void> {
+    const answer = await this.http.mutate('inventory.changeStock', { productId, delta: units })
+    expect(answer.error?.message ?? null, 'inventory.changeStock').toBeNull()
   }
 }

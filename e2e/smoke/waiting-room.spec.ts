@@ -3,11 +3,14 @@
  * goes through the line) at a low admission rate, other shoppers (plain HTTP sessions) join
  * the line first, and the browser shopper checks out: the waiting room replaces the form, the
  * position falls, and on admission the order is placed and its page opens. A reload while
- * waiting brings the waiting view back with the same place. The room's settings are restored
- * after each test, and every other shopper still in line leaves it.
+ * waiting brings the waiting view back with the same place. Items that sell out while the
+ * shopper waits are named at the next poll: all of them → the sold-out notice and the way back
+ * to the cart; some → keep the place for the rest, and the order has the rest. The room's
+ * settings and the stock are restored after each test, and every other shopper still in line
+ * leaves it.
  */
 import { expect, test, type Page } from '@playwright/test'
-import type { WaitingRoomSettings } from '../../server/waiting-room/waiting-room.schema'
+import { MAX_POLL_INTERVAL_MS, type WaitingRoomSettings } from '../../server/waiting-room/waiting-room.schema'
 import { query } from '../fixtures'
 import { LineShopper, RoomAdmin } from './waiting-room-helpers'
 
@@ -20,10 +23,14 @@ const SHOPPERS_AHEAD = 3
 const TEST_TIMEOUT_MS = 120_000
 /** How long the page may take to show an admission or a fall in position (a wait limit, not an assertion on speed). */
 const LINE_MOVES_WITHIN_MS = 60_000
+/** The next poll is at most MAX_POLL_INTERVAL_MS away; some slack for a slow machine. */
+const NEXT_POLL_WITHIN_MS = MAX_POLL_INTERVAL_MS + 10_000
 
 let admin: RoomAdmin
 let before: WaitingRoomSettings
 const others: LineShopper[] = []
+/** Products a test stopped selling, and the stock to give back afterwards. */
+const restocks: Array<{ productId: number; units: number }> = []
 
 test.beforeEach(async () => {
   test.setTimeout(TEST_TIMEOUT_MS)
@@ -34,20 +41,29 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await Promise.all(others.splice(0).map((s) => s.leave()))
   await admin.set(before)
+  for (const { productId, units } of restocks.splice(0)) await admin.restock(productId, units)
 })
 
-async function productsForTheLine(offset: number) {
-  const rows = await query<{ id: number; slug: string; name: string }>(
-    'SELECT id, slug, name FROM "Product" WHERE NOT hot AND active AND stock > 50 ORDER BY id LIMIT 2 OFFSET $1',
-    [offset],
-  )
-  return { forOthers: rows[0]!, forBrowser: rows[1]! }
+/** Sells `product` out while shoppers wait for it; restocked after the test. */
+async function sellOut(product: { id: number; stock: number }) {
+  restocks.push({ productId: product.id, units: product.stock })
+  await admin.stopSelling(product.id)
 }
 
-async function checkOut(page: Page, slug: string) {
-  await page.goto(`/p/${slug}`)
-  await page.getByTestId('add-to-cart').click()
-  await expect(page.getByTestId('added-to-cart')).toBeVisible()
+async function productsForTheLine(offset: number) {
+  const rows = await query<{ id: number; slug: string; name: string; stock: number }>(
+    'SELECT id, slug, name, stock FROM "Product" WHERE NOT hot AND active AND stock > 50 ORDER BY id LIMIT 3 OFFSET $1',
+    [offset],
+  )
+  return { forOthers: rows[0]!, forBrowser: rows[1]!, another: rows[2]! }
+}
+
+async function checkOut(page: Page, ...slugs: string[]) {
+  for (const slug of slugs) {
+    await page.goto(`/p/${slug}`)
+    await page.getByTestId('add-to-cart').click()
+    await expect(page.getByTestId('added-to-cart')).toBeVisible()
+  }
   await page.goto('/checkout')
   await page.getByLabel('Email').fill('ada@example.com')
   await page.getByLabel('Full name').fill('Ada Lovelace')
@@ -98,7 +114,7 @@ test('a shopper waits in line, sees the position fall, is admitted and the order
 })
 
 test('a reload while waiting keeps the place: the waiting view comes back, not the form', async ({ page }) => {
-  const { forOthers, forBrowser } = await productsForTheLine(72)
+  const { forOthers, forBrowser } = await productsForTheLine(73)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
   for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
   for (const shopper of others) shopper.keepPlace()
@@ -129,4 +145,50 @@ test('a reload while waiting keeps the place: the waiting view comes back, not t
   await expect(page.getByLabel('Full name')).toHaveValue('Ada Lovelace')
   await page.reload()
   await expect(page.getByRole('button', { name: /Place order/ })).toBeVisible() // left for good: no waiting view after a reload
+})
+
+test('items that sell out while the shopper waits: told at once, with the way back to the cart', async ({ page }) => {
+  const { forOthers, forBrowser } = await productsForTheLine(76)
+  await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
+  for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
+  for (const shopper of others) shopper.keepPlace()
+
+  await checkOut(page, forBrowser.slug)
+  await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
+  await sellOut(forBrowser)
+
+  // Told at the next poll (at most MAX_POLL_INTERVAL_MS away), not after the wait.
+  const notice = page.getByRole('alert').filter({ hasText: 'Sorry — sold out while you waited' })
+  await expect(notice).toBeVisible({ timeout: NEXT_POLL_WITHIN_MS })
+  await expect(notice).toContainText(`${forBrowser.name} is no longer available`)
+  await expect(page.getByRole('heading', { name: "You're in line" })).toHaveCount(0)
+  await page.getByRole('link', { name: 'Back to your cart' }).click()
+  await expect(page).toHaveURL(/\/cart$/)
+  await expect(page.getByRole('link', { name: forBrowser.name })).toBeVisible()
+})
+
+test('one item of two sells out: the shopper keeps the place for the rest, and the order has the rest', async ({ page }) => {
+  const { forOthers, forBrowser, another } = await productsForTheLine(79)
+  await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
+  for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
+  for (const shopper of others) shopper.keepPlace()
+
+  await checkOut(page, forBrowser.slug, another.slug)
+  await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
+  await sellOut(another)
+
+  const choice = page.getByRole('alert').filter({ hasText: 'Sold out while you waited' })
+  await expect(choice).toContainText(another.name, { timeout: NEXT_POLL_WITHIN_MS })
+  await expect(choice).not.toContainText(forBrowser.name)
+  await expect(page.getByRole('list', { name: 'Items in your order' })).toContainText('Sold out')
+  await choice.getByRole('button', { name: 'Keep my place for the rest' }).click()
+  await expect(choice).toHaveCount(0)
+  await expect(page.getByRole('list', { name: 'Items in your order' })).toContainText('Removed (sold out)')
+
+  // The line speeds up; the admitted order is placed with the item still for sale.
+  await admin.set({ admissionRatePerSecond: SLOW_RATE * 10 })
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: LINE_MOVES_WITHIN_MS })
+  const orderId = page.url().split('/').pop()!
+  const lines = await query<{ name: string }>('SELECT name FROM "OrderLine" WHERE "orderId" = $1', [orderId])
+  expect(lines.map((l) => l.name)).toEqual([forBrowser.name])
 })
