@@ -58,7 +58,12 @@ async function productsForTheLine(offset: number) {
   return { forOthers: rows[0]!, forBrowser: rows[1]!, another: rows[2]! }
 }
 
-async function checkOut(page: Page, ...slugs: string[]) {
+/**
+ * The browser shopper fills a cart with `slugs` and the checkout form; just before "Place
+ * order", `ahead` other shoppers (buying `othersBuy`) join the line and keep their places, so
+ * they are in front however long the form took.
+ */
+async function checkOutBehind(page: Page, ahead: number, othersBuy: number, ...slugs: string[]) {
   for (const slug of slugs) {
     await page.goto(`/p/${slug}`)
     await page.getByTestId('add-to-cart').click()
@@ -68,6 +73,8 @@ async function checkOut(page: Page, ...slugs: string[]) {
   await page.getByLabel('Email').fill('ada@example.com')
   await page.getByLabel('Full name').fill('Ada Lovelace')
   await page.getByLabel('Shipping address').fill('12 Analytical Row, London')
+  for (let i = 0; i < ahead; i++) others.push(await LineShopper.join(othersBuy))
+  for (const shopper of others) shopper.keepPlace()
   await page.getByRole('button', { name: /Place order/ }).click()
 }
 
@@ -80,10 +87,7 @@ async function shownPosition(page: Page): Promise<number> {
 test('a shopper waits in line, sees the position fall, is admitted and the order is placed', async ({ page }) => {
   const { forOthers, forBrowser } = await productsForTheLine(70)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOW_RATE })
-  for (let i = 0; i < SHOPPERS_AHEAD; i++) others.push(await LineShopper.join(forOthers.id))
-  for (const shopper of others) shopper.keepPlace()
-
-  await checkOut(page, forBrowser.slug)
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug)
 
   // The waiting room replaces the form, its heading takes the focus.
   const heading = page.getByRole('heading', { name: "You're in line" })
@@ -116,13 +120,10 @@ test('a shopper waits in line, sees the position fall, is admitted and the order
 test('a reload while waiting keeps the place: the waiting view comes back, not the form', async ({ page }) => {
   const { forOthers, forBrowser } = await productsForTheLine(73)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
-  for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
-  for (const shopper of others) shopper.keepPlace()
-
-  await checkOut(page, forBrowser.slug)
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug)
   await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
   const joinedAt = /since you joined at number (\d+)/.exec((await page.getByText(/since you joined at number \d+/).textContent()) ?? '')?.[1]
-  expect(joinedAt, 'two shoppers were in line first').toBeDefined()
+  expect(joinedAt, 'other shoppers were in line first').toBeDefined()
   const position = await shownPosition(page)
 
   // Shoppers who join after: a new place would now be behind them.
@@ -150,10 +151,7 @@ test('a reload while waiting keeps the place: the waiting view comes back, not t
 test('items that sell out while the shopper waits: told at once, with the way back to the cart', async ({ page }) => {
   const { forOthers, forBrowser } = await productsForTheLine(76)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
-  for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
-  for (const shopper of others) shopper.keepPlace()
-
-  await checkOut(page, forBrowser.slug)
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug)
   await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
   await sellOut(forBrowser)
 
@@ -170,10 +168,7 @@ test('items that sell out while the shopper waits: told at once, with the way ba
 test('one item of two sells out: the shopper keeps the place for the rest, and the order has the rest', async ({ page }) => {
   const { forOthers, forBrowser, another } = await productsForTheLine(79)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
-  for (let i = 0; i < 2; i++) others.push(await LineShopper.join(forOthers.id))
-  for (const shopper of others) shopper.keepPlace()
-
-  await checkOut(page, forBrowser.slug, another.slug)
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug, another.slug)
   await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
   await sellOut(another)
 
