@@ -19,7 +19,8 @@ export function errorData(error: unknown): ErrorData {
  */
 export const TICKET_MESSAGES: Readonly<Record<string, string>> = {
   TICKET_INVALID: "We couldn't read your place in line. Place your order again to rejoin the line.",
-  TICKET_NOT_YOURS: 'That place in line belongs to another browser session. Place your order again to join the line.',
+  TICKET_NOT_YOURS:
+    'Your place in line was kept for another browser session (cookies were cleared or expired). Place your order again to join the line.',
   TICKET_EXPIRED:
     'Your place in line expired: it was not checked for a while (the page was closed or offline). Place your order again to rejoin the line.',
   TICKET_USED: 'That place in line has already been used to place an order. To buy again, place a new order.',

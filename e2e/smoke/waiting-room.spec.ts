@@ -148,6 +148,23 @@ test('a reload while waiting keeps the place: the waiting view comes back, not t
   await expect(page.getByRole('button', { name: /Place order/ })).toBeVisible() // left for good: no waiting view after a reload
 })
 
+test('a place from another session is refused: the shopper is told why and gets the form back', async ({ page }) => {
+  const { forOthers, forBrowser } = await productsForTheLine(82)
+  await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug)
+  await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
+
+  // The session cookie goes (cleared, expired): the kept place was another session's.
+  await page.context().clearCookies()
+  await page.reload()
+  await expect(page.getByRole('alert').filter({ hasText: 'Your place in line was kept for another browser session' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: "You're in line" })).toHaveCount(0)
+  await expect(page.getByText('Your cart is empty.')).toBeVisible() // the new session's cart
+  await page.reload()
+  await expect(page.getByText('Your cart is empty.')).toBeVisible()
+  await expect(page.getByRole('heading', { name: "You're in line" })).toHaveCount(0) // forgotten for good
+})
+
 test('items that sell out while the shopper waits: told at once, with the way back to the cart', async ({ page }) => {
   const { forOthers, forBrowser } = await productsForTheLine(76)
   await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })

@@ -60,9 +60,12 @@ export function CheckoutForm(props: {
   const lines = (cart?.lines ?? []).filter((l) => l.available)
   if (!cart || lines.length === 0) {
     return (
-      <p className="mt-6">
-        Your cart is empty. <Link href="/" className="font-semibold text-brand-700 underline">Find a deal →</Link>
-      </p>
+      <>
+        {props.notice && <Notice notice={props.notice} />}
+        <p className="mt-6">
+          Your cart is empty. <Link href="/" className="font-semibold text-brand-700 underline">Find a deal →</Link>
+        </p>
+      </>
     )
   }
 
@@ -104,15 +107,7 @@ export function CheckoutForm(props: {
   return (
     <form onSubmit={submit} noValidate className="mt-6 grid gap-8 md:grid-cols-[1fr_280px]" data-testid="checkout-form">
       <fieldset className="space-y-4" disabled={place.isPending}>
-        {props.notice && !place.error && (
-          <div
-            role={props.notice.tone === 'error' ? 'alert' : 'status'}
-            className={`rounded-lg border p-3 text-sm ${props.notice.tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-stone-200 bg-stone-50 text-stone-800'}`}
-            data-testid="checkout-notice"
-          >
-            {props.notice.text}
-          </div>
-        )}
+        {props.notice && !place.error && <Notice notice={props.notice} />}
         <Field label="Email" name="email" type="email" max={EMAIL_MAX} value={fields.email} error={fieldErrors.email} onChange={update} autoComplete="email" />
         <Field label="Full name" name="shippingName" max={NAME_MAX} value={fields.shippingName} error={fieldErrors.shippingName} onChange={update} autoComplete="name" />
         <Field label="Shipping address" name="shippingAddress" max={ADDRESS_MAX} value={fields.shippingAddress} error={fieldErrors.shippingAddress} onChange={update} autoComplete="street-address" multiline />
@@ -149,6 +144,19 @@ export function CheckoutForm(props: {
         </div>
       </aside>
     </form>
+  )
+}
+
+/** Why the shopper is back at the form after waiting in line (left, ticket refused, order refused). */
+function Notice({ notice }: { notice: FormNotice }) {
+  return (
+    <div
+      role={notice.tone === 'error' ? 'alert' : 'status'}
+      className={`mt-6 rounded-lg border p-3 text-sm first:mt-0 ${notice.tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-stone-200 bg-stone-50 text-stone-800'}`}
+      data-testid="checkout-notice"
+    >
+      {notice.text}
+    </div>
   )
 }
 
