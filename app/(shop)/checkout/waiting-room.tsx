@@ -46,7 +46,11 @@ export function WaitingRoom(props: { attempt: PendingAttempt; initial?: QueuedAn
           <>
             <Progress percent={100} text="You reached the front of the line" />
             <p role="status" className="text-lg font-semibold">
-              {line.admissionError ? 'Your turn is held for you.' : 'Placing your order now…'}
+              {line.undecided.length > 0
+                ? `Your turn is held until ${clock(answer.admitUntil)}: choose below.`
+                : line.admissionError
+                  ? `Your turn is held until ${clock(answer.admitUntil)}.`
+                  : 'Placing your order now…'}
             </p>
           </>
         ) : (
@@ -68,7 +72,14 @@ export function WaitingRoom(props: { attempt: PendingAttempt; initial?: QueuedAn
             </p>
             <p>You can keep your place and buy the rest, or leave the line.</p>
             <div className="flex flex-wrap gap-3">
-              <button type="button" onClick={line.keepTheRest} className={PRIMARY_BUTTON}>
+              <button
+                type="button"
+                onClick={() => {
+                  line.keepTheRest()
+                  heading.current?.focus() // the choice goes away: keep the keyboard user's place
+                }}
+                className={PRIMARY_BUTTON}
+              >
                 {admitted ? 'Place my order for the rest' : 'Keep my place for the rest'}
               </button>
               <button type="button" onClick={() => void line.leave()} disabled={line.leaving} className={SECONDARY_BUTTON}>
@@ -123,6 +134,11 @@ export function WaitingRoom(props: { attempt: PendingAttempt; initial?: QueuedAn
       </aside>
     </section>
   )
+}
+
+/** A time of day the shopper reads on their own clock ("10:42 AM"). */
+function clock(ms: number): string {
+  return new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(ms)
 }
 
 /** The place in line: position (a polite live region: read out when it changes), progress, estimated wait. */
