@@ -44,7 +44,9 @@ export function registerWaitingRoomGauges(registry: Registry, read: () => Promis
       labelNames,
       registers: [registry],
       async collect() {
+        // reset() alone leaves an unlabelled gauge at 0; remove() makes it absent until set.
         this.reset()
+        if (labelNames.length === 0) this.remove()
         const figures = await read()
         if (figures) fill(this, figures)
       },
