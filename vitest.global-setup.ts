@@ -9,6 +9,8 @@ import { DEFAULT_PRODUCT_COUNT } from './prisma/seed-data'
 import { openScratchWorld } from './testing/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './testing/test-store'
 import { testSecrets } from './server/launcher/local-secrets'
+import { env } from './server/env'
+import { storeWaitingRoomMode } from './testing/waiting-room-mode'
 
 /** Port of the store the integration tests talk to (the e2e suite uses E2E_PORT). */
 const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
@@ -16,6 +18,8 @@ const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
 export default async function setup() {
   const world = await openScratchWorld('test', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database, keyPrefix, gateway } = world
+  // The shared store checks out without the waiting room (its suites start stores of their own).
+  await storeWaitingRoomMode(env.REDIS_URL, keyPrefix, 'off')
   const secrets = await testSecrets()
   // The store sits behind a simulated edge (127.0.0.1): each TestShopper is a client of its own.
   const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE })

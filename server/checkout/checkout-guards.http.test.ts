@@ -7,7 +7,7 @@ import { env } from '../env'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
 import { POLICIES } from '../platform/ratelimit'
-import type { PlaceOrderOutput } from './checkout.schema'
+import type { PlacedOrderAnswer } from './checkout.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 async function shopper(base = testStoreUrl()) {
@@ -16,7 +16,7 @@ async function shopper(base = testStoreUrl()) {
   return s
 }
 
-const place = (s: TestShopper, input: Record<string, unknown>) => s.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+const place = (s: TestShopper, input: Record<string, unknown>) => s.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
 
 async function ordersFor(productId: number): Promise<number> {
   const [row] = await sql<{ n: string }>(`SELECT count(*) AS n FROM "OrderLine" WHERE "productId" = $1`, [productId])

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { testStoreUrl } from '../../testing/test-store'
-import type { PlaceOrderOutput } from './checkout.schema'
+import type { PlacedOrderAnswer } from './checkout.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 const store = () => testStoreUrl()
@@ -19,7 +19,7 @@ async function shoppers(n: number): Promise<TestShopper[]> {
 }
 
 function order(shopper: TestShopper, lines: Array<{ productId: number; quantity: number }>, key = newIdempotencyKey()) {
-  return shopper.mutate<PlaceOrderOutput>('checkout.placeOrder', { idempotencyKey: key, ...TEST_ADDRESS, lines })
+  return shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', { idempotencyKey: key, ...TEST_ADDRESS, lines })
 }
 
 describe('checkout: no oversell under concurrency', () => {

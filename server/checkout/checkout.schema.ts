@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, productIdSchema, quantitySchema } from '../cart/cart.schema'
 import { MAX_PRICE_CENTS } from '../catalog/catalog.schema'
+import { queuedAnswer, ticketSchema } from '../waiting-room/waiting-room.schema'
 import { emailSchema } from './email.schema'
 
 export { EMAIL_MAX } from './email.schema'
@@ -45,14 +46,28 @@ export const placeOrderInput = z
       .refine((lines) => new Set(lines.map((l) => l.productId)).size === lines.length, 'Each product may appear once'),
     /** The total the shopper saw; if prices changed since, checkout refuses instead of charging more. */
     expectedTotalCents: z.number().int().nonnegative().optional(),
+    /**
+     * The waiting room's ticket once checkout.pollTicket said ADMITTED: the same call again with
+     * it goes straight to checkout (server/waiting-room). Not part of the request's hash, so a
+     * retry of the key with or without it is the same request.
+     */
+    admissionTicket: ticketSchema.optional(),
   })
   .strict()
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>
 
-export const placeOrderOutput = z.object({
+/** The placed order: what checkout answers (and an idempotent replay repeats) once the order is written. */
+export const placedOrderAnswer = z.object({
   orderId: z.uuid(),
   status: z.literal('PENDING_PAYMENT'),
   totalCents: z.number().int(),
   currency: z.string(),
 })
+export type PlacedOrderAnswer = z.infer<typeof placedOrderAnswer>
+
+/**
+ * checkout.placeOrder's answer: the placed order, or (waiting room on, or checkout saturated)
+ * a place in line, `status: 'QUEUED'` (server/waiting-room/waiting-room.schema.ts). Both are 200s.
+ */
+export const placeOrderOutput = z.discriminatedUnion('status', [placedOrderAnswer, queuedAnswer])
 export type PlaceOrderOutput = z.infer<typeof placeOrderOutput>

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { keys, TTL } from '../platform/cache'
 import { redis } from '../platform/redis'
-import { placeOrderOutput } from './checkout.schema'
+import { placedOrderAnswer } from './checkout.schema'
 
 export const IDEMPOTENCY_TTL_SECONDS = TTL.idempotency.ttlMs / 1_000
 /** How long a pending record may stand before a replay stops waiting and asks the database. */
@@ -22,7 +22,7 @@ export const PENDING_POLL_MS = 40
 const storedError = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
 export const idempotencyRecord = z.discriminatedUnion('state', [
   z.object({ state: z.literal('pending'), hash: z.string() }),
-  z.object({ state: z.literal('done'), hash: z.string(), answer: placeOrderOutput }),
+  z.object({ state: z.literal('done'), hash: z.string(), answer: placedOrderAnswer }),
   z.object({ state: z.literal('failed'), hash: z.string(), error: storedError }),
 ])
 export type IdempotencyRecord = z.infer<typeof idempotencyRecord>

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { testStoreUrl } from '../../testing/test-store'
 import type { OrderView } from '../orders/orders.schema'
-import type { PlaceOrderOutput } from './checkout.schema'
+import type { PlacedOrderAnswer } from './checkout.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
 describe('checkout with an internationalized email domain', () => {
@@ -16,7 +16,7 @@ describe('checkout with an internationalized email domain', () => {
     const productId = await createProduct({ stock: 5 })
     const input = { idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, email: 'user@bücher.example', lines: [{ productId, quantity: 1 }] }
 
-    const placed = await shopper.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+    const placed = await shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
     expect(placed.status, JSON.stringify(placed.error)).toBe(200)
     const [row] = await sql<{ email: string }>('SELECT email FROM "Order" WHERE id = $1', [placed.data!.orderId])
     expect(row!.email).toBe('user@xn--bcher-kva.example')
@@ -25,7 +25,7 @@ describe('checkout with an internationalized email domain', () => {
     expect(view.data!.email).toBe('user@bücher.example')
 
     // The punycode spelling is the same address, hence the same request: a retry with it replays the order.
-    const replay = await shopper.mutate<PlaceOrderOutput>('checkout.placeOrder', { ...input, email: 'user@xn--bcher-kva.example' })
+    const replay = await shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', { ...input, email: 'user@xn--bcher-kva.example' })
     expect(replay.data?.orderId).toBe(placed.data!.orderId)
     expect((await stockAndSold([productId])).get(productId)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
   })

@@ -34,7 +34,7 @@ import {
   IDEMPOTENCY_KEY_MIN,
   MAX_ORDER_TOTAL_CENTS,
   NAME_MAX,
-  type PlaceOrderOutput,
+  type PlacedOrderAnswer,
 } from './checkout.schema'
 import { EMAIL_LOCAL_PART_MAX } from './email.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
@@ -132,7 +132,7 @@ async function refusedCheckout(s: TestShopper, input: ReturnType<typeof orderInp
   const ids = input.lines.map((l) => l.productId)
   const snapshot = async () => ({ stock: [...(await stockAndSold(ids)).entries()], orders: await ordersWithKey(input.idempotencyKey) })
   const before = await snapshot()
-  const answer = await s.mutate<PlaceOrderOutput>('checkout.placeOrder', rawBody === undefined ? input : undefined, rawBody)
+  const answer = await s.mutate<PlacedOrderAnswer>('checkout.placeOrder', rawBody === undefined ? input : undefined, rawBody)
   return { answer, before, after: await snapshot() }
 }
 
@@ -247,7 +247,7 @@ const edges: Edge[] = [
     atLimit: async () => {
       // One full line of the dearest product the catalog allows is exactly the maximum.
       const productId = await extremeProduct({ stock: MAX_QUANTITY_PER_LINE, priceCents: MAX_PRICE_CENTS })
-      const answer = await (await shopper()).mutate<PlaceOrderOutput>('checkout.placeOrder', orderInput([{ productId, quantity: MAX_QUANTITY_PER_LINE }]))
+      const answer = await (await shopper()).mutate<PlacedOrderAnswer>('checkout.placeOrder', orderInput([{ productId, quantity: MAX_QUANTITY_PER_LINE }]))
       expect(answer.data?.totalCents).toBe(MAX_ORDER_TOTAL_CENTS)
       const [stored] = await sql<{ totalCents: number }>('SELECT "totalCents" FROM "Order" WHERE id = $1', [answer.data!.orderId])
       expect(stored!.totalCents).toBe(MAX_ORDER_TOTAL_CENTS)

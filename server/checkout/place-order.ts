@@ -1,6 +1,7 @@
 /**
  * checkout.placeOrder, for one idempotency key:
- *   idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
+ *   waiting room (server/waiting-room: a QUEUED answer, or go on; mode off: no Redis call)
+ *   → idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
  *   (guarded `stock >= q` decrement per line in product-id order, order + lines, payment job)
  *   → answer { orderId, status: PENDING_PAYMENT }.
  * Every order is written by write-orders.ts; single-line orders are first folded with
@@ -14,8 +15,10 @@ import { APP_ERROR_CODES, AppError, type AppErrorCode } from '../platform/errors
 import { logger } from '../platform/logger'
 import { isRedisUnavailable } from '../platform/redis'
 import { metrics } from '../platform/metrics'
+import { countInFlight } from '../waiting-room/checkout-in-flight'
+import { admitToCheckout } from '../waiting-room/waiting-room.service'
 import { findOrderByKey } from './checkout.repo'
-import type { PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
+import type { PlacedOrderAnswer, PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
 import { placeFolded } from './fold-hot-buyers'
 import * as idem from './idempotency.store'
 import type { CheckoutRequest } from './order-draft'
@@ -31,11 +34,11 @@ function mismatch(): AppError {
   return new AppError('IDEMPOTENCY_MISMATCH', 'This idempotency key was already used for a different order. Start a new checkout attempt.')
 }
 
-function answerOf(order: { id: string; totalCents: number; currency: string }): PlaceOrderOutput {
+function answerOf(order: { id: string; totalCents: number; currency: string }): PlacedOrderAnswer {
   return { orderId: order.id, status: 'PENDING_PAYMENT', totalCents: order.totalCents, currency: order.currency }
 }
 
-function replay(record: idem.IdempotencyRecord, hash: string): PlaceOrderOutput | null {
+function replay(record: idem.IdempotencyRecord, hash: string): PlacedOrderAnswer | null {
   if (record.hash !== hash) throw mismatch()
   if (record.state === 'done') return record.answer
   if (record.state === 'failed') {
@@ -46,7 +49,7 @@ function replay(record: idem.IdempotencyRecord, hash: string): PlaceOrderOutput 
 }
 
 /** The order already stored for this session's key, if any (the crash-between-commit-and-reply case). */
-async function fromDatabase(key: idem.ScopedKey, hash: string): Promise<PlaceOrderOutput | null> {
+async function fromDatabase(key: idem.ScopedKey, hash: string): Promise<PlacedOrderAnswer | null> {
   const existing = await findOrderByKey(key.sid, key.key)
   if (!existing) return null
   if (existing.requestHash !== hash) throw mismatch()
@@ -61,7 +64,28 @@ async function writeOrder(req: CheckoutRequest): Promise<PlacedOrder> {
   return outcome!.order
 }
 
+/**
+ * The answer to one checkout call: the placed order, or a place in the waiting room's line
+ * (QUEUED). Throws AppError: the waiting room's TICKET_* codes for an admission ticket that
+ * cannot admit this call, SOLD_OUT, CONFLICT, BAD_INPUT, IDEMPOTENCY_MISMATCH, UNAVAILABLE.
+ */
 export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
+  let queued
+  try {
+    queued = await admitToCheckout(sid, input)
+  } catch (error) {
+    metrics.checkoutResults.inc({ result: error instanceof AppError ? error.code.toLowerCase() : 'error' })
+    throw error
+  }
+  if (queued) {
+    metrics.checkoutResults.inc({ result: 'queued' })
+    return queued
+  }
+  return countInFlight(() => placeAdmittedOrder(sid, input))
+}
+
+/** Checkout proper, once the waiting room let the call through. */
+async function placeAdmittedOrder(sid: string, input: PlaceOrderInput): Promise<PlacedOrderAnswer> {
   const started = performance.now()
   const hash = requestHash(input)
   const key: idem.ScopedKey = { sid, key: input.idempotencyKey }
@@ -81,7 +105,7 @@ export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<P
   }
 }
 
-async function placeOrderOnce(req: CheckoutRequest): Promise<PlaceOrderOutput> {
+async function placeOrderOnce(req: CheckoutRequest): Promise<PlacedOrderAnswer> {
   const { input, hash } = req
   const key: idem.ScopedKey = { sid: req.sid, key: input.idempotencyKey }
   const productIds = input.lines.map((l) => l.productId)

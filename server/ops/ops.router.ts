@@ -9,6 +9,8 @@ import { setFault } from '../platform/faults'
 import { setFlag } from '../platform/flags'
 import { setRateLimit } from '../platform/ratelimit'
 import { adminProcedure, createTRPCRouter } from '../trpc/init'
+import { waitingRoomFigures } from '../waiting-room/waiting-room-figures'
+import { setWaitingRoomSettings } from '../waiting-room/waiting-room.settings'
 import { findProduct } from './find-product'
 import { levers } from './levers.service'
 import {
@@ -24,6 +26,8 @@ import {
   setRateLimitInput,
   signOutEverywhereOutput,
   startPrewarmInput,
+  waitingRoomFiguresSchema,
+  waitingRoomSettingsPatch,
 } from './ops.schema'
 import { overview } from './overview.service'
 import { prewarmStatus, startPrewarm } from './prewarm-job'
@@ -59,6 +63,13 @@ export const opsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => startPrewarm(input.topProducts, ctx.admin.name)),
   /** Ends every admin session, the caller's own included (a leaked cookie, a departed admin). */
   signOutEverywhere: adminProcedure.output(signOutEverywhereOutput).mutation(({ ctx }) => signOutEverywhere(ctx.admin.name)),
+  /** The waiting room's settings and live figures (fleet wide). */
+  waitingRoom: adminProcedure.output(waitingRoomFiguresSchema).query(() => waitingRoomFigures()),
+  /** The waiting room lever: mode (off · auto · on) and/or admission rate. */
+  setWaitingRoom: adminProcedure
+    .input(waitingRoomSettingsPatch)
+    .output(waitingRoomFiguresSchema)
+    .mutation(({ ctx, input }) => setWaitingRoomSettings(input, ctx.admin.name)),
   findProduct: adminProcedure
     .input(findProductInput)
     .output(findProductOutput)

@@ -6,6 +6,8 @@ import { CATALOG_TARGETS, INSTANCE_ROLES } from './fleet-roles.schema'
 import { RUNBOOK_SECTIONS, type RunbookSection } from './runbook-sections'
 
 export { paymentSettingsPatch, paymentSettingsSchema } from '../payments/payment-settings.schema'
+/** The waiting room lever and its live figures (server/waiting-room/waiting-room.schema.ts). */
+export { waitingRoomFiguresSchema, waitingRoomSettingsPatch, type WaitingRoomFigures } from '../waiting-room/waiting-room.schema'
 
 /** Products the pre-warm button may warm at once. */
 export const PREWARM_MAX_PRODUCTS = 5_000

@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { testStoreUrl } from '../../testing/test-store'
-import type { PlaceOrderOutput } from '../checkout/checkout.schema'
+import type { PlacedOrderAnswer } from '../checkout/checkout.schema'
 import { createProduct, sql, stockOf } from '../../testing/test-orders'
 
 const tag = crypto.randomUUID().replace(/-/g, '').slice(0, 12)
@@ -63,7 +63,7 @@ describe.each(Object.entries(TRIGGERS))('a failure injected %s', (when, createTr
     await sql(createTrigger)
     let failed
     try {
-      failed = await shopper.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+      failed = await shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
     } finally {
       await sql(`DROP TRIGGER ${triggerName} ON "Order"`)
     }
@@ -75,7 +75,7 @@ describe.each(Object.entries(TRIGGERS))('a failure injected %s', (when, createTr
     expect(await orphanJobs()).toBe(0)
 
     // The shopper retries the same request: one order, one job, stock taken once.
-    const retry = await shopper.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+    const retry = await shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
     expect(retry.status).toBe(200)
     const orderId = retry.data!.orderId
     const jobs = await sql<{ key: string }>(`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'payment.charge' AND key = $1`, [orderId])

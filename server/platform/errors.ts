@@ -11,6 +11,14 @@ export const APP_ERROR_CODES = {
   CONFLICT: 409,
   SOLD_OUT: 409,
   IDEMPOTENCY_MISMATCH: 422,
+  /** Waiting room (server/waiting-room): a ticket that is not ours (forged, garbled, unknown version). */
+  TICKET_INVALID: 400,
+  /** Waiting room: a genuine ticket issued to another shopper session. */
+  TICKET_NOT_YOURS: 403,
+  /** Waiting room: the place expired (not polled in time, or admitted and not used in time), or was left. */
+  TICKET_EXPIRED: 404,
+  /** Waiting room: the ticket already admitted a checkout with another idempotency key. */
+  TICKET_USED: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,

@@ -123,6 +123,39 @@ function createMetrics() {
       labelNames: ['edge', 'outcome'] as const,
       registers: [registry],
     }),
+    /** The waiting room (server/waiting-room): places given, admissions, places abandoned, sellouts told. */
+    waitingRoomQueued: new Counter({
+      name: 'storefront_waiting_room_queued_total',
+      help: 'Checkouts given a place in the waiting room line',
+      registers: [registry],
+    }),
+    waitingRoomAdmitted: new Counter({
+      name: 'storefront_waiting_room_admitted_total',
+      help: 'Places admitted from the waiting room line to checkout',
+      registers: [registry],
+    }),
+    waitingRoomAbandoned: new Counter({
+      name: 'storefront_waiting_room_abandoned_total',
+      help: 'Places that left the line without checking out (expired: not polled in time; left: the shopper left)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    waitingRoomSoldOut: new Counter({
+      name: 'storefront_waiting_room_sold_out_while_waiting_total',
+      help: 'Places released because every item sold out while the shopper waited',
+      registers: [registry],
+    }),
+    waitingRoomWaitSeconds: new Histogram({
+      name: 'storefront_waiting_room_wait_seconds',
+      help: 'Time from first seen to admission, per admitted place',
+      buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200],
+      registers: [registry],
+    }),
+    waitingRoomLineLength: new Gauge({
+      name: 'storefront_waiting_room_line_length',
+      help: 'Shoppers in the waiting room line (fleet wide), as this process last saw it',
+      registers: [registry],
+    }),
     sweeperActions: new Counter({
       name: 'storefront_sweeper_actions_total',
       help: 'What the stuck-order sweeper did (unlocked, requeued, paid, failed)',

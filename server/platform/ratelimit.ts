@@ -45,6 +45,13 @@ export interface Policy {
  * The client address comes from server/platform/client-identity.ts, never from a header a
  * client chose. Pages served from the page cache are the CDN's to limit, not these.
  */
+/**
+ * Waiting-room polls and leaves per shopper session and minute: twice what the fastest honest
+ * poller sends (one poll per MIN_POLL_INTERVAL_MS = 1 s). Early polls are ignored anyway, so this
+ * only stops abuse; it fails open (a limiter hiccup must not cost a shopper the place).
+ */
+export const WAITING_ROOM_CALLS_PER_MINUTE = 120
+
 export const POLICIES = {
   browse: {
     algorithm: 'slidingWindow',
@@ -109,6 +116,16 @@ export const POLICIES = {
     timeoutMs: 500,
     message: 'Too many checkout attempts from your network.',
     scope: 'checkout.placeOrder calls per client address, beside the per-session limit (room for a shared office or campus address)',
+  },
+  waitingRoom: {
+    algorithm: 'slidingWindow',
+    limit: WAITING_ROOM_CALLS_PER_MINUTE,
+    window: '60 s',
+    key: 'session',
+    failMode: 'open',
+    timeoutMs: 250,
+    message: 'You are checking your place in line very often.',
+    scope: 'checkout.pollTicket and checkout.leaveLine calls of one shopper session (early polls are ignored anyway; this only stops abuse)',
   },
   adminLogin: {
     algorithm: 'fixedWindow',

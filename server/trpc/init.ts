@@ -191,7 +191,7 @@ function enforcePerClient(policy: PolicyKeyedBy<'ip'>, client: ClientIdentity | 
  */
 const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
   shopperProcedure.use(async ({ ctx, next }) => {
-    const backstop: Policy['backstop'] = POLICIES[policy].backstop
+    const backstop: Policy['backstop'] = (POLICIES[policy] as Policy).backstop
     const [session, client] = await Promise.allSettled([
       enforceRateLimit(policy, ctx.sid),
       backstop ? enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx.client) : Promise.resolve(),

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
 import { createProduct, sql } from '../../testing/checkout-fixtures'
-import type { PlaceOrderOutput } from '../checkout/checkout.schema'
+import type { PlacedOrderAnswer } from '../checkout/checkout.schema'
 import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
@@ -260,9 +260,9 @@ describe('idempotency keys belong to the session that sent them', () => {
     const key = newIdempotencyKey()
     const input = { idempotencyKey: key, ...TEST_ADDRESS, lines: [{ productId: product, quantity: 1 }] }
     const [a, b] = [new TestShopper(testStoreUrl()), new TestShopper(testStoreUrl())]
-    const first = await a.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
-    const other = await b.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
-    const replay = await a.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+    const first = await a.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
+    const other = await b.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
+    const replay = await a.mutate<PlacedOrderAnswer>('checkout.placeOrder', input)
     expect([first.status, other.status, replay.status]).toEqual([200, 200, 200])
     expect(other.data!.orderId).not.toBe(first.data!.orderId)
     expect(replay.data!.orderId).toBe(first.data!.orderId)

@@ -1,0 +1,213 @@
+/**
+ * The waiting room's services: admission at checkout, polls, leaving the line. Each is one
+ * script call on the line (waiting-room.line.ts) plus signing, errors, metrics and item names.
+ *
+ *  - `admitToCheckout`: what checkout.placeOrder asks first. Mode off → null at once (no Redis
+ *    call: the settings are cached in process). With an admission ticket → consume it (an
+ *    idempotent retry of the same key passes; another key → TICKET_USED). Without one → enter:
+ *    a closed sold-out gate, or a token while nobody waits and checkout is not saturated → null
+ *    (check out now); otherwise a QUEUED answer with the (possibly existing) place.
+ *  - `pollTicket`: WAITING (early polls change nothing), ADMITTED or SOLD_OUT.
+ *  - `leaveLine`: the place is released and counted as abandoned.
+ *
+ * Saturation in auto mode: this instance's in-flight checkouts ≥ MAX_IN_FLIGHT_CHECKOUTS
+ * (checkout-in-flight.ts), the fleet-wide token bucket empty, or anybody already waiting.
+ */
+import { randomUUID } from 'node:crypto'
+import { getProductSummaries } from '../catalog/catalog.service'
+import { AppError } from '../platform/errors'
+import { logger } from '../platform/logger'
+import { metrics } from '../platform/metrics'
+import { checkoutsInFlight, MAX_IN_FLIGHT_CHECKOUTS } from './checkout-in-flight'
+import { sessionBinding, signTicket, verifyTicket, TICKET_VERSION } from './ticket-token'
+import { createLine, type Line, type LineStep } from './waiting-room.line'
+import { readWaitingRoomSettings } from './waiting-room.settings-store'
+import {
+  ADMISSION_VALID_MS,
+  MAX_POLL_INTERVAL_MS,
+  MIN_POLL_INTERVAL_MS,
+  type PollTicketOutput,
+  type QueuedAnswer,
+  type WaitingItem,
+  type WaitingRoomSettings,
+} from './waiting-room.schema'
+
+const log = logger.child({ module: 'waiting-room' })
+
+const EXPIRED_MESSAGE = 'Your place in line has expired. Place your order again to rejoin the line.'
+const USED_MESSAGE = 'This place in line was already used for another checkout. Place your order again to join the line.'
+const NOT_YOURS_MESSAGE = 'This waiting-room ticket belongs to another shopper session. Place your order again from this browser to join the line.'
+const ITEMS_MESSAGE = 'Your place in line was for other items. Place your order again to join the line with this cart.'
+
+/** The checkout call the waiting room looks at (a subset of PlaceOrderInput: no import cycle with checkout). */
+export interface CheckoutAttempt {
+  idempotencyKey: string
+  lines: Array<{ productId: number; quantity: number }>
+  admissionTicket?: string | undefined
+}
+
+export interface WaitingRoomDeps {
+  line: Line
+  settings: () => Promise<WaitingRoomSettings>
+  inFlight: () => number
+  /** The session secret the tickets are signed with (default: SESSION_SECRET). */
+  secret?: string
+}
+
+/** The failure a step kind stands for, or null. */
+function stepError(kind: LineStep['kind']): AppError | null {
+  if (kind === 'expired') return new AppError('TICKET_EXPIRED', EXPIRED_MESSAGE)
+  if (kind === 'not_yours') return new AppError('TICKET_NOT_YOURS', NOT_YOURS_MESSAGE)
+  if (kind === 'used') return new AppError('TICKET_USED', USED_MESSAGE)
+  return null
+}
+
+/** Metrics for what a script did besides its own answer (admissions, idle expiries, line length). */
+function record(step: LineStep): void {
+  if (step.admittedWaitsMs.length > 0) {
+    metrics.waitingRoomAdmitted.inc(step.admittedWaitsMs.length)
+    for (const ms of step.admittedWaitsMs) metrics.waitingRoomWaitSeconds.observe(ms / 1000)
+  }
+  if (step.expired > 0) metrics.waitingRoomAbandoned.inc({ reason: 'expired' }, step.expired)
+  metrics.waitingRoomLineLength.set(step.lineLength)
+}
+
+/** The item list of a place: each product's name from the catalog's cached reads (else the gate's name), availability from the gates. */
+async function itemsOf(step: LineStep, allUnavailable = false): Promise<WaitingItem[]> {
+  let names = new Map<number, string>()
+  try {
+    names = new Map([...(await getProductSummaries(step.productIds))].map(([id, s]) => [id, s.name]))
+  } catch (error) {
+    log.warn({ err: error }, 'product names unavailable for a poll: using the gates’ names')
+  }
+  return step.productIds.map((productId) => ({
+    productId,
+    name: names.get(productId) ?? step.closed.get(productId) ?? `Product ${productId}`,
+    available: !allUnavailable && !step.closed.has(productId),
+  }))
+}
+
+function placeOf(step: LineStep, ticket: string, rate: number) {
+  const position = Math.max(1, step.position)
+  return {
+    ticket,
+    position,
+    positionAtEntry: Math.max(position, step.positionAtEntry),
+    lineLength: Math.max(position, step.lineLength),
+    estimatedWaitSeconds: Math.ceil(position / rate),
+    pollAfterSeconds: Math.min(MAX_POLL_INTERVAL_MS, Math.max(MIN_POLL_INTERVAL_MS, step.pollAfterMs)) / 1000,
+    firstSeenAt: step.firstSeenAt,
+  }
+}
+
+export function createWaitingRoom(deps: WaitingRoomDeps) {
+  const { line } = deps
+  const bindingOf = (sid: string) => sessionBinding(sid, deps.secret)
+  const ticketOf = (sid: string, step: LineStep) =>
+    signTicket({ v: TICKET_VERSION, id: step.id, seq: step.seq, fs: step.firstSeenAt, s: bindingOf(sid) }, deps.secret)
+
+  async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings): Promise<QueuedAnswer | null> {
+    if (settings.mode === 'off') return null
+    const productIds = attempt.lines.map((l) => l.productId)
+    const step = await line.enter({
+      binding: bindingOf(sid),
+      newId: randomUUID(),
+      productIds,
+      lines: attempt.lines,
+      mode: settings.mode,
+      saturated: deps.inFlight() >= MAX_IN_FLIGHT_CHECKOUTS,
+      rate: settings.admissionRatePerSecond,
+    })
+    record(step)
+    if (step.kind === 'gated' || step.kind === 'go') return null
+    if (step.kind === 'joined') {
+      metrics.waitingRoomQueued.inc()
+      log.info({ position: step.position, lineLength: step.lineLength }, 'checkout queued')
+    }
+    return { status: 'QUEUED', ...placeOf(step, ticketOf(sid, step), settings.admissionRatePerSecond), items: await itemsOf(step) }
+  }
+
+  return {
+    /**
+     * Whether this checkout call goes on now (null) or waits in line (the QUEUED answer).
+     * Throws TICKET_INVALID / TICKET_NOT_YOURS / TICKET_EXPIRED / TICKET_USED for a ticket that
+     * cannot admit this call, BAD_INPUT when the call buys products its place was not for.
+     */
+    async admitToCheckout(sid: string, attempt: CheckoutAttempt): Promise<QueuedAnswer | null> {
+      const settings = await deps.settings()
+      if (attempt.admissionTicket === undefined) return enter(sid, attempt, settings)
+      const payload = verifyTicket(attempt.admissionTicket, sid, deps.secret)
+      const step = await line.consume({
+        id: payload.id,
+        binding: payload.s,
+        idempotencyKey: attempt.idempotencyKey,
+        productIds: attempt.lines.map((l) => l.productId),
+        rate: settings.admissionRatePerSecond,
+      })
+      record(step)
+      const error = stepError(step.kind)
+      if (error) throw error
+      if (step.kind === 'items') throw new AppError('BAD_INPUT', ITEMS_MESSAGE)
+      // Not admitted yet (the client did not wait for ADMITTED): the place, as without a ticket.
+      if (step.kind === 'waiting') return enter(sid, attempt, { ...settings, mode: settings.mode === 'off' ? 'auto' : settings.mode })
+      return null
+    },
+
+    /**
+     * One poll of a place. Early polls (before the previous answer's pollAfterSeconds) answer
+     * from Redis without changing anything; others refresh the place and advance the line.
+     * Every item sold out → SOLD_OUT at once (early or not), and the place is released.
+     */
+    async pollTicket(sid: string, ticket: string): Promise<PollTicketOutput> {
+      const payload = verifyTicket(ticket, sid, deps.secret)
+      const settings = await deps.settings()
+      const step = await line.poll({ id: payload.id, binding: payload.s, rate: settings.admissionRatePerSecond })
+      record(step)
+      const error = stepError(step.kind)
+      if (error) throw error
+      if (step.kind === 'sold_out') {
+        metrics.waitingRoomSoldOut.inc()
+        return { state: 'SOLD_OUT', ticket, items: await itemsOf(step, true) }
+      }
+      const items = await itemsOf(step)
+      if (step.kind === 'admitted') {
+        return {
+          state: 'ADMITTED',
+          ticket,
+          firstSeenAt: step.firstSeenAt,
+          admittedAt: step.admittedAt,
+          admissionSeq: Math.max(1, step.admissionSeq),
+          admitUntil: step.admittedAt + ADMISSION_VALID_MS,
+          items,
+        }
+      }
+      return { state: 'WAITING', ...placeOf(step, ticket, settings.admissionRatePerSecond), early: step.early, items }
+    },
+
+    /** Leaves the line (idempotent: leaving an ended place answers the same). */
+    async leaveLine(sid: string, ticket: string): Promise<{ left: true }> {
+      const payload = verifyTicket(ticket, sid, deps.secret)
+      const settings = await deps.settings()
+      const step = await line.leave({ id: payload.id, binding: payload.s, rate: settings.admissionRatePerSecond })
+      record(step)
+      if (step.kind === 'not_yours') throw stepError(step.kind)!
+      if (step.kind === 'left_now') metrics.waitingRoomAbandoned.inc({ reason: 'left' })
+      return { left: true }
+    },
+  }
+}
+
+export type WaitingRoom = ReturnType<typeof createWaitingRoom>
+
+// One per process (on globalThis: every Next route bundle shares the scripts' SHA cache).
+const ROOM = Symbol.for('storefront.waiting-room')
+const g = globalThis as unknown as { [ROOM]?: WaitingRoom }
+const room = (): WaitingRoom =>
+  (g[ROOM] ??= createWaitingRoom({ line: createLine(), settings: () => readWaitingRoomSettings(), inFlight: checkoutsInFlight }))
+
+/** See `createWaitingRoom().admitToCheckout`. */
+export const admitToCheckout = (sid: string, attempt: CheckoutAttempt) => room().admitToCheckout(sid, attempt)
+/** See `createWaitingRoom().pollTicket`. */
+export const pollTicket = (sid: string, ticket: string) => room().pollTicket(sid, ticket)
+/** See `createWaitingRoom().leaveLine`. */
+export const leaveLine = (sid: string, ticket: string) => room().leaveLine(sid, ticket)
