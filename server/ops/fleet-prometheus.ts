@@ -5,13 +5,17 @@
  * what the fleet's signal sampler (signal-sampler.ts) recorded in its last slot, so they are
  * there whether or not anyone has /ops open; `storefront_fleet_signals_age_seconds` says how
  * old that is. Per-process counters stay on the app registry; these are added only to
- * /api/metrics of web instances. The alert rules built on them: deploy/prometheus/.
+ * /api/metrics of web instances. The waiting room's live figures join them
+ * (`storefront_fleet_waiting_room_*`, waiting-room-prometheus.ts). The alert rules built on
+ * them: deploy/prometheus/.
  */
 import { Gauge, Registry } from 'prom-client'
 import { WINDOW_SLOTS, type WindowName } from './metrics-snapshot'
 import { evaluateAlerts } from './alerts'
 import type { FleetRead } from './fleet-reader'
 import { fleetView, latestSignals } from './overview.service'
+import { waitingRoomFigures } from '../waiting-room/waiting-room-figures'
+import { registerWaitingRoomGauges, sharedWaitingRoomRead, type WaitingRoomRead } from './waiting-room-prometheus'
 
 const WINDOWS = Object.keys(WINDOW_SLOTS) as WindowName[]
 const QUANTILES = [
@@ -21,7 +25,7 @@ const QUANTILES = [
   ['1', 'maxMs'],
 ] as const
 
-function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
+function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: WaitingRoomRead): Registry {
   const registry = new Registry()
   new Gauge({
     name: 'storefront_fleet_requests',
@@ -175,6 +179,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
       for (const a of alerts) this.inc({ panel: a.panel })
     },
   })
+  registerWaitingRoomGauges(registry, sharedWaitingRoomRead(waitingRoom))
   return registry
 }
 
@@ -182,5 +187,5 @@ const FLEET = Symbol.for('storefront.fleetRegistry')
 const g = globalThis as unknown as { [FLEET]?: Registry }
 
 export function fleetRegistry(): Registry {
-  return (g[FLEET] ??= createFleetRegistry(() => fleetView()))
+  return (g[FLEET] ??= createFleetRegistry(() => fleetView(), () => waitingRoomFigures()))
 }

@@ -1,7 +1,7 @@
 /**
  * The waiting room's gauges in Prometheus text: each figure under its name, absent figures
- * (no admissions, nothing ended) left out rather than exported as 0, one read shared by a
- * scrape, and a failed read leaving the gauges out instead of failing the scrape.
+ * (no admissions, nothing ended) left out rather than exported as 0, one read per scrape (and a
+ * fresh one the next), and a failed read leaving the gauges out instead of failing the scrape.
  */
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
@@ -51,6 +51,23 @@ describe('waiting-room gauges', () => {
     ]) {
       expect(text).toContain(`${line}\n`)
     }
+  })
+
+  it('read afresh on the next scrape (a line that moved shows at once)', async () => {
+    let line = 42
+    let reads = 0
+    const registry = new Registry()
+    registerWaitingRoomGauges(
+      registry,
+      sharedWaitingRoomRead(async () => {
+        reads++
+        return { ...FIGURES, lineLength: line }
+      }),
+    )
+    expect(await registry.metrics()).toContain('storefront_fleet_waiting_room_line_length 42\n')
+    line = 7
+    expect(await registry.metrics()).toContain('storefront_fleet_waiting_room_line_length 7\n')
+    expect(reads).toBe(2)
   })
 
   it('leave out the wait quantiles and the abandon rate while there are none', async () => {

@@ -7,32 +7,33 @@
  * WaitingRoomAbandonHigh). The per-process counters and the wait histogram of the room
  * (server/platform/metrics.ts) are on the app registry beside them.
  *
- * One read serves a whole scrape: the gauges share it for READ_REUSE_MS. When it fails
- * (Redis down) the gauges are absent for that scrape rather than failing /api/metrics.
+ * One read serves a whole scrape (the gauges share the read in flight). When it fails (Redis
+ * down) the gauges are absent for that scrape rather than failing /api/metrics.
  */
 import { Gauge, type Registry } from 'prom-client'
 import { logger } from '../platform/logger'
 import { WAITING_ROOM_MODES, type WaitingRoomFigures } from '../waiting-room/waiting-room.schema'
 
-/** A scrape collects every gauge within this long: they share one read of the figures. */
-const READ_REUSE_MS = 1_000
 const log = logger.child({ module: 'waiting-room-prometheus' })
 
 export type WaitingRoomRead = () => Promise<WaitingRoomFigures>
 
-/** `read` wrapped so calls within READ_REUSE_MS share one answer; a failure answers null (logged). */
-export function sharedWaitingRoomRead(read: WaitingRoomRead, now: () => number = Date.now): () => Promise<WaitingRoomFigures | null> {
-  let last: { at: number; answer: Promise<WaitingRoomFigures | null> } | null = null
-  return () => {
-    const at = now()
-    if (last && at - last.at < READ_REUSE_MS) return last.answer
-    const answer = read().catch((error: unknown) => {
-      log.warn({ err: error }, 'waiting-room figures unavailable for this scrape; their gauges are left out')
-      return null
-    })
-    last = { at, answer }
-    return answer
-  }
+/**
+ * `read` wrapped so that calls while a read is in flight share it, and a failure answers null
+ * (logged). A scrape starts every gauge's collect() in the same tick (prom-client's
+ * Registry.metrics), so one scrape makes one read and the next scrape a fresh one.
+ */
+export function sharedWaitingRoomRead(read: WaitingRoomRead): () => Promise<WaitingRoomFigures | null> {
+  let pending: Promise<WaitingRoomFigures | null> | null = null
+  return () =>
+    (pending ??= read()
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'waiting-room figures unavailable for this scrape; their gauges are left out')
+        return null
+      })
+      .finally(() => {
+        pending = null
+      }))
 }
 
 /** Registers the waiting-room gauges on `registry`, each collected from `read` at scrape time. */
