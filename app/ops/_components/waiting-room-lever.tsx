@@ -27,10 +27,11 @@ export function parseAdmissionRate(typed: string): { ok: true; value: number } |
 }
 
 /**
- * The waiting room's lever: the mode (a radio group: Tab reaches it, arrow keys choose, as
- * native radios do) and the admission rate (checked against the contract's bounds before it is
- * sent; the server checks again and its refusal shows here too). Either change is in force
- * fleet wide within two seconds and is recorded with the admin's name.
+ * The waiting room's lever: the mode (native radios: Tab reaches the group, arrow keys choose;
+ * never disabled while saving, so the keyboard focus stays where it is) and the admission rate
+ * (checked against the contract's bounds before it is sent; the server checks again and its
+ * refusal shows here too). Either change is in force fleet wide within two seconds and is
+ * recorded with the admin's name.
  */
 export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
   const trpc = useTRPC()
@@ -63,7 +64,6 @@ export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
                   name={`${ids}-mode`}
                   value={mode}
                   checked={checked}
-                  disabled={set.isPending}
                   onChange={() => {
                     setRateError(null)
                     set.mutate({ mode })
@@ -86,6 +86,7 @@ export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault()
+          if (set.isPending) return
           const parsed = parseAdmissionRate(rate)
           if (!parsed.ok) {
             setRateError(parsed.error)
@@ -113,7 +114,7 @@ export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
             data-testid="waiting-room-rate"
           />
         </label>
-        <button type="submit" disabled={set.isPending} className="rounded-lg border border-stone-300 px-2 py-1 font-semibold" data-testid="waiting-room-rate-save">
+        <button type="submit" aria-disabled={set.isPending} className="rounded-lg border border-stone-300 px-2 py-1 font-semibold" data-testid="waiting-room-rate-save">
           Set
         </button>
         <span className="pb-1 text-xs text-stone-500">
