@@ -37,11 +37,16 @@ export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
   const trpc = useTRPC()
   const queryClient = useQueryClient()
   const ids = useId()
-  const [rate, setRate] = useState(String(figures.settings.admissionRatePerSecond))
+  // What the admin is typing; null = not editing, the field shows the rate in force (which another admin may change).
+  const [draft, setDraft] = useState<string | null>(null)
+  const rate = draft ?? String(figures.settings.admissionRatePerSecond)
   const [rateError, setRateError] = useState<string | null>(null)
   const set = useMutation(
     trpc.ops.setWaitingRoom.mutationOptions({
-      onSuccess: (next) => queryClient.setQueryData(trpc.ops.waitingRoom.queryKey(), next),
+      onSuccess: (next) => {
+        queryClient.setQueryData(trpc.ops.waitingRoom.queryKey(), next)
+        setDraft(null)
+      },
     }),
   )
   const errorId = `${ids}-rate-error`
@@ -105,7 +110,7 @@ export function WaitingRoomLever({ figures }: { figures: WaitingRoomFigures }) {
             step="any"
             value={rate}
             onChange={(e) => {
-              setRate(e.target.value)
+              setDraft(e.target.value)
               setRateError(null)
             }}
             aria-invalid={shownError !== null}

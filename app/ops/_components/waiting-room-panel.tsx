@@ -54,20 +54,20 @@ export function WaitingRoomPanel() {
       {!data ? (
         <p className="text-sm text-stone-500">{figures.isError ? 'The waiting room is unavailable right now.' : 'Loading the waiting room…'}</p>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]">
-          <div className="flex flex-col gap-3">
+        <div className="flex flex-col gap-4">
+          <WaitingRoomStats figures={data} />
+          <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.6fr)]">
             <WaitingRoomLever figures={data} />
-            <WaitingRoomStats figures={data} />
+            <TimeChart
+              at={history.map((s) => s.at)}
+              unit="shoppers, /s"
+              series={[
+                { label: 'line length', values: history.map((s) => s.lineLength), color: PALETTE[0]! },
+                { label: 'admitted/s', values: history.map((s) => s.admittedPerSecond), color: PALETTE[2]! },
+              ]}
+              testId="chart-waiting-room"
+            />
           </div>
-          <TimeChart
-            at={history.map((s) => s.at)}
-            unit="shoppers, /s"
-            series={[
-              { label: 'line length', values: history.map((s) => s.lineLength), color: PALETTE[0]! },
-              { label: 'admitted/s', values: history.map((s) => s.admittedPerSecond), color: PALETTE[2]! },
-            ]}
-            testId="chart-waiting-room"
-          />
         </div>
       )}
     </Panel>
@@ -77,7 +77,7 @@ export function WaitingRoomPanel() {
 function WaitingRoomStats({ figures: f }: { figures: WaitingRoomFigures }) {
   const alerts = new Set(waitingRoomAlerts(f).map((a) => a.id))
   return (
-    <div className="grid grid-cols-2 gap-2 xl:grid-cols-4" data-testid="waiting-room-figures">
+    <div className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="waiting-room-figures">
       <Stat label="In line" value={formatCount(f.lineLength)} hint="shoppers waiting now" alert={alerts.has('waiting-room-stalled')} testId="waiting-room-line" />
       <Stat label="Admitted/s" value={formatRate(f.admittedPerSecond)} hint={`rate set ${f.settings.admissionRatePerSecond}/s`} testId="waiting-room-admitted" />
       <Stat label="Wait p95" value={formatMs(f.waitP95Ms)} hint={`p50 ${formatMs(f.waitP50Ms)}`} testId="waiting-room-wait" />
