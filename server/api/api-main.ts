@@ -5,14 +5,14 @@
  * Redis, SESSION_SECRET, ADMIN_PASSWORD_HASH, METRICS_TOKEN, client trust): it must be given
  * the store's values, or its sessions and admin logins are not the store's.
  *
- * SIGTERM/SIGINT: readiness turns "draining"; on SIGTERM the process keeps serving for
- * DRAIN_ANNOUNCE_MS (until the edge's probes have noticed; SIGINT, Ctrl-C, skips that), then stops accepting, lets in-flight requests finish
- * (API_SHUTDOWN_GRACE_MS at most), and exits 0; a second signal ends it at once with 1.
+ * SIGTERM/SIGINT: server/health/graceful-stop.ts (readiness turns "draining"; on SIGTERM it keeps
+ * serving for DRAIN_ANNOUNCE_MS, then stops accepting, lets in-flight requests finish
+ * (API_SHUTDOWN_GRACE_MS at most) and exits 0; a second signal ends it at once with 1).
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { env } from '../env'
-import { startDraining } from '../health/draining'
+import { stopGracefullyOnSignals } from '../health/graceful-stop'
 import { clientTrust } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { startApiInstrumentation } from './api-instrumentation'
@@ -22,6 +22,8 @@ const log = logger.child({ module: 'api-main' })
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 export const API_SHUTDOWN_GRACE_MS = 10_000
+/** After the grace, how long close() may take to return before the process exits anyway. */
+const FORCE_EXIT_MARGIN_MS = 1_000
 
 /** The line launchers and the test harness wait for (followed by the URL). */
 export const API_READY_LINE = '▲ api listening on'
@@ -35,33 +37,15 @@ async function main(): Promise<void> {
   const api = await startApiServer({ host: env.BIND_HOST, port, trust: clientTrust, cspMode: env.CSP_MODE })
   publisher.listening(new URL(api.url).host)
   console.log(`${API_READY_LINE} ${api.url} (tRPC at /api/trpc; client address: ${clientTrust.description})`)
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1)
-    stopping = true
-    // Readiness answers 503 "draining" from now on (server/health), while in-flight requests finish.
-    startDraining()
-    // SIGTERM comes from an orchestrator (Kubernetes, the fleet's restart): keep serving until the
-    // edge's probe has seen readiness fail. SIGINT is Ctrl-C at a terminal, where the whole group
-    // stops at once and nobody routes around this process: close straight away.
-    const announceMs = signal === 'SIGTERM' ? env.DRAIN_ANNOUNCE_MS : 0
-    log.info({ signal, announceMs }, 'draining: readiness fails, serving until the edge has noticed')
-    setTimeout(() => {
-      log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests')
-      api.close(API_SHUTDOWN_GRACE_MS).then(
-        () => {
-          publisher.stop()
-          process.exit(0)
-        },
-        (error: unknown) => {
-          log.error({ err: error, signal }, 'closing the API server failed')
-          process.exit(1)
-        },
-      )
-    }, announceMs)
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  stopGracefullyOnSignals({
+    what: 'API server',
+    log,
+    announceMs: env.DRAIN_ANNOUNCE_MS,
+    // close() cuts what is left at API_SHUTDOWN_GRACE_MS itself; the forced exit is the backstop.
+    forceExitAfterMs: API_SHUTDOWN_GRACE_MS + FORCE_EXIT_MARGIN_MS,
+    onClosing: (signal) => log.info({ signal, inFlight: api.inFlight() }, 'stopping: no new connections, finishing in-flight requests'),
+    close: () => api.close(API_SHUTDOWN_GRACE_MS).then(() => publisher.stop()),
+  })
 }
 
 main().catch((error: unknown) => {

@@ -1,14 +1,12 @@
 /**
  * The store's process: `node --import tsx server/web/web-main.ts [--dev]` on BIND_HOST:PORT
  * (server/web/web-server.ts). Started by `npm start` / `npm run dev` and by every test store.
- * SIGTERM/SIGINT: readiness turns 503 "draining" at once (server/health/draining.ts, so the edge
- * and Kubernetes stop sending new requests) while the process keeps serving for
- * DRAIN_ANNOUNCE_MS (the edge's probes need that long to notice), then the server closes
- * gracefully (in-flight requests finish, their connections close); a second signal, or 10 s
- * after the close began (announce + grace stay within MAX_DRAIN_MS), ends it at once.
+ * SIGTERM/SIGINT: server/health/graceful-stop.ts (readiness fails at once, serving continues for
+ * DRAIN_ANNOUNCE_MS on SIGTERM, then in-flight requests finish; forced exit SHUTDOWN_GRACE_MS
+ * after the close began; announce + grace stay within MAX_DRAIN_MS).
  */
 import { env } from '../env'
-import { startDraining } from '../health/draining'
+import { stopGracefullyOnSignals } from '../health/graceful-stop'
 import { clientTrust } from '../platform/client-trust'
 import { logger } from '../platform/logger'
 import { DEV_RENDER_MODES, loadRenderModes } from './render-modes'
@@ -28,29 +26,13 @@ async function main(): Promise<void> {
   })
   // The one line the launcher and the test harness wait for, then the trust model in force.
   console.log(`▲ store listening on ${web.url} (${dev ? 'development' : 'production'}; client address: ${clientTrust.description})`)
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1)
-    stopping = true
-    startDraining()
-    // SIGTERM comes from an orchestrator (Kubernetes, the fleet's restart): keep serving until the
-    // edge's probe has seen readiness fail. SIGINT is Ctrl-C at a terminal, where the whole group
-    // stops at once and nobody routes around this process: close straight away.
-    const announceMs = signal === 'SIGTERM' ? env.DRAIN_ANNOUNCE_MS : 0
-    log.info({ signal, announceMs }, 'draining: readiness fails, serving until the edge has noticed')
-    setTimeout(() => {
-      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
-      web.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error, signal }, 'closing the web server failed')
-          process.exit(1)
-        },
-      )
-    }, announceMs)
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  stopGracefullyOnSignals({
+    what: 'web server',
+    log,
+    announceMs: env.DRAIN_ANNOUNCE_MS,
+    forceExitAfterMs: SHUTDOWN_GRACE_MS,
+    close: () => web.close(),
+  })
 }
 
 main().catch((error: unknown) => {
