@@ -122,7 +122,7 @@ export function startEdgeLoad(o: EdgeLoadOptions): EdgeLoad {
       if (!(await step('cart.add', () => shopper.mutate('cart.add', { productId, quantity: 1 })))) return
       let orderId: string | undefined
       await step('checkout.placeOrder', async () => {
-        const answer = await shopper.mutate<{ orderId: string }>('checkout.placeOrder', {
+        const answer = await shopper.placeOrder({
           idempotencyKey: newIdempotencyKey(),
           ...TEST_ADDRESS,
           lines: [{ productId, quantity: 1 }],

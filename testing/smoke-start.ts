@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     console.log(`  home 200, /p/${product.slug} 200 ("${product.name}")  ${since()}`)
 
     await shopper.query('cart.get')
-    const placed = await shopper.mutate<{ orderId: string; totalCents: number }>('checkout.placeOrder', {
+    const placed = await shopper.placeOrder({
       idempotencyKey: newIdempotencyKey(),
       ...TEST_ADDRESS,
       lines: [{ productId: product.id, quantity: 1 }],

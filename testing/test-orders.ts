@@ -2,7 +2,6 @@
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from './test-shopper'
 import { testStoreUrl } from './test-store'
 import { createProduct, sql } from './checkout-fixtures'
-import type { PlacedOrderAnswer } from '../server/checkout/checkout.schema'
 
 export { createProduct, sql }
 
@@ -10,7 +9,7 @@ export { createProduct, sql }
 export async function placeTestOrder(lines: Array<{ productId: number; quantity: number }>): Promise<string> {
   const shopper = new TestShopper(testStoreUrl())
   await shopper.query('cart.get')
-  const answer = await shopper.mutate<PlacedOrderAnswer>('checkout.placeOrder', { idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, lines })
+  const answer = await shopper.placeOrder({ idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, lines })
   if (answer.status !== 200) throw new Error(`checkout answered ${answer.status}: ${JSON.stringify(answer.error)}`)
   return answer.data!.orderId
 }

@@ -8,9 +8,15 @@
  * connection come from elsewhere on the loopback network (127.0.0.2…): a direct client, not
  * the edge.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import superjson from 'superjson'
 import { Agent, fetch as undiciFetch } from 'undici'
+import type { PlacedOrderAnswer, PlaceOrderOutput } from '../server/checkout/checkout.schema'
+import type { PollTicketOutput } from '../server/waiting-room/waiting-room.schema'
 import { simulatedClientAddress } from './test-store'
+
+/** Polls a line-following checkout makes at most before it gives up (each waits pollAfterSeconds, 1-20 s). */
+export const MAX_LINE_POLLS = 60
 
 export interface ShopperOptions {
   /** X-Forwarded-For to send (default: a random 10.x.y.z); null sends none. */
@@ -141,6 +147,31 @@ export class TestShopper {
       return error ? (error.json?.data?.httpStatus ?? 500) : 200
     }
     return { status: res.status, calls: Array.isArray(body) ? body.map(statusOf) : [] }
+  }
+
+  /**
+   * checkout.placeOrder as a shopper's browser does it: when the waiting room answers QUEUED,
+   * poll as told (pollAfterSeconds) until ADMITTED, then send the same call again with the
+   * admission ticket. A sellout while waiting sends the call once more without the ticket, so
+   * the answer is checkout's own 409 SOLD_OUT. Any other answer is returned as is.
+   */
+  async placeOrder(input: Record<string, unknown>): Promise<TrpcAnswer<PlacedOrderAnswer>> {
+    const first = await this.mutate<PlaceOrderOutput>('checkout.placeOrder', input)
+    if (first.data?.status !== 'QUEUED') return first as TrpcAnswer<PlacedOrderAnswer>
+    const { ticket } = first.data
+    let wait = first.data.pollAfterSeconds
+    for (let i = 0; i < MAX_LINE_POLLS; i++) {
+      await sleep(wait * 1000)
+      const polled = await this.query<PollTicketOutput>('checkout.pollTicket', { ticket })
+      if (!polled.data) return polled as TrpcAnswer<never>
+      if (polled.data.state === 'WAITING') {
+        wait = polled.data.pollAfterSeconds
+        continue
+      }
+      const again = polled.data.state === 'ADMITTED' ? { ...input, admissionTicket: ticket } : input
+      return (await this.mutate<PlaceOrderOutput>('checkout.placeOrder', again)) as TrpcAnswer<PlacedOrderAnswer>
+    }
+    throw new Error(`still waiting in line after ${MAX_LINE_POLLS} polls`)
   }
 
   /** Closes this shopper's own connection pool (only with `localAddress`). */

@@ -54,7 +54,7 @@ export async function createPaymentWorld(label: string): Promise<PaymentWorld> {
     async placeOrder(lines) {
       const shopper = new TestShopper(store.url)
       await shopper.query('cart.get')
-      const answer = await shopper.mutate<{ orderId: string }>('checkout.placeOrder', { idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, lines })
+      const answer = await shopper.placeOrder({ idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, lines })
       if (answer.status === 200) return answer.data!.orderId
       if (answer.error?.appCode === 'SOLD_OUT') return null
       throw new Error(`checkout answered ${answer.status}: ${JSON.stringify(answer.error)}`)

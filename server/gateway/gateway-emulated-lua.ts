@@ -16,6 +16,13 @@
  *   ioredis-mock hands over a JavaScript array proxy whose nils are JavaScript `null`s. The
  *   prelude copies it.
  *
+ * - **`TIME`**: ioredis-mock answers with the seconds *rounded* and microseconds taken from
+ *   `process.hrtime()` (unrelated to those seconds), so its clock jumps back and forth by up to a
+ *   second. The prelude answers TIME inside a script from the gateway's own clock, read when the
+ *   script starts (scripts run one at a time, so it is the same clock for every script).
+ * - **Integers are 32-bit in fengari**: `tonumber('1796118471') * 1000` overflows. Scripts that do
+ *   arithmetic on epoch milliseconds multiply by a float (`* 1000.0`) and format with `%.0f`.
+ *
  * Also: a `#!lua …` shebang line is Redis syntax, not Lua, and is blanked; `redis.log` is a
  * no-op. Everything is prepended on the script's first line, so error line numbers match the
  * script as written. Not emulated: `redis.error_reply`/`status_reply`, `redis.sha1hex`,
@@ -37,7 +44,8 @@ const CALLS = [
   '  return t',
   'end',
   'local __sf_call, __sf_pcall = redis.call, redis.pcall',
-  'redis.call = function(...) return __sf_table(__sf_call(__sf_args(...))) end',
+  "local function __sf_is_time(c) return type(c) == 'string' and string.upper(c) == 'TIME' end",
+  'redis.call = function(...) if __sf_is_time(...) then return { __sf_time[1], __sf_time[2] } end return __sf_table(__sf_call(__sf_args(...))) end',
   'redis.pcall = function(...) return __sf_table(__sf_pcall(__sf_args(...))) end',
   'redis.log = function() end',
   'redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3',
@@ -132,8 +140,13 @@ const CJSON = [
   'end',
 ].join(' ')
 
-/** The script as the emulation runs it: shebang line blanked, prelude prepended on line 1. */
-export function emulatedScript(script: string): string {
+/**
+ * The script as the emulation runs it: shebang line blanked, prelude prepended on line 1, TIME
+ * answered with `nowMs` (the gateway's clock when the script starts).
+ */
+export function emulatedScript(script: string, nowMs: number = Date.now()): string {
   const body = script.startsWith('#!') ? script.replace(/^#![^\n]*/, '') : script
-  return /\bcjson\b/.test(body) ? `${CALLS} ${CJSON} ${body}` : `${CALLS} ${body}`
+  const seconds = Math.floor(nowMs / 1000)
+  const time = `local __sf_time = { '${seconds}', '${Math.floor((nowMs - seconds * 1000) * 1000)}' }`
+  return /\bcjson\b/.test(body) ? `${time} ${CALLS} ${CJSON} ${body}` : `${time} ${CALLS} ${body}`
 }

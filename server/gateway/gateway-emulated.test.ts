@@ -159,6 +159,18 @@ describe('Lua scripts on the emulation', () => {
     })
   })
 
+  it("answers TIME inside a script from the gateway's clock (whole seconds and microseconds that agree)", async () => {
+    const before = Date.now()
+    const [seconds, micros] = await redis().eval<[], [string, string]>("return redis.call('TIME')", [], [])
+    const after = Date.now()
+    const ms = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+    expect(ms).toBeGreaterThanOrEqual(before)
+    expect(ms).toBeLessThanOrEqual(after)
+    // Epoch milliseconds as floats (fengari's integers are 32-bit), formatted whole.
+    const [s, msText] = await redis().eval<[], [string, string]>("local t = redis.call('TIME') return { t[1], string.format('%.0f', tonumber(t[1]) * 1000.0) }", [], [])
+    expect(String(msText)).toBe(`${s}000`)
+  })
+
   it('answers EVALSHA of an unknown script with NOSCRIPT, and serves it once EVAL or SCRIPT LOAD registered it', async () => {
     const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`
     const { sha1Hex } = await import('./gateway-scripts')

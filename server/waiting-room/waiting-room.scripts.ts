@@ -25,9 +25,10 @@
  * stalls the line), the bucket refills (burst: one second's worth, at least 1), and waiting
  * places are admitted strictly in seq order while a token is left.
  *
- * Lua rules followed for the emulation (fengari, Lua 5.3) and Redis (Lua 5.1): single-value
- * replies go through `val` (nil, false or the emulation's null), every reply table is built in
- * one constructor (the emulation drops what a table gets by assignment), numbers in replies are
+ * Lua rules followed for the emulation (fengari, Lua 5.3 with 32-bit integers) and Redis (Lua
+ * 5.1): single-value replies go through `val` (nil, false or the emulation's null), every reply
+ * table is built in one constructor (the emulation drops what a table gets by assignment), epoch
+ * milliseconds are floats (`* 1000.0`) written into strings with `%.0f`, numbers in replies are
  * whole (Redis truncates), and nothing uses cjson.
  *
  * Every reply has the same header: kind, admitted waits (csv of ms), places expired by this
@@ -72,7 +73,9 @@ local function val(x)
   return x
 end
 local clock = redis.call('TIME')
-local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+-- A float on purpose: the emulation's integers are 32-bit (gateway-emulated-lua.ts).
+local NOW = tonumber(clock[1]) * 1000.0 + math.floor(tonumber(clock[2]) / 1000)
+local function whole(n) return string.format('%.0f', n) end
 local waits, expired = {}, 0
 
 local function figure(key, member)
@@ -135,7 +138,7 @@ local function advance()
       local wait = math.max(0, NOW - fs)
       waits[#waits + 1] = wait
       figure(ENDED, id .. ':admitted')
-      figure(WAITS, id .. ':' .. wait)
+      figure(WAITS, id .. ':' .. whole(wait))
       tokens = tokens - 1
     end
     n = n + 1

@@ -1,0 +1,314 @@
+/**
+ * The waiting room's services and scripts against real Redis (through the run's gateway) and
+ * against the embedded mode's emulation (ioredis-mock Lua through a gateway of its own), with
+ * the same assertions. Each test gets a key prefix of its own. Time is controlled through the
+ * data, never by sleeping: the token bucket is emptied or filled with its `at` in the future
+ * (no refill during the test), a place's last poll or admission time is moved into the past,
+ * and `pollAfterAt` is moved to 0 where a test needs a poll that is not early.
+ */
+import { randomBytes } from 'node:crypto'
+import { Redis } from '@upstash/redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startGateway, type Gateway } from '../gateway/gateway'
+import { AppError } from '../platform/errors'
+import { redis as appRedis } from '../platform/redis'
+import { uniqueKeyPrefix } from '../../testing/test-services'
+import { createWaitingRoom, type CheckoutAttempt } from './waiting-room.service'
+import { createLine, type Line } from './waiting-room.line'
+import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type PollTicketOutput, type QueuedAnswer, type WaitingRoomSettings } from './waiting-room.schema'
+import { verifyTicket } from './ticket-token'
+
+const SECRET = 'x'.repeat(32) + '-waiting-room-service-test'
+const FAR_FUTURE = 4_102_444_800_000 // 2100-01-01: the bucket never refills during a test
+
+interface World {
+  redis: Redis
+  line: Line
+  room: ReturnType<typeof createWaitingRoom>
+  settings: WaitingRoomSettings
+  inFlight: number
+  scriptCalls: number
+}
+
+function world(redis: Redis): World {
+  const line = createLine({ redis, prefix: uniqueKeyPrefix('wr-unit') })
+  const w: World = { redis, line, settings: { mode: 'on', admissionRatePerSecond: 100 }, inFlight: 0, scriptCalls: 0, room: undefined as never }
+  // Counts script calls (mode off must make none).
+  const counted = new Proxy(line, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        w.scriptCalls++
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+  w.room = createWaitingRoom({ line: counted, settings: () => Promise.resolve(w.settings), inFlight: () => w.inFlight, secret: SECRET })
+  return w
+}
+
+const attempt = (productIds: number[], extra: Partial<CheckoutAttempt> = {}): CheckoutAttempt => ({
+  idempotencyKey: `key-${randomBytes(8).toString('hex')}`,
+  lines: productIds.map((productId) => ({ productId, quantity: 1 })),
+  ...extra,
+})
+// Product ids far beyond the seeded catalog: names fall back to the gate's or "Product {id}".
+const pid = () => 900_000_000 + Math.floor(Math.random() * 90_000_000)
+const sid = () => randomBytes(16).toString('hex')
+
+/** A ticket's payload, read without verifying (the test only needs its id and seq). */
+function payloadOf(ticket: string): { id: string; seq: number } {
+  return JSON.parse(Buffer.from(ticket.split('.')[0]!, 'base64url').toString('utf8')) as { id: string; seq: number }
+}
+
+async function setBucket(w: World, tokens: number): Promise<void> {
+  await w.redis.hset(w.line.keys.bucket, { tokens, at: FAR_FUTURE })
+}
+async function notEarly(w: World, ticket: string): Promise<void> {
+  await w.redis.hset(w.line.keys.ticket(payloadOf(ticket).id), { pollAfterAt: 0 })
+}
+async function queue(w: World, session: string, productIds: number[]): Promise<QueuedAnswer> {
+  const answer = await w.room.admitToCheckout(session, attempt(productIds))
+  if (!answer) throw new Error('expected a QUEUED answer')
+  return answer
+}
+async function rejects(p: Promise<unknown>, code: string): Promise<AppError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(AppError)
+  expect((error as AppError).code).toBe(code)
+  return error as AppError
+}
+/** Everything the line keeps about a place and the line itself (for "changes nothing"). */
+async function snapshot(w: World, ticketId: string) {
+  const k = w.line.keys
+  return {
+    place: await w.redis.hgetall(k.ticket(ticketId)),
+    line: await w.redis.zrange(k.line, 0, -1, { withScores: true }),
+    polls: await w.redis.zrange(k.polls, 0, -1, { withScores: true }),
+    bucket: await w.redis.hgetall(k.bucket),
+    admissions: await w.redis.get(k.admissions),
+    ended: await w.redis.zrange(k.figEnded, 0, -1),
+  }
+}
+
+function suite(name: string, redis: () => Redis) {
+  describe(name, () => {
+    it('mode off: checkout goes on with no call to the line', async () => {
+      const w = world(redis())
+      w.settings = { mode: 'off', admissionRatePerSecond: 100 }
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+      expect(w.scriptCalls).toBe(0)
+    })
+
+    it('auto: an empty line with a token goes on; no token, or saturation, queues', async () => {
+      const w = world(redis())
+      w.settings = { mode: 'auto', admissionRatePerSecond: 100 }
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+      await setBucket(w, 0)
+      const waiting = sid()
+      const queued = await queue(w, waiting, [pid()])
+      expect(queued).toMatchObject({ status: 'QUEUED', position: 1, positionAtEntry: 1, lineLength: 1, estimatedWaitSeconds: 1 })
+      // Fairness: tokens go to the line first; the next shopper only goes on once nobody waits.
+      await setBucket(w, 1)
+      const behind = sid()
+      expect((await queue(w, behind, [pid()])).position).toBe(1)
+      expect(await w.room.pollTicket(waiting, queued.ticket)).toMatchObject({ state: 'ADMITTED', admissionSeq: 1 })
+      await setBucket(w, 2)
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+
+      const saturated = world(redis())
+      saturated.settings = { mode: 'auto', admissionRatePerSecond: 100 }
+      saturated.inFlight = 1_000
+      await setBucket(saturated, 0)
+      expect((await queue(saturated, sid(), [pid()])).status).toBe('QUEUED')
+    })
+
+    it('a second placeOrder from the same session (refresh, new tab) keeps the place', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const shopper = sid()
+      await queue(w, sid(), [pid()])
+      const first = await queue(w, shopper, [pid()])
+      await queue(w, sid(), [pid()])
+      const again = await queue(w, shopper, [pid()])
+      expect(again.ticket).toBe(first.ticket)
+      expect(again.position).toBe(2)
+      expect(again.firstSeenAt).toBe(first.firstSeenAt)
+      expect(again.lineLength).toBe(3)
+    })
+
+    it('an early poll changes nothing and says so', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const shopper = sid()
+      const queued = await queue(w, shopper, [pid()])
+      const id = verifyTicket(queued.ticket, shopper, SECRET).id
+      // "Poll after" far ahead, so the poll is early however slow this machine is.
+      await w.redis.hset(w.line.keys.ticket(id), { pollAfterAt: FAR_FUTURE })
+      const before = await snapshot(w, id)
+      const poll = await w.room.pollTicket(shopper, queued.ticket)
+      expect(poll).toMatchObject({ state: 'WAITING', early: true, position: 1, ticket: queued.ticket })
+      expect(await snapshot(w, id)).toEqual(before)
+    })
+
+    it('admission follows first-seen order', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const shoppers = [sid(), sid(), sid(), sid()]
+      const tickets: string[] = []
+      for (const s of shoppers) tickets.push((await queue(w, s, [pid()])).ticket)
+      await setBucket(w, 4)
+      // The last in line polls first; the line still admits in first-seen order.
+      await notEarly(w, tickets[3]!)
+      const last = await w.room.pollTicket(shoppers[3]!, tickets[3]!)
+      expect(last.state).toBe('ADMITTED')
+      const admitted: Array<Extract<PollTicketOutput, { state: 'ADMITTED' }>> = []
+      for (const [i, s] of shoppers.entries()) {
+        const answer = await w.room.pollTicket(s, tickets[i]!)
+        if (answer.state !== 'ADMITTED') throw new Error(`shopper ${i} not admitted: ${answer.state}`)
+        admitted.push(answer)
+      }
+      const bySeen = [...admitted].sort((a, b) => payloadOf(a.ticket).seq - payloadOf(b.ticket).seq)
+      expect(bySeen.map((a) => a.admissionSeq)).toEqual([...bySeen.map((a) => a.admissionSeq)].sort((a, b) => a - b))
+      expect(admitted.map((a) => a.admitUntil - a.admittedAt)).toEqual(Array(4).fill(ADMISSION_VALID_MS))
+    })
+
+    it('an expired place does not block the line: the one behind it is admitted', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const [gone, next] = [sid(), sid()]
+      const a = await queue(w, gone, [pid()])
+      const b = await queue(w, next, [pid()])
+      const idA = verifyTicket(a.ticket, gone, SECRET).id
+      await w.redis.zadd(w.line.keys.polls, { score: Date.now() - TICKET_IDLE_EXPIRY_MS - 5_000, member: idA })
+      await setBucket(w, 1)
+      await notEarly(w, b.ticket)
+      expect((await w.room.pollTicket(next, b.ticket)).state).toBe('ADMITTED')
+      await rejects(w.room.pollTicket(gone, a.ticket), 'TICKET_EXPIRED')
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+    })
+
+    it('a place polled too late expires on its own poll', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const s = sid()
+      const a = await queue(w, s, [pid()])
+      await w.redis.zadd(w.line.keys.polls, { score: Date.now() - TICKET_IDLE_EXPIRY_MS - 5_000, member: verifyTicket(a.ticket, s, SECRET).id })
+      await notEarly(w, a.ticket)
+      const error = await rejects(w.room.pollTicket(s, a.ticket), 'TICKET_EXPIRED')
+      expect(error.message).toMatch(/place your order again/i)
+    })
+
+    it('a sellout tells every waiting shopper on their next poll, early or not, and releases the places', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const product = pid()
+      const shoppers = [sid(), sid(), sid()]
+      const tickets = []
+      for (const s of shoppers) tickets.push((await queue(w, s, [product])).ticket)
+      await w.redis.set(`${w.line.keys.gatePrefix}${product}`, 'Doorbuster TV')
+      for (const [i, s] of shoppers.entries()) {
+        const answer = await w.room.pollTicket(s, tickets[i]!)
+        expect(answer).toEqual({ state: 'SOLD_OUT', ticket: tickets[i], items: [{ productId: product, name: 'Doorbuster TV', available: false }] })
+      }
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+    })
+
+    it('a partial sellout names the item and keeps the place', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const [gone, kept] = [pid(), pid()]
+      const s = sid()
+      const queued = await queue(w, s, [gone, kept])
+      await w.redis.set(`${w.line.keys.gatePrefix}${gone}`, 'Gone Gadget')
+      const answer = await w.room.pollTicket(s, queued.ticket)
+      expect(answer.state).toBe('WAITING')
+      expect(answer.items).toEqual([
+        { productId: gone, name: 'Gone Gadget', available: false },
+        { productId: kept, name: `Product ${kept}`, available: true },
+      ])
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(1)
+    })
+
+    it('a closed gate on entry sends checkout straight on (its refusal is cheap)', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const product = pid()
+      await w.redis.set(`${w.line.keys.gatePrefix}${product}`, 'Gone')
+      expect(await w.room.admitToCheckout(sid(), attempt([product]))).toBeNull()
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+    })
+
+    it('an admitted ticket admits one checkout: the same key again passes, another key is refused', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const s = sid()
+      const product = pid()
+      const queued = await queue(w, s, [product])
+      // Used before admission: the place again, not an error.
+      expect(await w.room.admitToCheckout(s, attempt([product], { admissionTicket: queued.ticket }))).toMatchObject({ status: 'QUEUED', ticket: queued.ticket })
+      await setBucket(w, 1)
+      await notEarly(w, queued.ticket)
+      expect((await w.room.pollTicket(s, queued.ticket)).state).toBe('ADMITTED')
+      await rejects(w.room.admitToCheckout(sid(), attempt([product], { admissionTicket: queued.ticket })), 'TICKET_NOT_YOURS')
+      const used = attempt([product], { admissionTicket: queued.ticket })
+      expect(await w.room.admitToCheckout(s, used)).toBeNull()
+      expect(await w.room.admitToCheckout(s, used)).toBeNull()
+      await rejects(w.room.admitToCheckout(s, { ...used, idempotencyKey: 'another-key-0000001' }), 'TICKET_USED')
+      await rejects(w.room.pollTicket(s, queued.ticket), 'TICKET_USED')
+      // The session's next checkout is a new place, not the used one.
+      await setBucket(w, 0)
+      expect((await queue(w, s, [product])).ticket).not.toBe(queued.ticket)
+    })
+
+    it('an admission not used in time expires', async () => {
+      const w = world(redis())
+      await setBucket(w, 1)
+      const s = sid()
+      const product = pid()
+      const queued = await queue(w, s, [product])
+      await w.redis.hset(w.line.keys.ticket(verifyTicket(queued.ticket, s, SECRET).id), { admittedAt: Date.now() - ADMISSION_VALID_MS - 5_000 })
+      await rejects(w.room.admitToCheckout(s, attempt([product], { admissionTicket: queued.ticket })), 'TICKET_EXPIRED')
+    })
+
+    it('an admitted ticket only admits the products its place was for', async () => {
+      const w = world(redis())
+      await setBucket(w, 1)
+      const s = sid()
+      const queued = await queue(w, s, [pid()])
+      await rejects(w.room.admitToCheckout(s, attempt([pid()], { admissionTicket: queued.ticket })), 'BAD_INPUT')
+    })
+
+    it('leaving releases the place; the one behind moves up', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const [first, second] = [sid(), sid()]
+      const a = await queue(w, first, [pid()])
+      const b = await queue(w, second, [pid()])
+      expect(await w.room.leaveLine(first, a.ticket)).toEqual({ left: true })
+      expect(await w.room.leaveLine(first, a.ticket)).toEqual({ left: true })
+      await rejects(w.room.leaveLine(sid(), b.ticket), 'TICKET_NOT_YOURS')
+      await notEarly(w, b.ticket)
+      expect(await w.room.pollTicket(second, b.ticket)).toMatchObject({ state: 'WAITING', position: 1, positionAtEntry: 2, lineLength: 1 })
+      await rejects(w.room.pollTicket(first, a.ticket), 'TICKET_EXPIRED')
+    })
+  })
+}
+
+suite('real Redis through the gateway', () => appRedis)
+
+const token = randomBytes(24).toString('hex')
+let gateway: Gateway | undefined
+let emulated: Redis | undefined
+beforeAll(async () => {
+  gateway = await startGateway({ port: 0, emulateRedis: true, token })
+  emulated = new Redis({ url: gateway.url, token, retry: { retries: 0 } })
+})
+afterAll(async () => {
+  await gateway?.close()
+})
+suite('the embedded emulation (ioredis-mock Lua)', () => emulated!)
