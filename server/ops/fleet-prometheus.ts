@@ -25,6 +25,16 @@ const QUANTILES = [
   ['1', 'maxMs'],
 ] as const
 
+/**
+ * Empties an unlabelled gauge before a collect: prom-client's reset() leaves it at 0, which a
+ * rule reads as a value ("signals sampled 0 s ago"); after remove() it is absent until set, so
+ * `absent(...)` in the alert rules sees what is really missing.
+ */
+function clearUnlabelled(gauge: Gauge): void {
+  gauge.reset()
+  gauge.remove()
+}
+
 function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: WaitingRoomRead): Registry {
   const registry = new Registry()
   new Gauge({
@@ -97,7 +107,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: Waitin
     help: 'Largest read replica replay lag the instances reported in the last minute (absent: no replica, or not measured)',
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { lagMs } = (await read()).figures.replica
       if (lagMs !== null) this.set(lagMs / 1000)
     },
@@ -133,7 +143,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: Waitin
     help: "Wait of the oldest due job, as the fleet's signal sampler last recorded it",
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { queue } = latestSignals(await read())
       if (queue) this.set(queue.sample.oldestReadySeconds)
     },
@@ -143,7 +153,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: Waitin
     help: "Seconds since the fleet's signal sampler last recorded queue and alert states (absent or large: nobody is sampling)",
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { alerts } = latestSignals(await read())
       if (alerts) this.set(Math.max(0, (Date.now() - alerts.at) / 1000))
     },
