@@ -29,6 +29,8 @@ test('the waiting-room lever works from the keyboard and refuses a bad admission
     await expect(group.getByRole('radio', { name: 'Automatic' })).toBeChecked()
     await group.getByRole('radio', { name: 'Automatic' }).focus()
     await page.keyboard.press('ArrowRight')
+    // The focused choice shows a focus ring (the radio itself is visually hidden inside its label).
+    await expect(group.locator('label', { has: page.getByRole('radio', { name: 'Always on' }) })).toHaveCSS('outline-style', 'solid')
     await expect(group.getByRole('radio', { name: 'Always on' })).toBeChecked()
     await expect(group.getByRole('radio', { name: 'Always on' })).toBeFocused()
     await expect(panel.getByTestId('waiting-room-mode-effect')).toContainText('every checkout goes through the line')
