@@ -9,6 +9,7 @@ export function waitingRoomKeys(prefix: string = KEY_PREFIX) {
   return {
     line: `${wr}line`,
     polls: `${wr}polls`,
+    admitted: `${wr}admitted`,
     seq: `${wr}seq`,
     bucket: `${wr}bucket`,
     admissions: `${wr}admissions`,

@@ -28,7 +28,7 @@ export function burstOf(ratePerSecond: number): number {
   return Math.max(1, ratePerSecond)
 }
 
-export type StepKind = 'gated' | 'go' | 'joined' | 'queued' | 'waiting' | 'admitted' | 'sold_out' | 'expired' | 'not_yours' | 'used' | 'ok' | 'items' | 'left' | 'left_now'
+export type StepKind = 'gated' | 'go' | 'joined' | 'queued' | 'waiting' | 'admitted' | 'sold_out' | 'sold_out_now' | 'expired' | 'not_yours' | 'used' | 'ok' | 'items' | 'left' | 'left_now'
 
 /** One script's reply (see the header in waiting-room.scripts.ts). */
 export interface LineStep {
@@ -94,7 +94,7 @@ export type Line = ReturnType<typeof createLine>
 export function createLine(opts: LineOptions = {}) {
   const redis = opts.redis ?? appRedis
   const k = waitingRoomKeys(opts.prefix)
-  const keyList = [k.line, k.polls, k.seq, k.bucket, k.admissions, k.figEnded, k.figWaits]
+  const keyList = [k.line, k.polls, k.seq, k.bucket, k.admissions, k.figEnded, k.figWaits, k.admitted]
   const scripts = {
     enter: redis.createScript<unknown>(ENTER_LUA),
     poll: redis.createScript<unknown>(POLL_LUA),

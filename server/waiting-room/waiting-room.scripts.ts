@@ -6,6 +6,7 @@
  *   wr:seq         INCR counter: first-seen sequence (the line's order)
  *   wr:line        ZSET ticket id → seq (waiting places only)
  *   wr:polls       ZSET ticket id → last poll, ms (waiting places only; idle expiry)
+ *   wr:admitted    ZSET ticket id → admission, ms (admitted, not used yet; admission expiry)
  *   wr:t:{id}      HASH one place: sb (session binding), seq, fs (first seen ms), pids ("12,40"),
  *                  lines (JSON), pae (position at entry), state (waiting|admitted|used|sold_out|
  *                  left|expired), pollAfterAt, admittedAt, admissionSeq, usedKey; PEXPIRE
@@ -21,8 +22,8 @@
  * itself): fine on a single Redis and on Upstash, not on Redis Cluster.
  *
  * "advance" runs inside every enter and every non-early poll: places not polled for
- * TICKET_IDLE_EXPIRY_MS expire (a bounded batch, counted as abandoned: an abandoned place never
- * stalls the line), the bucket refills (burst: one second's worth, at least 1), and waiting
+ * TICKET_IDLE_EXPIRY_MS, and admissions not used within ADMISSION_VALID_MS, expire (bounded
+ * batches, counted as abandoned: an abandoned place never stalls the line), the bucket refills (burst: one second's worth, at least 1), and waiting
  * places are admitted strictly in seq order while a token is left.
  *
  * Lua rules followed for the emulation (fengari, Lua 5.3 with 32-bit integers) and Redis (Lua
@@ -37,7 +38,7 @@
  */
 
 /** KEYS of every script, in this order. */
-export const SCRIPT_KEYS = ['line', 'polls', 'seq', 'bucket', 'admissions', 'figEnded', 'figWaits'] as const
+export const SCRIPT_KEYS = ['line', 'polls', 'seq', 'bucket', 'admissions', 'figEnded', 'figWaits', 'admitted'] as const
 /** ARGV shared by every script (1-14), in this order; script-specific ARGV start at 15. */
 export const SCRIPT_ARGS = [
   'ticketPrefix',
@@ -58,7 +59,7 @@ export const SCRIPT_ARGS = [
 
 const COMMON = String.raw`
 local unpack = unpack or table.unpack
-local LINE, POLLS, SEQ, BUCKET, ADMISSIONS, ENDED, WAITS = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local LINE, POLLS, SEQ, BUCKET, ADMISSIONS, ENDED, WAITS, ADMITTED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local TP, SP = ARGV[1], ARGV[2]
 local RATE, BURST = tonumber(ARGV[3]), tonumber(ARGV[4])
 local IDLE, RECORD_TTL = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -93,6 +94,7 @@ end
 local function release(id, state)
   redis.call('ZREM', LINE, id)
   redis.call('ZREM', POLLS, id)
+  redis.call('ZREM', ADMITTED, id)
   local tk = TP .. id
   local sb = val(redis.call('HGET', tk, 'sb'))
   if sb then
@@ -121,6 +123,11 @@ local function advance()
     release(stale[i], 'expired')
     expired = expired + 1
   end
+  local unused = redis.call('ZRANGEBYSCORE', ADMITTED, '-inf', NOW - ADMIT_VALID, 'LIMIT', 0, EXPIRE_BATCH)
+  for i = 1, #unused do
+    release(unused[i], 'expired')
+    expired = expired + 1
+  end
   local tokens, at = refill()
   local n = 0
   while tokens >= 1 and n < ADMIT_BATCH do
@@ -135,6 +142,7 @@ local function advance()
       local aseq = redis.call('INCR', ADMISSIONS)
       redis.call('HSET', tk, 'state', 'admitted', 'admittedAt', NOW, 'admissionSeq', aseq)
       redis.call('PEXPIRE', tk, RECORD_TTL)
+      redis.call('ZADD', ADMITTED, NOW, id)
       local wait = math.max(0, NOW - fs)
       waits[#waits + 1] = wait
       figure(ENDED, id .. ':admitted')
@@ -258,7 +266,8 @@ return reply('go', {}, {})
 
 /**
  * poll: ARGV 15-16: ticket id, session binding. Kinds: `expired`, `not_yours`, `used`,
- * `sold_out` (every item's gate closed: the place is released, also on an early poll),
+ * `sold_out_now` (every item's gate closed: the place is released now, also on an early poll),
+ * `sold_out` (released by an earlier poll),
  * `admitted`, `waiting` (early = 1: read only, nothing changed).
  */
 export const POLL_LUA = COMMON + String.raw`
@@ -273,14 +282,15 @@ if state == 'left' or state == 'expired' then return reply('expired', {}, {}) en
 local pids = val(h[3]) or ''
 local closed = closedGates(pids)
 if state == 'sold_out' or (countPids(pids) > 0 and #closed / 2 >= countPids(pids)) then
-  if state == 'waiting' or state == 'admitted' then release(id, 'sold_out') end
+  if state == 'waiting' or state == 'admitted' then
+    release(id, 'sold_out')
+    return reply('sold_out_now', { id = id, pids = pids }, closed)
+  end
   return reply('sold_out', { id = id, pids = pids }, closed)
 end
 if state == 'admitted' then
   if NOW - tonumber(val(h[5]) or 0) > ADMIT_VALID then
-    redis.call('HSET', tk, 'state', 'expired', 'endedAt', NOW)
-    unpoint(id, sb)
-    figure(ENDED, id .. ':expired')
+    release(id, 'expired')
     expired = expired + 1
     return reply('expired', {}, {})
   end
@@ -320,9 +330,7 @@ end
 if state == 'waiting' then return reply('waiting', { id = id }, {}) end
 if state ~= 'admitted' then return reply('expired', {}, {}) end
 if NOW - tonumber(val(h[4]) or 0) > ADMIT_VALID then
-  redis.call('HSET', tk, 'state', 'expired', 'endedAt', NOW)
-  unpoint(id, sb)
-  figure(ENDED, id .. ':expired')
+  release(id, 'expired')
   expired = expired + 1
   return reply('expired', {}, {})
 end
@@ -332,6 +340,7 @@ for pid in string.gmatch(want, '%d+') do
 end
 redis.call('HSET', tk, 'state', 'used', 'usedKey', ikey, 'usedAt', NOW)
 redis.call('PEXPIRE', tk, RECORD_TTL)
+redis.call('ZREM', ADMITTED, id)
 unpoint(id, sb)
 return reply('ok', { id = id }, {})
 `

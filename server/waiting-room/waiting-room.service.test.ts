@@ -275,6 +275,21 @@ function suite(name: string, redis: () => Redis) {
       await rejects(w.room.admitToCheckout(s, attempt([product], { admissionTicket: queued.ticket })), 'TICKET_EXPIRED')
     })
 
+    it('an admission nobody uses is swept by the next advance and counted as abandoned', async () => {
+      const w = world(redis())
+      await setBucket(w, 1)
+      const s = sid()
+      const queued = await queue(w, s, [pid()])
+      const id = verifyTicket(queued.ticket, s, SECRET).id
+      expect(await w.redis.zscore(w.line.keys.admitted, id)).not.toBeNull()
+      await w.redis.zadd(w.line.keys.admitted, { score: Date.now() - ADMISSION_VALID_MS - 5_000, member: id })
+      await setBucket(w, 0)
+      await queue(w, sid(), [pid()])
+      expect(await w.redis.hget(w.line.keys.ticket(id), 'state')).toBe('expired')
+      expect(await w.redis.zscore(w.line.keys.admitted, id)).toBeNull()
+      expect(await w.redis.exists(w.line.keys.session(verifyTicket(queued.ticket, s, SECRET).s))).toBe(0)
+    })
+
     it('an admitted ticket only admits the products its place was for', async () => {
       const w = world(redis())
       await setBucket(w, 1)

@@ -122,7 +122,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
     if (step.kind === 'gated' || step.kind === 'go') return null
     if (step.kind === 'joined') {
       metrics.waitingRoomQueued.inc()
-      log.info({ position: step.position, lineLength: step.lineLength }, 'checkout queued')
+      log.debug({ position: step.position, lineLength: step.lineLength }, 'checkout queued')
     }
     return { status: 'QUEUED', ...placeOf(step, ticketOf(sid, step), settings.admissionRatePerSecond), items: await itemsOf(step) }
   }
@@ -148,8 +148,9 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
       const error = stepError(step.kind)
       if (error) throw error
       if (step.kind === 'items') throw new AppError('BAD_INPUT', ITEMS_MESSAGE)
-      // Not admitted yet (the client did not wait for ADMITTED): the place, as without a ticket.
-      if (step.kind === 'waiting') return enter(sid, attempt, { ...settings, mode: settings.mode === 'off' ? 'auto' : settings.mode })
+      // Not admitted yet (the client did not wait for ADMITTED): the place, as without a ticket
+      // (with the room switched off meanwhile, nobody waits: go on).
+      if (step.kind === 'waiting') return enter(sid, attempt, settings)
       return null
     },
 
@@ -165,8 +166,11 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
       record(step)
       const error = stepError(step.kind)
       if (error) throw error
-      if (step.kind === 'sold_out') {
-        metrics.waitingRoomSoldOut.inc()
+      if (step.kind === 'sold_out' || step.kind === 'sold_out_now') {
+        if (step.kind === 'sold_out_now') {
+          metrics.waitingRoomSoldOut.inc()
+          log.info({ productIds: step.productIds }, 'place released: every item sold out while waiting')
+        }
         return { state: 'SOLD_OUT', ticket, items: await itemsOf(step, true) }
       }
       const items = await itemsOf(step)
