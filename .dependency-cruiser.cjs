@@ -11,8 +11,11 @@
  * client-safe modules is read from this file's `schema-client-safe` rule (CLIENT_SAFE below).
  */
 
-/** Server modules a browser bundle may contain: zod schemas and two constant tables. */
-const CLIENT_SAFE = ['\\.schema\\.ts$', '^server/ops/runbook-sections\\.ts$', '^server/trpc/batch-limit\\.ts$']
+/**
+ * Server modules a browser bundle may contain: zod schemas, two constant tables, and the
+ * waiting room's warning thresholds (constants and a pure function: /ops and the alert rules share them).
+ */
+const CLIENT_SAFE = ['\\.schema\\.ts$', '^server/ops/runbook-sections\\.ts$', '^server/trpc/batch-limit\\.ts$', '^server/ops/waiting-room-alerts\\.ts$']
 
 /**
  * The modules that may import server/platform/db.ts besides the repositories, by name:

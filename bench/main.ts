@@ -9,7 +9,8 @@
  *  3. sold-out rejections (p99, PostgreSQL statements per rejection) vs accepted checkouts;
  *  4. the stock read through tRPC vs a plain route handler;
  *  5. Prisma `findUnique` vs node-postgres running the same SQL;
- *  6. the standalone tRPC API service vs tRPC inside Next (bench/api-pairs.ts): trivial query,
+ *  6. the waiting room's cost on checkout: off vs on but not engaged (bench/waiting-room-cost.ts);
+ *  7. the standalone tRPC API service vs tRPC inside Next (bench/api-pairs.ts): trivial query,
  *     hot-SKU checkout at 32 and 128 buyers, sold-out answers vs accepted checkouts.
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */
@@ -22,6 +23,7 @@ import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
 import { b0, inventoryInProcess, naive, ours, redisLock, type Result } from './hot-sku'
 import { runPairs } from './pairs'
 import { runApiPairs } from './api-pairs'
+import { runWaitingRoomCost } from './waiting-room-cost'
 import { fmt, markdownTable, summary } from './stats'
 import pg from 'pg'
 import { createSessions } from './shopper-sessions'
@@ -71,6 +73,7 @@ async function main() {
       folded: await product(database.url, 'folded'),
       perOrder: await product(database.url, 'per-order'),
       perOrderVersioned: await product(database.url, 'per-order-versioned'),
+      room: await product(database.url, 'waiting-room'),
     }
     const serial: number[] = []
     const rows: string[][] = []
@@ -117,6 +120,7 @@ async function main() {
     console.log(`\nB0 from a single client (serial): ${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}] updates/s.`)
     console.log(`Our path does strictly more per order (session, rate limit, idempotency record, gate, order + lines + payment job rows); B0 only decrements.\n`)
     console.log(await runPairs({ storeUrl: store.url, plainNextUrl: plainNext.url, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
+    console.log(await runWaitingRoomCost({ storeUrl: store.url, redisUrl: env.REDIS_URL, keyPrefix: world.keyPrefix, productId: ids.room, sessions }))
     console.log(await runApiPairs({ storeUrl: store.url, storePid: store.process.pid!, storeEnv, databaseUrl: database.url, sessions, metricsToken: secrets.metricsToken }))
   } finally {
     await plainNext.stop()

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { MIN_REQUESTS, THRESHOLDS } from './alerts'
 import { RUNBOOK_SECTIONS } from './runbook-sections'
+import { WAITING_ROOM_THRESHOLDS } from './waiting-room-alerts'
 
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', import.meta.url))
 const RULE_TESTS = fileURLToPath(new URL('../../deploy/prometheus/alerts.test.yml', import.meta.url))
@@ -64,6 +65,11 @@ describe('Prometheus alerting rules (deploy/prometheus/alerts.yml)', () => {
     expect(alerts.has('StorefrontSaleSignalsNotSampled')).toBe(true)
     expect(expr('ReplicaLagHigh')).toContain(`> ${THRESHOLDS.replicaLagMs / 1000}\n`)
     expect(expr('CatalogReadsOnPrimaryFallback')).toContain('storefront_catalog_fallback_reads_total')
+    expect(expr('WaitingRoomLineStalled')).toContain('max(storefront_fleet_waiting_room_line_length) > 0\n')
+    expect(expr('WaitingRoomLineStalled')).toContain('max(storefront_fleet_waiting_room_admitted_per_second) == 0\n')
+    expect(expr('WaitingRoomLineStalled')).toContain(`for: ${WAITING_ROOM_THRESHOLDS.stalledForSeconds / 60}m\n`)
+    expect(expr('WaitingRoomAbandonHigh')).toContain(`max(storefront_fleet_waiting_room_abandon_rate) > ${WAITING_ROOM_THRESHOLDS.abandonRate}\n`)
+    expect(expr('WaitingRoomAbandonHigh')).toContain(`max(storefront_fleet_waiting_room_abandoned) >= ${WAITING_ROOM_THRESHOLDS.minAbandoned}\n`)
     const sections = new Set<string>(Object.values(RUNBOOK_SECTIONS))
     for (const [name, block] of alerts) {
       const section = /runbook_url: \/ops\/runbook#(\S+)/.exec(block)?.[1]

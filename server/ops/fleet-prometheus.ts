@@ -5,13 +5,17 @@
  * what the fleet's signal sampler (signal-sampler.ts) recorded in its last slot, so they are
  * there whether or not anyone has /ops open; `storefront_fleet_signals_age_seconds` says how
  * old that is. Per-process counters stay on the app registry; these are added only to
- * /api/metrics of web instances. The alert rules built on them: deploy/prometheus/.
+ * /api/metrics of web instances. The waiting room's live figures join them
+ * (`storefront_fleet_waiting_room_*`, waiting-room-prometheus.ts). The alert rules built on
+ * them: deploy/prometheus/.
  */
 import { Gauge, Registry } from 'prom-client'
 import { WINDOW_SLOTS, type WindowName } from './metrics-snapshot'
 import { evaluateAlerts } from './alerts'
 import type { FleetRead } from './fleet-reader'
 import { fleetView, latestSignals } from './overview.service'
+import { waitingRoomFigures } from '../waiting-room/waiting-room-figures'
+import { registerWaitingRoomGauges, sharedWaitingRoomRead, type WaitingRoomRead } from './waiting-room-prometheus'
 
 const WINDOWS = Object.keys(WINDOW_SLOTS) as WindowName[]
 const QUANTILES = [
@@ -21,7 +25,17 @@ const QUANTILES = [
   ['1', 'maxMs'],
 ] as const
 
-function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
+/**
+ * Empties an unlabelled gauge before a collect: prom-client's reset() leaves it at 0, which a
+ * rule reads as a value ("signals sampled 0 s ago"); after remove() it is absent until set, so
+ * `absent(...)` in the alert rules sees what is really missing.
+ */
+function clearUnlabelled(gauge: Gauge): void {
+  gauge.reset()
+  gauge.remove()
+}
+
+function createFleetRegistry(read: () => Promise<FleetRead>, waitingRoom: WaitingRoomRead): Registry {
   const registry = new Registry()
   new Gauge({
     name: 'storefront_fleet_requests',
@@ -93,7 +107,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
     help: 'Largest read replica replay lag the instances reported in the last minute (absent: no replica, or not measured)',
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { lagMs } = (await read()).figures.replica
       if (lagMs !== null) this.set(lagMs / 1000)
     },
@@ -129,7 +143,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
     help: "Wait of the oldest due job, as the fleet's signal sampler last recorded it",
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { queue } = latestSignals(await read())
       if (queue) this.set(queue.sample.oldestReadySeconds)
     },
@@ -139,7 +153,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
     help: "Seconds since the fleet's signal sampler last recorded queue and alert states (absent or large: nobody is sampling)",
     registers: [registry],
     async collect() {
-      this.reset()
+      clearUnlabelled(this)
       const { alerts } = latestSignals(await read())
       if (alerts) this.set(Math.max(0, (Date.now() - alerts.at) / 1000))
     },
@@ -175,6 +189,7 @@ function createFleetRegistry(read: () => Promise<FleetRead>): Registry {
       for (const a of alerts) this.inc({ panel: a.panel })
     },
   })
+  registerWaitingRoomGauges(registry, sharedWaitingRoomRead(waitingRoom))
   return registry
 }
 
@@ -182,5 +197,5 @@ const FLEET = Symbol.for('storefront.fleetRegistry')
 const g = globalThis as unknown as { [FLEET]?: Registry }
 
 export function fleetRegistry(): Registry {
-  return (g[FLEET] ??= createFleetRegistry(() => fleetView()))
+  return (g[FLEET] ??= createFleetRegistry(() => fleetView(), () => waitingRoomFigures()))
 }

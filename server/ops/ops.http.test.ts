@@ -113,6 +113,10 @@ describe('figures', () => {
     expect(text).toMatch(/storefront_fleet_requests\{endpoint="\/p\/\[slug\]",window="5m",outcome="ok"\} 7\b/)
     expect(text).toMatch(/storefront_fleet_request_latency_ms\{endpoint="catalog.stock",window="5m",quantile="0.99"\} [\d.]+/)
     expect(text).toContain('nodejs_eventloop_lag_p99_seconds')
+    // No worker samples the alert states here and no replica is configured: those gauges are
+    // absent, not 0 (a 0 would read as "sampled just now" and keep StorefrontSaleSignalsNotSampled quiet).
+    expect(text).not.toMatch(/^storefront_fleet_signals_age_seconds /m)
+    expect(text).not.toMatch(/^storefront_fleet_replica_lag_seconds /m)
     expect((await fetch(`${base}/api/metrics`)).status).toBe(401)
   })
 })

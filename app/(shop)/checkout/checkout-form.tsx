@@ -9,16 +9,31 @@ import { formatPrice } from '@/app/_components/price'
 import { useCart } from '@/app/_components/use-cart'
 import { useTRPC } from '@/app/_trpc/client'
 import { ADDRESS_MAX, EMAIL_MAX, NAME_MAX, placeOrderInput } from '@/server/checkout/checkout.schema'
+import type { QueuedAnswer } from '@/server/waiting-room/waiting-room.schema'
+import type { PendingAttempt } from './pending-attempt'
 
-type Fields = { email: string; shippingName: string; shippingAddress: string }
+export type Fields = { email: string; shippingName: string; shippingAddress: string }
 const FIELD_NAMES = ['email', 'shippingName', 'shippingAddress'] as const
+const EMPTY_FIELDS: Fields = { email: '', shippingName: '', shippingAddress: '' }
 
-export function CheckoutForm() {
+/** A word for the shopper above the form: why they are back at the form after waiting in line. */
+export type FormNotice = { tone: 'info' | 'error'; text: string }
+
+/**
+ * The checkout form. When checkout answers QUEUED (the waiting room), it hands the attempt —
+ * exactly what was confirmed, with its idempotency key — to `onQueued`, and the page shows
+ * the waiting room in its place (checkout-flow.tsx).
+ */
+export function CheckoutForm(props: {
+  initialFields?: Fields
+  notice?: FormNotice | null
+  onQueued: (answer: QueuedAnswer, attempt: PendingAttempt) => void
+}) {
   const trpc = useTRPC()
   const router = useRouter()
   const queryClient = useQueryClient()
   const { data: cart, isLoading } = useCart()
-  const [fields, setFields] = useState<Fields>({ email: '', shippingName: '', shippingAddress: '' })
+  const [fields, setFields] = useState<Fields>(props.initialFields ?? EMPTY_FIELDS)
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof Fields, string>>>({})
   // One idempotency key per checkout attempt, and an attempt is what the shopper confirms:
   // the lines, the total and the form. Resending the same (a retry after a timeout or a 503)
@@ -28,6 +43,7 @@ export function CheckoutForm() {
   const place = useMutation(
     trpc.checkout.placeOrder.mutationOptions({
       onSuccess: (answer) => {
+        if (answer.status === 'QUEUED') return // the waiting room takes over (submit's onSuccess)
         // The server removed the bought lines from the cart: refetch it for the badge.
         void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
         router.push(`/orders/${answer.orderId}`)
@@ -44,9 +60,12 @@ export function CheckoutForm() {
   const lines = (cart?.lines ?? []).filter((l) => l.available)
   if (!cart || lines.length === 0) {
     return (
-      <p className="mt-6">
-        Your cart is empty. <Link href="/" className="font-semibold text-brand-700 underline">Find a deal →</Link>
-      </p>
+      <>
+        {props.notice && <Notice notice={props.notice} />}
+        <p className="mt-6">
+          Your cart is empty. <Link href="/" className="font-semibold text-brand-700 underline">Find a deal →</Link>
+        </p>
+      </>
     )
   }
 
@@ -75,7 +94,12 @@ export function CheckoutForm() {
       setFieldErrors(errs)
       return
     }
-    place.mutate(parsed.data)
+    const lineInfo = Object.fromEntries(lines.map((l) => [String(l.productId), { name: l.name, totalCents: l.lineTotalCents }]))
+    place.mutate(parsed.data, {
+      onSuccess: (answer) => {
+        if (answer.status === 'QUEUED') props.onQueued(answer, { input: parsed.data, ticket: answer.ticket, lineInfo, dropped: [], savedAt: Date.now() })
+      },
+    })
   }
 
   const soldOut = errorData(place.error).appCode === 'SOLD_OUT'
@@ -83,6 +107,7 @@ export function CheckoutForm() {
   return (
     <form onSubmit={submit} noValidate className="mt-6 grid gap-8 md:grid-cols-[1fr_280px]" data-testid="checkout-form">
       <fieldset className="space-y-4" disabled={place.isPending}>
+        {props.notice && !place.error && <Notice notice={props.notice} />}
         <Field label="Email" name="email" type="email" max={EMAIL_MAX} value={fields.email} error={fieldErrors.email} onChange={update} autoComplete="email" />
         <Field label="Full name" name="shippingName" max={NAME_MAX} value={fields.shippingName} error={fieldErrors.shippingName} onChange={update} autoComplete="name" />
         <Field label="Shipping address" name="shippingAddress" max={ADDRESS_MAX} value={fields.shippingAddress} error={fieldErrors.shippingAddress} onChange={update} autoComplete="street-address" multiline />
@@ -119,6 +144,19 @@ export function CheckoutForm() {
         </div>
       </aside>
     </form>
+  )
+}
+
+/** Why the shopper is back at the form after waiting in line (left, ticket refused, order refused). */
+function Notice({ notice }: { notice: FormNotice }) {
+  return (
+    <div
+      role={notice.tone === 'error' ? 'alert' : 'status'}
+      className={`mt-6 rounded-lg border p-3 text-sm first:mt-0 ${notice.tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-stone-200 bg-stone-50 text-stone-800'}`}
+      data-testid="checkout-notice"
+    >
+      {notice.text}
+    </div>
   )
 }
 

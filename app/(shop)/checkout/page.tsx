@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { CheckoutForm } from './checkout-form'
+import { CheckoutFlow } from './checkout-flow'
 
 export const metadata: Metadata = { title: 'Checkout' }
 
@@ -7,7 +7,7 @@ export default function CheckoutPage() {
   return (
     <div className="mx-auto max-w-3xl">
       <h1 className="text-3xl font-bold">Checkout</h1>
-      <CheckoutForm />
+      <CheckoutFlow />
     </div>
   )
 }

@@ -15,6 +15,7 @@ import { OverviewCharts } from './overview-charts'
 import { OverviewStats } from './overview-stats'
 import { ProductEditor } from './product-editor'
 import { ReplicaPanel } from './replica-panel'
+import { WaitingRoomPanel } from './waiting-room-panel'
 
 /** How often the dashboard refreshes (the server caches its overview 2 s). */
 export const REFRESH_MS = 2_000
@@ -42,6 +43,7 @@ export function OpsDashboard({ adminName }: { adminName: string }) {
         <>
           <OverviewStats overview={data} />
           <OverviewCharts overview={data} />
+          <WaitingRoomPanel />
           <EndpointsTable overview={data} />
           <div className="grid gap-4 lg:grid-cols-2">
             <HotSkusTable overview={data} onEdit={(id) => setEditing(String(id))} />

@@ -2,7 +2,8 @@ import Link from 'next/link'
 import type { Overview } from '@/server/ops/ops.schema'
 import { runbookHref } from '@/server/ops/runbook-sections'
 
-type Alert = Overview['alerts'][number]
+/** What a panel shows of an alert: the fleet's (Overview['alerts']) or a panel's own (the waiting room's). */
+type Alert = Pick<Overview['alerts'][number], 'id' | 'reason' | 'runbook'>
 
 /**
  * A dashboard panel. Red, with the reasons and their runbook links, while any of its alerts
