@@ -10,6 +10,7 @@
  *                           a primary with a streaming read replica; shoppers connect from
  *                           loopback addresses of their own (the edge sees the TCP peer)
  *   --no-replica            with --fleet: one database, no replica (to compare catalog reads)
+ *   --web N  --api M        with --fleet: N web and M API processes behind the edge (default 2 and 2)
  *   --waiting-room          the waiting room in automatic mode (the default of --ci), admitting
  *                           75 % of the hold's expected checkout arrivals per second; queued shoppers
  *                           poll, are admitted and check out, and a few abandon
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     faults: { type: 'boolean', default: false },
     fleet: { type: 'boolean', default: false },
     'no-replica': { type: 'boolean', default: false },
+    web: num,
+    api: num,
     'waiting-room': { type: 'boolean' },
     'no-waiting-room': { type: 'boolean' },
     'admission-rate': num,
@@ -114,6 +117,10 @@ function overrides(): DrillOverrides {
     keepDatabase: values['keep-db'],
     fleet: values.fleet,
     replica: !values['no-replica'],
+    fleetShape: {
+      ...(values.web !== undefined && { web: number('web', values.web) }),
+      ...(values.api !== undefined && { api: number('api', values.api) }),
+    },
     ...(waitingRoom !== undefined && { waitingRoom }),
     admissionRate: number('admission-rate', values['admission-rate']),
   }

@@ -18,6 +18,14 @@ import { z } from 'zod'
 import { MAX_ADMISSION_RATE, MIN_ADMISSION_RATE, waitingRoomModeSchema } from '../../server/waiting-room/waiting-room.schema'
 
 export const PROFILES = ['full', 'quick', 'ci'] as const
+
+/**
+ * The fleet `--fleet` runs against by default: the edge in front of these (a 2-core machine's
+ * worth). `--web N --api M` choose another (e.g. 1 web + 1 API leaves the generator more CPU).
+ */
+export const FLEET_SHAPE = { web: 2, api: 2, workers: 1 } as const
+/** The most processes of one role a drill fleet may start (the private pair allows FLEET_PAIR_SETTINGS connections). */
+export const MAX_FLEET_PROCESSES = 4
 export type ProfileName = (typeof PROFILES)[number]
 
 const seconds = z.number().min(0).max(3_600)
@@ -181,6 +189,14 @@ export const drillOptionsSchema = z
     fleet: z.boolean(),
     /** With `fleet`: a private primary with a streaming replica taking the catalog reads (false: one database). */
     replica: z.boolean(),
+    /** With `fleet`: how many web and API processes stand behind the edge (default FLEET_SHAPE). */
+    fleetShape: z
+      .object({
+        web: z.number().int().min(1).max(MAX_FLEET_PROCESSES),
+        api: z.number().int().min(0).max(MAX_FLEET_PROCESSES),
+        workers: z.number().int().min(1).max(MAX_FLEET_PROCESSES),
+      })
+      .strict(),
   })
   .strict()
 export type DrillOptions = z.infer<typeof drillOptionsSchema>
@@ -314,11 +330,9 @@ export function profileDefaults(profile: ProfileName): DrillOptions {
     keepDatabase: false,
     fleet: false,
     replica: true,
+    fleetShape: { ...FLEET_SHAPE },
   }
 }
-
-/** The fleet `--fleet` runs against: the edge in front of these (a 2-core machine's worth). */
-export const FLEET_SHAPE = { web: 2, api: 2, workers: 1 } as const
 
 /** A partial override, as drill-cli.ts builds it from the command line. */
 export interface DrillOverrides {
@@ -335,6 +349,7 @@ export interface DrillOverrides {
   seed?: number
   keepDatabase?: boolean
   fleet?: boolean
+  fleetShape?: Partial<DrillOptions['fleetShape']>
   replica?: boolean
   /** true: the room in automatic mode (admission rate derived from the run's shape unless given); false: off; absent: the profile's default. */
   waitingRoom?: boolean
@@ -367,6 +382,7 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     ...(o.seed !== undefined && { seed: o.seed }),
     ...(o.keepDatabase !== undefined && { keepDatabase: o.keepDatabase }),
     ...(o.fleet !== undefined && { fleet: o.fleet }),
+    fleetShape: { ...base.fleetShape, ...o.fleetShape },
     ...(o.replica !== undefined && { replica: o.replica }),
   }
   const parsed = drillOptionsSchema.parse(merged)
@@ -381,6 +397,7 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     throw new Error('--faults runs against one store: leave out --fleet')
   }
   if (!parsed.fleet && !parsed.replica) throw new Error('--no-replica goes with --fleet')
+  if (!parsed.fleet && o.fleetShape && Object.keys(o.fleetShape).length > 0) throw new Error('--web and --api go with --fleet')
   if (Math.max(parsed.admin.priceEditAtS, parsed.admin.restockAtS) >= parsed.shape.holdS) {
     throw new Error(`the admin's changes must fall inside the hold (${parsed.shape.holdS} s)`)
   }

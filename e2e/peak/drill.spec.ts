@@ -21,7 +21,7 @@ import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
 import { AdminActions } from './world/admin-actions'
 import { readCatalogFacts, setHotStock, setSoldOut, stockSnapshot, type CatalogFacts } from './world/catalog-facts'
-import { FLEET_SHAPE, optionsFromEnvironment } from './drill-options'
+import { optionsFromEnvironment } from './drill-options'
 import { PREWARM_TOP, startDrillWorld } from './world/drill-world'
 import { FaultRunner } from './world/faults'
 import { readCatalogReads, readInstanceFigures, startReplicaLagSampler, type FleetFigures } from './world/fleet-figures'
@@ -133,7 +133,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     let fleet: FleetFigures | null = null
     if (world.fleet) {
       fleet = {
-        shape: String(world.settings.fleet ?? `edge, ${FLEET_SHAPE.web} web, ${FLEET_SHAPE.api} API, ${FLEET_SHAPE.workers} worker`),
+        shape: String(world.settings.fleet ?? `edge, ${options.fleetShape.web} web, ${options.fleetShape.api} API, ${options.fleetShape.workers} worker`),
         instances: await readInstanceFigures(world.fleet, world.redis.port, world.keyPrefix),
         replicaLag: lagSampler ? await lagSampler.stop() : null,
         catalogReads: await readCatalogReads(world.fleet, world.metricsToken),

@@ -31,7 +31,7 @@ import { spawnWorker, type WorkerProcess } from '../../../server/launcher/worker
 import { startFleet, type RunningFleet } from '../../../server/launcher/start-fleet'
 import { migrate } from '../../../prisma/migrate'
 import { seed } from '../../../prisma/seed'
-import { FLEET_SHAPE, type DrillOptions } from '../drill-options'
+import type { DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
 import { startOwnRedis, type OwnRedis } from './own-redis'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy'
@@ -160,7 +160,7 @@ export async function startDrillWorld(
     let workerEnv: Record<string, string | undefined> = {}
     if (o.fleet) {
       const started = await startFleet({
-        ...FLEET_SHAPE,
+        ...o.fleetShape,
         port: o.port === 'auto' ? 0 : o.port,
         host: '127.0.0.1',
         databaseUrl: database?.url,
@@ -224,7 +224,7 @@ export async function startDrillWorld(
       },
       settings: {
         database: database?.name ?? "storefront on the fleet's private primary",
-        ...(fleet && { fleet: `edge, ${FLEET_SHAPE.web} web, ${FLEET_SHAPE.api} API, ${FLEET_SHAPE.workers} worker${o.replica ? ', primary + streaming replica' : ', one database'}` }),
+        ...(fleet && { fleet: `edge, ${o.fleetShape.web} web, ${o.fleetShape.api} API, ${o.fleetShape.workers} worker${o.replica ? ', primary + streaming replica' : ', one database'}` }),
         storePoolSize: env.DATABASE_POOL_SIZE,
         workerConcurrency: o.workerConcurrency,
         workerJobLeaseMs: Number(DRILL_WORKER_ENV.WORKER_JOB_LEASE_MS),
