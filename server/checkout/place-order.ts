@@ -1,6 +1,7 @@
 /**
  * checkout.placeOrder, for one idempotency key:
- *   waiting room (server/waiting-room: a QUEUED answer, or go on; mode off: no Redis call)
+ *   waiting room (server/waiting-room: a QUEUED answer, or go on; mode off: no Redis call; an
+ *   admission this call used is given back when it ends without an order)
  *   → idempotency record → sold-out gate (Redis only) → PostgreSQL transaction
  *   (guarded `stock >= q` decrement per line in product-id order, order + lines, payment job)
  *   → answer { orderId, status: PENDING_PAYMENT }.
@@ -16,7 +17,7 @@ import { logger } from '../platform/logger'
 import { isRedisUnavailable } from '../platform/redis'
 import { metrics } from '../platform/metrics'
 import { countInFlight } from '../waiting-room/checkout-in-flight'
-import { admitToCheckout } from '../waiting-room/waiting-room.service'
+import { admitToCheckout, giveBackAdmission } from '../waiting-room/waiting-room.service'
 import { findOrderByKey } from './checkout.repo'
 import type { PlacedOrderAnswer, PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
 import { placeFolded } from './fold-hot-buyers'
@@ -70,18 +71,26 @@ async function writeOrder(req: CheckoutRequest): Promise<PlacedOrder> {
  * cannot admit this call, SOLD_OUT, CONFLICT, BAD_INPUT, IDEMPOTENCY_MISMATCH, UNAVAILABLE.
  */
 export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
-  let queued
+  let admission
   try {
-    queued = await admitToCheckout(sid, input)
+    admission = await admitToCheckout(sid, input)
   } catch (error) {
     metrics.checkoutResults.inc({ result: error instanceof AppError ? error.code.toLowerCase() : 'error' })
     throw error
   }
-  if (queued) {
+  if (admission.status === 'QUEUED') {
     metrics.checkoutResults.inc({ result: 'queued' })
-    return queued
+    return admission
   }
-  return countInFlight(() => placeAdmittedOrder(sid, input))
+  const used = admission.admission
+  try {
+    return await countInFlight(() => placeAdmittedOrder(sid, input))
+  } catch (error) {
+    // No order (a refusal such as a changed price, or a failure before the commit): the shopper
+    // keeps the turn they waited for, so the form's retry with a new key is not sent to the back.
+    if (used) await giveBackAdmission(used)
+    throw error
+  }
 }
 
 /** Checkout proper, once the waiting room let the call through. */

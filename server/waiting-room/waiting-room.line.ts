@@ -7,7 +7,7 @@
 import type { Redis } from '@upstash/redis'
 import { redis as appRedis } from '../platform/redis'
 import { waitingRoomKeys } from './waiting-room.keys'
-import { CONSUME_LUA, ENTER_LUA, LEAVE_LUA, POLL_LUA } from './waiting-room.scripts'
+import { CONSUME_LUA, ENTER_LUA, LEAVE_LUA, POLL_LUA, RETURN_LUA } from './waiting-room.scripts'
 import { ADMISSION_VALID_MS, FIGURES_WINDOW_MS, MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS, TICKET_IDLE_EXPIRY_MS, type WaitingRoomMode } from './waiting-room.schema'
 
 /**
@@ -28,7 +28,37 @@ export function burstOf(ratePerSecond: number): number {
   return Math.max(1, ratePerSecond)
 }
 
-export type StepKind = 'gated' | 'go' | 'joined' | 'queued' | 'waiting' | 'admitted' | 'sold_out' | 'sold_out_now' | 'expired' | 'not_yours' | 'used' | 'ok' | 'items' | 'left' | 'left_now'
+export type StepKind =
+  | 'seen'
+  | 'gated'
+  | 'go'
+  | 'consumed'
+  | 'joined'
+  | 'queued'
+  | 'waiting'
+  | 'admitted'
+  | 'sold_out'
+  | 'sold_out_now'
+  | 'expired'
+  | 'not_yours'
+  | 'used'
+  | 'ok'
+  | 'again'
+  | 'items'
+  | 'returned'
+  | 'left'
+  | 'left_now'
+
+/** One checkout line as the waiting room keeps it. */
+export interface QueuedLine {
+  productId: number
+  quantity: number
+}
+
+/** Lines as the scripts take and store them: "productId:quantity,…" (no JSON: the emulation's Lua has no cjson). */
+export function linesArg(lines: QueuedLine[]): string {
+  return lines.map((l) => `${l.productId}:${l.quantity}`).join(',')
+}
 
 /** One script's reply (see the header in waiting-room.scripts.ts). */
 export interface LineStep {
@@ -100,6 +130,7 @@ export function createLine(opts: LineOptions = {}) {
     poll: redis.createScript<unknown>(POLL_LUA),
     consume: redis.createScript<unknown>(CONSUME_LUA),
     leave: redis.createScript<unknown>(LEAVE_LUA),
+    giveBack: redis.createScript<unknown>(RETURN_LUA),
   }
   const common = (ratePerSecond: number) => [
     k.ticketPrefix,
@@ -122,19 +153,50 @@ export function createLine(opts: LineOptions = {}) {
   return {
     keys: k,
     /**
-     * A checkout without a ticket (mode on or auto): `gated`, `go` (a token taken), `joined` (a new
-     * place) or `queued` (the session's live place). `lines` is stored with the place (JSON).
+     * A checkout without a ticket (mode on or auto): `seen` (the store has `idempotencyRecord`
+     * already), `gated`, `consumed` (the session's admitted place, used now for this key), `go`
+     * (a token taken), `joined` (a new place) or `queued` (the session's waiting place). `lines`
+     * is stored with the place: what an admission covers.
      */
-    enter(p: { binding: string; newId: string; productIds: number[]; lines: unknown; mode: Exclude<WaitingRoomMode, 'off'>; saturated: boolean; rate: number }) {
-      return run('enter', p.rate, [p.binding, p.newId, p.productIds.join(','), JSON.stringify(p.lines), p.mode, p.saturated ? '1' : '0'])
+    enter(p: {
+      binding: string
+      newId: string
+      lines: QueuedLine[]
+      idempotencyKey: string
+      /** The full Redis key of this session's idempotency record for the key. */
+      idempotencyRecord: string
+      mode: Exclude<WaitingRoomMode, 'off'>
+      saturated: boolean
+      rate: number
+    }) {
+      return run('enter', p.rate, [
+        p.binding,
+        p.newId,
+        p.lines.map((l) => l.productId).join(','),
+        linesArg(p.lines),
+        p.mode,
+        p.saturated ? '1' : '0',
+        p.idempotencyKey,
+        p.idempotencyRecord,
+      ])
     },
-    /** A poll: `waiting` (early or not), `admitted`, `sold_out`, `expired`, `not_yours`, `used`. */
-    poll(p: { id: string; binding: string; rate: number }) {
-      return run('poll', p.rate, [p.id, p.binding])
+    /**
+     * A poll: `waiting` (early or not), `admitted`, `sold_out`, `expired`, `not_yours`, `used`.
+     * `unlimited` (the room is off): a non-early poll admits the whole line at once.
+     */
+    poll(p: { id: string; binding: string; rate: number; unlimited: boolean }) {
+      return run('poll', p.rate, [p.id, p.binding, p.unlimited ? '1' : '0'])
     },
-    /** The admitted checkout call: `ok`, `used`, `expired`, `not_yours`, `waiting`, `items`. */
-    consume(p: { id: string; binding: string; idempotencyKey: string; productIds: number[]; rate: number }) {
-      return run('consume', p.rate, [p.id, p.binding, p.idempotencyKey, p.productIds.join(',')])
+    /**
+     * The admitted checkout call: `ok` (used now), `again` (used by this key before), `used`,
+     * `expired`, `not_yours`, `waiting`, `items` (lines beyond what the place was queued with).
+     */
+    consume(p: { id: string; binding: string; idempotencyKey: string; lines: QueuedLine[]; rate: number; unlimited: boolean }) {
+      return run('consume', p.rate, [p.id, p.binding, p.idempotencyKey, linesArg(p.lines), p.unlimited ? '1' : '0'])
+    },
+    /** An admitted checkout that placed no order gives its admission back: `returned`, `expired`, `not_yours`, `ok` (nothing to give back). */
+    giveBack(p: { id: string; binding: string; idempotencyKey: string; rate: number }) {
+      return run('giveBack', p.rate, [p.id, p.binding, p.idempotencyKey])
     },
     /** Leaving the line: `left_now`, `left`, `not_yours`. */
     leave(p: { id: string; binding: string; rate: number }) {

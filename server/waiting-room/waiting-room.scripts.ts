@@ -8,8 +8,9 @@
  *   wr:polls       ZSET ticket id → last poll, ms (waiting places only; idle expiry)
  *   wr:admitted    ZSET ticket id → admission, ms (admitted, not used yet; admission expiry)
  *   wr:t:{id}      HASH one place: sb (session binding), seq, fs (first seen ms), pids ("12,40"),
- *                  lines (JSON), pae (position at entry), state (waiting|admitted|used|sold_out|
- *                  left|expired), pollAfterAt, admittedAt, admissionSeq, usedKey; PEXPIRE
+ *                  lines ("12:1,40:3": product id:quantity, what the admission covers), pae
+ *                  (position at entry), state (waiting|admitted|used|sold_out|left|expired),
+ *                  pollAfterAt, admittedAt, admissionSeq, usedKey, usedAt; PEXPIRE
  *                  TICKET_RECORD_TTL_MS, refreshed on every change and poll
  *   wr:s:{sb}      STRING the session's live place (a refresh or new tab gets it back)
  *   wr:bucket      HASH tokens, at (ms): the fleet-wide token bucket at the admission rate
@@ -23,8 +24,15 @@
  *
  * "advance" runs inside every enter and every non-early poll: places not polled for
  * TICKET_IDLE_EXPIRY_MS, and admissions not used within ADMISSION_VALID_MS, expire (bounded
- * batches, counted as abandoned: an abandoned place never stalls the line), the bucket refills (burst: one second's worth, at least 1), and waiting
- * places are admitted strictly in seq order while a token is left.
+ * batches, counted as abandoned: an abandoned place never stalls the line), the bucket refills
+ * (burst: one second's worth, at least 1), and waiting places are admitted strictly in seq order
+ * while a token is left. With the room switched off (`unlimited`, from POLL and CONSUME) the
+ * bucket is not asked: the whole line is admitted at once, up to ADMIT_BATCH, so shoppers already
+ * in line never wait behind newcomers who check out straight away.
+ *
+ * An admission covers the lines it was queued with ("pid:qty"): the admitted call may buy fewer
+ * of them, or fewer units, never more (`covers`). An admitted checkout that places no order gives
+ * the admission back (RETURN: the place is `admitted` again, same admittedAt).
  *
  * Lua rules followed for the emulation (fengari, Lua 5.3 with 32-bit integers) and Redis (Lua
  * 5.1): single-value replies go through `val` (nil, false or the emulation's null), every reply
@@ -117,7 +125,7 @@ local function refill()
   return tokens, at
 end
 
-local function advance()
+local function advance(unlimited)
   local stale = redis.call('ZRANGEBYSCORE', POLLS, '-inf', NOW - IDLE, 'LIMIT', 0, EXPIRE_BATCH)
   for i = 1, #stale do
     release(stale[i], 'expired')
@@ -130,7 +138,7 @@ local function advance()
   end
   local tokens, at = refill()
   local n = 0
-  while tokens >= 1 and n < ADMIT_BATCH do
+  while (unlimited or tokens >= 1) and n < ADMIT_BATCH do
     local head = redis.call('ZRANGE', LINE, 0, 0)
     local id = val(head[1])
     if not id then break end
@@ -147,7 +155,7 @@ local function advance()
       waits[#waits + 1] = wait
       figure(ENDED, id .. ':admitted')
       figure(WAITS, id .. ':' .. whole(wait))
-      tokens = tokens - 1
+      if not unlimited then tokens = tokens - 1 end
     end
     n = n + 1
   end
@@ -165,6 +173,34 @@ local function closedGates(pids)
     end
   end
   return out
+end
+
+-- Whether the place's lines ("pid:qty,...") cover every "pid:qty" the call wants: each product
+-- among them, at no more than its queued quantity. A place stored before quantities were kept
+-- (lines as JSON, no "pid:qty" pair) covers its pids at any quantity.
+local function covers(lines, pids, want)
+  local allowed, any = {}, false
+  for p, q in string.gmatch(lines or '', '(%d+):(%d+)') do
+    allowed[p] = tonumber(q)
+    any = true
+  end
+  if not any then
+    for p in string.gmatch(pids or '', '%d+') do allowed[p] = 1000000000 end
+  end
+  for p, q in string.gmatch(want, '(%d+):(%d+)') do
+    local a = allowed[p]
+    if not a or a < tonumber(q) then return false end
+  end
+  return true
+end
+
+-- The admitted place is used by the checkout call with idempotency key ikey.
+local function use(id, sb, ikey)
+  local tk = TP .. id
+  redis.call('HSET', tk, 'state', 'used', 'usedKey', ikey, 'usedAt', NOW)
+  redis.call('PEXPIRE', tk, RECORD_TTL)
+  redis.call('ZREM', ADMITTED, id)
+  unpoint(id, sb)
 end
 
 local function countPids(pids)
@@ -223,24 +259,45 @@ end
 `
 
 /**
- * enter: checkout without a ticket, mode on or auto. ARGV 15-20: session binding, new ticket id,
- * pids, lines JSON, mode, saturated (1/0). Kinds: `gated` (a line's sold-out gate is closed: the
- * normal path refuses cheaply), `go` (a token was taken: check out now), `joined` (a new place),
- * `queued` (the session's live place, waiting or admitted), `admitted` (never: see placeReply).
+ * enter: checkout without a ticket, mode on or auto. ARGV 15-22: session binding, new ticket id,
+ * pids, lines ("pid:qty,..."), mode, saturated (1/0), idempotency key, the key's idempotency
+ * record (server/checkout/idempotency.store.ts). Kinds:
+ *  - `seen`: the store already has a record for this session's key (a double submit, a retry of a
+ *    placed or refused order): check out now, no token, no place — the normal path replays it;
+ *  - `gated`: a line's sold-out gate is closed (the normal path refuses cheaply);
+ *  - `consumed`: the session's live place is admitted and covers these lines: it is used now for
+ *    this key (a resubmit without the ticket keeps the turn the shopper earned); check out now;
+ *  - `go`: a token was taken: check out now;
+ *  - `joined`: a new place; `queued`: the session's live place, still waiting (now for this cart).
+ * An admitted place whose lines do not cover this cart is given up ('left') and the cart joins
+ * the line as a new place: an admission never grows to buy more than it was queued for.
  */
 export const ENTER_LUA = COMMON + String.raw`
 local sb, newId, pids, lines, mode, saturated = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[20]
+local ikey, idemRecord = ARGV[21], ARGV[22]
+if redis.call('EXISTS', idemRecord) == 1 then return reply('seen', {}, {}) end
 if #closedGates(pids) > 0 then return reply('gated', {}, {}) end
-local tokens, at = advance()
+local tokens, at = advance(false)
 local cur = val(redis.call('GET', SP .. sb))
 if cur then
-  local st = val(redis.call('HGET', TP .. cur, 'state'))
-  if st == 'waiting' or st == 'admitted' then
+  local h = redis.call('HMGET', TP .. cur, 'state', 'lines', 'pids', 'admittedAt')
+  local st = val(h[1])
+  if st == 'admitted' then
+    if NOW - tonumber(val(h[4]) or 0) > ADMIT_VALID then
+      release(cur, 'expired')
+      expired = expired + 1
+    elseif covers(val(h[2]), val(h[3]), lines) then
+      use(cur, sb, ikey)
+      return reply('consumed', { id = cur, pids = val(h[3]) or '' }, {})
+    else
+      release(cur, 'left')
+    end
+  elseif st == 'waiting' then
     -- A refresh or a new tab: the same place, now for the cart as it is.
     redis.call('HSET', TP .. cur, 'pids', pids, 'lines', lines)
     redis.call('PEXPIRE', TP .. cur, RECORD_TTL)
     redis.call('PEXPIRE', SP .. sb, RECORD_TTL)
-    if st == 'waiting' then redis.call('ZADD', POLLS, 'XX', NOW, cur) end
+    redis.call('ZADD', POLLS, 'XX', NOW, cur)
     local r = placeReply('queued', cur, {}, false)
     r[1] = 'queued'
     return r
@@ -255,7 +312,7 @@ if mode == 'on' or len > 0 or tokens < 1 or saturated == '1' then
   redis.call('ZADD', LINE, seq, newId)
   redis.call('ZADD', POLLS, NOW, newId)
   redis.call('SET', SP .. sb, newId, 'PX', RECORD_TTL)
-  advance()
+  advance(false)
   local r = placeReply('joined', newId, {}, false)
   r[1] = 'joined'
   return r
@@ -265,13 +322,14 @@ return reply('go', {}, {})
 `
 
 /**
- * poll: ARGV 15-16: ticket id, session binding. Kinds: `expired`, `not_yours`, `used`,
+ * poll: ARGV 15-17: ticket id, session binding, unlimited (1/0: the room is off, a non-early
+ * poll admits the whole line at once). Kinds: `expired`, `not_yours`, `used`,
  * `sold_out_now` (every item's gate closed: the place is released now, also on an early poll),
  * `sold_out` (released by an earlier poll),
  * `admitted`, `waiting` (early = 1: read only, nothing changed).
  */
 export const POLL_LUA = COMMON + String.raw`
-local id, sb = ARGV[15], ARGV[16]
+local id, sb, unlimited = ARGV[15], ARGV[16], ARGV[17] == '1'
 local tk = TP .. id
 local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'pollAfterAt', 'admittedAt')
 local state = val(h[2])
@@ -306,25 +364,28 @@ end
 redis.call('ZADD', POLLS, 'XX', NOW, id)
 redis.call('PEXPIRE', tk, RECORD_TTL)
 redis.call('PEXPIRE', SP .. sb, RECORD_TTL)
-advance()
+advance(unlimited)
 return placeReply('waiting', id, closed, false)
 `
 
 /**
- * consume: the admitted checkout call. ARGV 15-18: ticket id, session binding, idempotency key,
- * the call's pids. Kinds: `ok` (used now, or already used by this same key: an idempotent
- * retry), `used` (another key), `expired`, `not_yours`, `waiting` (not admitted yet: the caller
- * answers with the place), `items` (the call buys products the place was not for).
+ * consume: the admitted checkout call. ARGV 15-19: ticket id, session binding, idempotency key,
+ * the call's lines ("pid:qty,..."), unlimited (1/0: the room is off, so the line is first
+ * admitted at once, as a poll would). Kinds: `ok` (used now by this key), `again` (already used
+ * by this same key: an idempotent retry; it is not this call's to give back), `used` (another
+ * key), `expired`, `not_yours`, `waiting` (not admitted yet: the caller answers with the place),
+ * `items` (the call buys products, or units, the place was not queued for).
  */
 export const CONSUME_LUA = COMMON + String.raw`
-local id, sb, ikey, want = ARGV[15], ARGV[16], ARGV[17], ARGV[18]
+local id, sb, ikey, want, unlimited = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19] == '1'
 local tk = TP .. id
-local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'admittedAt', 'usedKey')
+if unlimited and val(redis.call('HGET', tk, 'state')) == 'waiting' then advance(true) end
+local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'admittedAt', 'usedKey', 'lines')
 local state = val(h[2])
 if not state then return reply('expired', {}, {}) end
 if val(h[1]) ~= sb then return reply('not_yours', {}, {}) end
 if state == 'used' then
-  if val(h[5]) == ikey then return reply('ok', { id = id }, {}) end
+  if val(h[5]) == ikey then return reply('again', { id = id }, {}) end
   return reply('used', {}, {})
 end
 if state == 'waiting' then return reply('waiting', { id = id }, {}) end
@@ -334,15 +395,40 @@ if NOW - tonumber(val(h[4]) or 0) > ADMIT_VALID then
   expired = expired + 1
   return reply('expired', {}, {})
 end
-local have = ',' .. (val(h[3]) or '') .. ','
-for pid in string.gmatch(want, '%d+') do
-  if not string.find(have, ',' .. pid .. ',', 1, true) then return reply('items', { id = id, pids = val(h[3]) or '' }, {}) end
-end
-redis.call('HSET', tk, 'state', 'used', 'usedKey', ikey, 'usedAt', NOW)
-redis.call('PEXPIRE', tk, RECORD_TTL)
-redis.call('ZREM', ADMITTED, id)
-unpoint(id, sb)
+if not covers(val(h[6]), val(h[3]), want) then return reply('items', { id = id, pids = val(h[3]) or '' }, {}) end
+use(id, sb, ikey)
 return reply('ok', { id = id }, {})
+`
+
+/**
+ * return: the admitted checkout call (CONSUME's `ok`, ENTER's `consumed`) ended without an order:
+ * its admission is given back. ARGV 15-17: ticket id, session binding, idempotency key. Kinds:
+ * `returned` (the place is `admitted` again with its admittedAt, so the same admitUntil; usedKey
+ * cleared; the session points at it again unless it has another live place), `expired` (the
+ * admission's time ran out meanwhile: released), `not_yours`, `ok` (nothing to give back: not
+ * used, or used by another key).
+ */
+export const RETURN_LUA = COMMON + String.raw`
+local id, sb, ikey = ARGV[15], ARGV[16], ARGV[17]
+local tk = TP .. id
+local h = redis.call('HMGET', tk, 'sb', 'state', 'usedKey', 'admittedAt')
+if not val(h[2]) then return reply('expired', {}, {}) end
+if val(h[1]) ~= sb then return reply('not_yours', {}, {}) end
+if val(h[2]) ~= 'used' or val(h[3]) ~= ikey then return reply('ok', { id = id }, {}) end
+local admittedAt = tonumber(val(h[4]) or 0)
+if NOW - admittedAt > ADMIT_VALID then
+  release(id, 'expired')
+  expired = expired + 1
+  return reply('expired', {}, {})
+end
+redis.call('HSET', tk, 'state', 'admitted')
+redis.call('HDEL', tk, 'usedKey', 'usedAt')
+redis.call('PEXPIRE', tk, RECORD_TTL)
+redis.call('ZADD', ADMITTED, whole(admittedAt), id)
+local cur = val(redis.call('GET', SP .. sb))
+local live = cur and val(redis.call('HGET', TP .. cur, 'state'))
+if not (live == 'waiting' or live == 'admitted') then redis.call('SET', SP .. sb, id, 'PX', RECORD_TTL) end
+return reply('returned', { id = id }, {})
 `
 
 /** leave: ARGV 15-16: ticket id, session binding. Kinds: `left_now` (it was waiting or admitted), `left` (nothing to leave), `not_yours`. */

@@ -19,6 +19,8 @@ import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type PollTicketOutput, type 
 import { verifyTicket } from './ticket-token'
 
 const SECRET = 'x'.repeat(32) + '-waiting-room-service-test'
+/** "Check out now" with no admission used. */
+const GO = { status: 'GO', admission: null }
 const FAR_FUTURE = 4_102_444_800_000 // 2100-01-01: the bucket never refills during a test
 
 interface World {
@@ -70,7 +72,7 @@ async function notEarly(w: World, ticket: string): Promise<void> {
 }
 async function queue(w: World, session: string, productIds: number[]): Promise<QueuedAnswer> {
   const answer = await w.room.admitToCheckout(session, attempt(productIds))
-  if (!answer) throw new Error('expected a QUEUED answer')
+  if (answer.status !== 'QUEUED') throw new Error('expected a QUEUED answer')
   return answer
 }
 async function rejects(p: Promise<unknown>, code: string): Promise<AppError> {
@@ -100,14 +102,14 @@ function suite(name: string, redis: () => Redis) {
     it('mode off: checkout goes on with no call to the line', async () => {
       const w = world(redis())
       w.settings = { mode: 'off', admissionRatePerSecond: 100 }
-      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toEqual(GO)
       expect(w.scriptCalls).toBe(0)
     })
 
     it('auto: an empty line with a token goes on; no token, or saturation, queues', async () => {
       const w = world(redis())
       w.settings = { mode: 'auto', admissionRatePerSecond: 100 }
-      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toEqual(GO)
       await setBucket(w, 0)
       const waiting = sid()
       const queued = await queue(w, waiting, [pid()])
@@ -118,7 +120,7 @@ function suite(name: string, redis: () => Redis) {
       expect((await queue(w, behind, [pid()])).position).toBe(1)
       expect(await w.room.pollTicket(waiting, queued.ticket)).toMatchObject({ state: 'ADMITTED', admissionSeq: 1 })
       await setBucket(w, 2)
-      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toBeNull()
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]))).toEqual(GO)
 
       const saturated = world(redis())
       saturated.settings = { mode: 'auto', admissionRatePerSecond: 100 }
@@ -239,7 +241,7 @@ function suite(name: string, redis: () => Redis) {
       await setBucket(w, 0)
       const product = pid()
       await w.redis.set(`${w.line.keys.gatePrefix}${product}`, 'Gone')
-      expect(await w.room.admitToCheckout(sid(), attempt([product]))).toBeNull()
+      expect(await w.room.admitToCheckout(sid(), attempt([product]))).toEqual(GO)
       expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
     })
 
@@ -256,8 +258,9 @@ function suite(name: string, redis: () => Redis) {
       expect((await w.room.pollTicket(s, queued.ticket)).state).toBe('ADMITTED')
       await rejects(w.room.admitToCheckout(sid(), attempt([product], { admissionTicket: queued.ticket })), 'TICKET_NOT_YOURS')
       const used = attempt([product], { admissionTicket: queued.ticket })
-      expect(await w.room.admitToCheckout(s, used)).toBeNull()
-      expect(await w.room.admitToCheckout(s, used)).toBeNull()
+      expect(await w.room.admitToCheckout(s, used)).toEqual({ status: 'GO', admission: { id: payloadOf(queued.ticket).id, binding: verifyTicket(queued.ticket, s, SECRET).s, idempotencyKey: used.idempotencyKey } })
+      // The retry did not use the place (the first call did): nothing of its own to give back.
+      expect(await w.room.admitToCheckout(s, used)).toEqual(GO)
       await rejects(w.room.admitToCheckout(s, { ...used, idempotencyKey: 'another-key-0000001' }), 'TICKET_USED')
       await rejects(w.room.pollTicket(s, queued.ticket), 'TICKET_USED')
       // The session's next checkout is a new place, not the used one.

@@ -2,12 +2,18 @@
  * The waiting room's services: admission at checkout, polls, leaving the line. Each is one
  * script call on the line (waiting-room.line.ts) plus signing, errors, metrics and item names.
  *
- *  - `admitToCheckout`: what checkout.placeOrder asks first. Mode off → null at once (no Redis
- *    call: the settings are cached in process). With an admission ticket → consume it (an
- *    idempotent retry of the same key passes; another key → TICKET_USED). Without one → enter:
- *    a closed sold-out gate, or a token while nobody waits and checkout is not saturated → null
- *    (check out now); otherwise a QUEUED answer with the (possibly existing) place.
- *  - `pollTicket`: WAITING (early polls change nothing), ADMITTED or SOLD_OUT.
+ *  - `admitToCheckout`: what checkout.placeOrder asks first: GO (check out now) or the QUEUED
+ *    answer. Mode off → GO at once (no Redis call: the settings are cached in process). With an
+ *    admission ticket → consume it (an idempotent retry of the same key passes; another key →
+ *    TICKET_USED; more products or units than the place was queued with → BAD_INPUT). Without one
+ *    → enter: a key the store has already seen (a double submit: the normal path replays it), a
+ *    closed sold-out gate, the session's own admitted place (used now: a resubmit without the
+ *    ticket keeps the shopper's turn), or a token while nobody waits and checkout is not
+ *    saturated → GO; otherwise QUEUED with the (possibly existing) place.
+ *  - `giveBack`: the admitted checkout ended without an order (any error): the admission it used
+ *    is the shopper's again (same admitUntil), for a retry with a new key, with or without ticket.
+ *  - `pollTicket`: WAITING (early polls change nothing), ADMITTED or SOLD_OUT. Mode off: a poll
+ *    that is not early admits the whole line at once (nobody waits behind newcomers).
  *  - `leaveLine`: the place is released and counted as abandoned.
  *
  * Saturation in auto mode: this instance's in-flight checkouts ≥ MAX_IN_FLIGHT_CHECKOUTS
@@ -15,12 +21,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { getProductSummaries } from '../catalog/catalog.service'
+import { keys } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
 import { checkoutsInFlight, MAX_IN_FLIGHT_CHECKOUTS } from './checkout-in-flight'
 import { sessionBinding, signTicket, verifyTicket, TICKET_VERSION } from './ticket-token'
-import { createLine, type Line, type LineStep } from './waiting-room.line'
+import { createLine, type Line, type LineStep, type QueuedLine } from './waiting-room.line'
 import { readWaitingRoomSettings } from './waiting-room.settings-store'
 import {
   ADMISSION_VALID_MS,
@@ -37,14 +44,37 @@ const log = logger.child({ module: 'waiting-room' })
 const EXPIRED_MESSAGE = 'Your place in line has expired. Place your order again to rejoin the line.'
 const USED_MESSAGE = 'This place in line was already used for another checkout. Place your order again to join the line.'
 const NOT_YOURS_MESSAGE = 'This waiting-room ticket belongs to another shopper session. Place your order again from this browser to join the line.'
-const ITEMS_MESSAGE = 'Your place in line was for other items. Place your order again to join the line with this cart.'
+const ITEMS_MESSAGE =
+  'Your turn in line covers the items and quantities you queued with (or fewer), and this order asks for more. Place your order again to join the line with this cart.'
 
 /** The checkout call the waiting room looks at (a subset of PlaceOrderInput: no import cycle with checkout). */
 export interface CheckoutAttempt {
   idempotencyKey: string
-  lines: Array<{ productId: number; quantity: number }>
+  lines: QueuedLine[]
   admissionTicket?: string | undefined
 }
+
+/** The admitted place one checkout call used: what `giveBack` needs if that call places no order. */
+export interface UsedAdmission {
+  /** The place's id (the ticket's `id`). */
+  id: string
+  /** The session binding the place belongs to (the ticket's `s`). */
+  binding: string
+  idempotencyKey: string
+}
+
+/**
+ * Check out now. `admission`: the admitted place this call used (give it back with `giveBack`
+ * when the checkout ends without an order), or null (mode off, a token, a closed gate, a key the
+ * store has seen, or a retry of a key that had used its place already).
+ */
+export interface GoAhead {
+  status: 'GO'
+  admission: UsedAdmission | null
+}
+export type Admission = GoAhead | QueuedAnswer
+
+const GO: GoAhead = { status: 'GO', admission: null }
 
 export interface WaitingRoomDeps {
   line: Line
@@ -106,20 +136,22 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
   const ticketOf = (sid: string, step: LineStep) =>
     signTicket({ v: TICKET_VERSION, id: step.id, seq: step.seq, fs: step.firstSeenAt, s: bindingOf(sid) }, deps.secret)
 
-  async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings): Promise<QueuedAnswer | null> {
-    if (settings.mode === 'off') return null
-    const productIds = attempt.lines.map((l) => l.productId)
+  async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings): Promise<Admission> {
+    if (settings.mode === 'off') return GO
+    const binding = bindingOf(sid)
     const step = await line.enter({
-      binding: bindingOf(sid),
+      binding,
       newId: randomUUID(),
-      productIds,
       lines: attempt.lines,
+      idempotencyKey: attempt.idempotencyKey,
+      idempotencyRecord: keys.idempotency(sid, attempt.idempotencyKey),
       mode: settings.mode,
       saturated: deps.inFlight() >= MAX_IN_FLIGHT_CHECKOUTS,
       rate: settings.admissionRatePerSecond,
     })
     record(step)
-    if (step.kind === 'gated' || step.kind === 'go') return null
+    if (step.kind === 'consumed') return { status: 'GO', admission: { id: step.id, binding, idempotencyKey: attempt.idempotencyKey } }
+    if (step.kind === 'seen' || step.kind === 'gated' || step.kind === 'go') return GO
     if (step.kind === 'joined') {
       metrics.waitingRoomQueued.inc()
       log.debug({ position: step.position, lineLength: step.lineLength }, 'checkout queued')
@@ -129,11 +161,12 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
 
   return {
     /**
-     * Whether this checkout call goes on now (null) or waits in line (the QUEUED answer).
-     * Throws TICKET_INVALID / TICKET_NOT_YOURS / TICKET_EXPIRED / TICKET_USED for a ticket that
-     * cannot admit this call, BAD_INPUT when the call buys products its place was not for.
+     * Whether this checkout call goes on now (GO, with the admission it used, if any) or waits in
+     * line (the QUEUED answer). Throws TICKET_INVALID / TICKET_NOT_YOURS / TICKET_EXPIRED /
+     * TICKET_USED for a ticket that cannot admit this call, BAD_INPUT when the call buys products,
+     * or more units, than its place was queued with.
      */
-    async admitToCheckout(sid: string, attempt: CheckoutAttempt): Promise<QueuedAnswer | null> {
+    async admitToCheckout(sid: string, attempt: CheckoutAttempt): Promise<Admission> {
       const settings = await deps.settings()
       if (attempt.admissionTicket === undefined) return enter(sid, attempt, settings)
       const payload = verifyTicket(attempt.admissionTicket, sid, deps.secret)
@@ -141,28 +174,51 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
         id: payload.id,
         binding: payload.s,
         idempotencyKey: attempt.idempotencyKey,
-        productIds: attempt.lines.map((l) => l.productId),
+        lines: attempt.lines,
         rate: settings.admissionRatePerSecond,
+        unlimited: settings.mode === 'off',
       })
       record(step)
       const error = stepError(step.kind)
       if (error) throw error
-      if (step.kind === 'items') throw new AppError('BAD_INPUT', ITEMS_MESSAGE)
+      if (step.kind === 'items') throw new AppError('BAD_INPUT', ITEMS_MESSAGE, { details: { queuedProductIds: step.productIds } })
       // Not admitted yet (the client did not wait for ADMITTED): the place, as without a ticket
       // (with the room switched off meanwhile, nobody waits: go on).
       if (step.kind === 'waiting') return enter(sid, attempt, settings)
-      return null
+      if (step.kind === 'ok') return { status: 'GO', admission: { id: payload.id, binding: payload.s, idempotencyKey: attempt.idempotencyKey } }
+      return GO
+    },
+
+    /**
+     * The admitted checkout call ended without an order (any error: a changed price, a sold-out
+     * line, a crash before the commit): the admission it used is the shopper's again, with the
+     * same admitUntil, so a retry with a new key (with the ticket, or without: the session's
+     * place) goes straight on. Never throws: a failure is logged, and the admission then simply
+     * stays used. Resolves whether it was given back.
+     */
+    async giveBack(used: UsedAdmission): Promise<boolean> {
+      try {
+        const settings = await deps.settings()
+        const step = await line.giveBack({ ...used, rate: settings.admissionRatePerSecond })
+        record(step)
+        if (step.kind === 'returned') log.info({ ticketId: used.id }, 'admitted checkout placed no order: admission given back')
+        return step.kind === 'returned'
+      } catch (error) {
+        log.warn({ err: error, ticketId: used.id }, 'could not give an unused admission back')
+        return false
+      }
     },
 
     /**
      * One poll of a place. Early polls (before the previous answer's pollAfterSeconds) answer
-     * from Redis without changing anything; others refresh the place and advance the line.
+     * from Redis without changing anything; others refresh the place and advance the line (at the
+     * admission rate; with the room off, the whole line at once, up to ADMIT_BATCH).
      * Every item sold out → SOLD_OUT at once (early or not), and the place is released.
      */
     async pollTicket(sid: string, ticket: string): Promise<PollTicketOutput> {
       const payload = verifyTicket(ticket, sid, deps.secret)
       const settings = await deps.settings()
-      const step = await line.poll({ id: payload.id, binding: payload.s, rate: settings.admissionRatePerSecond })
+      const step = await line.poll({ id: payload.id, binding: payload.s, rate: settings.admissionRatePerSecond, unlimited: settings.mode === 'off' })
       record(step)
       const error = stepError(step.kind)
       if (error) throw error
@@ -213,5 +269,7 @@ const room = (): WaitingRoom =>
 export const admitToCheckout = (sid: string, attempt: CheckoutAttempt) => room().admitToCheckout(sid, attempt)
 /** See `createWaitingRoom().pollTicket`. */
 export const pollTicket = (sid: string, ticket: string) => room().pollTicket(sid, ticket)
+/** See `createWaitingRoom().giveBack`. */
+export const giveBackAdmission = (used: UsedAdmission) => room().giveBack(used)
 /** See `createWaitingRoom().leaveLine`. */
 export const leaveLine = (sid: string, ticket: string) => room().leaveLine(sid, ticket)
