@@ -10,13 +10,14 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from '@upstash/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startGateway, type Gateway } from '../gateway/gateway'
+import { keys as cacheKeys } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import { redis as appRedis } from '../platform/redis'
 import { uniqueKeyPrefix } from '../../testing/test-services'
 import { createWaitingRoom, type CheckoutAttempt } from './waiting-room.service'
 import { createLine, type Line } from './waiting-room.line'
 import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type PollTicketOutput, type QueuedAnswer, type WaitingRoomSettings } from './waiting-room.schema'
-import { verifyTicket } from './ticket-token'
+import { sessionBinding, verifyTicket } from './ticket-token'
 
 const SECRET = 'x'.repeat(32) + '-waiting-room-service-test'
 /** "Check out now" with no admission used. */
@@ -55,6 +56,11 @@ const attempt = (productIds: number[], extra: Partial<CheckoutAttempt> = {}): Ch
   lines: productIds.map((productId) => ({ productId, quantity: 1 })),
   ...extra,
 })
+const attemptOf = (lines: CheckoutAttempt['lines'], extra: Partial<CheckoutAttempt> = {}): CheckoutAttempt => ({
+  idempotencyKey: `key-${randomBytes(8).toString('hex')}`,
+  lines,
+  ...extra,
+})
 // Product ids far beyond the seeded catalog: names fall back to the gate's or "Product {id}".
 const pid = () => 900_000_000 + Math.floor(Math.random() * 90_000_000)
 const sid = () => randomBytes(16).toString('hex')
@@ -73,6 +79,15 @@ async function notEarly(w: World, ticket: string): Promise<void> {
 async function queue(w: World, session: string, productIds: number[]): Promise<QueuedAnswer> {
   const answer = await w.room.admitToCheckout(session, attempt(productIds))
   if (answer.status !== 'QUEUED') throw new Error('expected a QUEUED answer')
+  return answer
+}
+/** A place admitted at once (a token in the bucket), then polled: ADMITTED. */
+async function admitted(w: World, session: string, a: CheckoutAttempt): Promise<QueuedAnswer> {
+  await setBucket(w, 1)
+  const answer = await w.room.admitToCheckout(session, a)
+  if (answer.status !== 'QUEUED') throw new Error('expected a QUEUED answer')
+  expect((await w.room.pollTicket(session, answer.ticket)).state).toBe('ADMITTED')
+  await setBucket(w, 0)
   return answer
 }
 async function rejects(p: Promise<unknown>, code: string): Promise<AppError> {
@@ -299,6 +314,137 @@ function suite(name: string, redis: () => Redis) {
       const s = sid()
       const queued = await queue(w, s, [pid()])
       await rejects(w.room.admitToCheckout(s, attempt([pid()], { admissionTicket: queued.ticket })), 'BAD_INPUT')
+    })
+
+    it('switched off: a poll that is not early admits everybody in line at once', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const shoppers = [sid(), sid(), sid(), sid()]
+      const places: QueuedAnswer[] = []
+      for (const s of shoppers) places.push(await queue(w, s, [pid()]))
+      w.settings = { mode: 'off', admissionRatePerSecond: 100 }
+      // The last in line polls: the bucket is empty, yet the whole line is admitted, in order.
+      await notEarly(w, places[3]!.ticket)
+      expect(await w.room.pollTicket(shoppers[3]!, places[3]!.ticket)).toMatchObject({ state: 'ADMITTED', admissionSeq: 4 })
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+      const seqs = []
+      for (const [i, s] of shoppers.slice(0, 3).entries()) {
+        const answer = await w.room.pollTicket(s, places[i]!.ticket)
+        if (answer.state !== 'ADMITTED') throw new Error(`shopper ${i}: ${answer.state}`)
+        seqs.push(answer.admissionSeq)
+      }
+      expect(seqs).toEqual([1, 2, 3])
+      // Tokens are not spent by the off switch.
+      expect(Number(await w.redis.hget(w.line.keys.bucket, 'tokens'))).toBe(0)
+    })
+
+    it('switched off: an early poll still changes nothing, and a ticket still waiting admits its checkout', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const [first, second] = [sid(), sid()]
+      const a = await queue(w, first, [pid()])
+      const b = await queue(w, second, [pid()])
+      w.settings = { mode: 'off', admissionRatePerSecond: 100 }
+      const idA = payloadOf(a.ticket).id
+      await w.redis.hset(w.line.keys.ticket(idA), { pollAfterAt: FAR_FUTURE })
+      const before = await snapshot(w, idA)
+      expect(await w.room.pollTicket(first, a.ticket)).toMatchObject({ state: 'WAITING', early: true })
+      expect(await snapshot(w, idA)).toEqual(before)
+      // The second shopper's page sends the admitted call before any poll admitted it: the line is
+      // admitted at once and the call uses its place (not left behind in the line).
+      const go = await w.room.admitToCheckout(second, attempt(b.items.map((i) => i.productId), { admissionTicket: b.ticket }))
+      expect(go).toMatchObject({ status: 'GO', admission: { id: payloadOf(b.ticket).id } })
+      expect(await w.redis.hget(w.line.keys.ticket(payloadOf(b.ticket).id), 'state')).toBe('used')
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+      expect((await w.room.pollTicket(first, a.ticket)).state).toBe('ADMITTED')
+    })
+
+    it('an admitted checkout that placed no order gives the admission back, same admitUntil', async () => {
+      const w = world(redis())
+      const s = sid()
+      const product = pid()
+      const place = await admitted(w, s, attempt([product]))
+      const id = payloadOf(place.ticket).id
+      const before = await w.redis.hgetall<Record<string, string>>(w.line.keys.ticket(id))
+      const first = attempt([product], { admissionTicket: place.ticket })
+      const go = await w.room.admitToCheckout(s, first)
+      if (go.status !== 'GO' || !go.admission) throw new Error('expected GO with the admission used')
+      expect(await w.redis.hget(w.line.keys.ticket(id), 'state')).toBe('used')
+      // The checkout was refused (say, the price changed): the admission is the shopper's again.
+      expect(await w.room.giveBack(go.admission)).toBe(true)
+      const after = await w.redis.hgetall<Record<string, string>>(w.line.keys.ticket(id))
+      expect(after).toMatchObject({ state: 'admitted', admittedAt: before!.admittedAt, admissionSeq: before!.admissionSeq })
+      expect(after!.usedKey).toBeUndefined()
+      expect(await w.redis.zscore(w.line.keys.admitted, id)).toBe(Number(before!.admittedAt))
+      const polled = await w.room.pollTicket(s, place.ticket)
+      if (polled.state !== 'ADMITTED') throw new Error(`expected ADMITTED, got ${polled.state}`)
+      expect(polled.admitUntil).toBe(Number(before!.admittedAt) + ADMISSION_VALID_MS)
+      // Giving back twice, or for another key, changes nothing.
+      expect(await w.room.giveBack(go.admission)).toBe(false)
+      // The retry with a new key and the ticket uses it again.
+      const retry = await w.room.admitToCheckout(s, attempt([product], { admissionTicket: place.ticket }))
+      expect(retry).toMatchObject({ status: 'GO', admission: { id } })
+    })
+
+    it('a resubmit with a new key and no ticket uses the session’s admitted place: it goes straight on, ahead of later shoppers', async () => {
+      const w = world(redis())
+      const s = sid()
+      const product = pid()
+      const place = await admitted(w, s, attempt([product]))
+      const id = payloadOf(place.ticket).id
+      const go = await w.room.admitToCheckout(s, attempt([product], { admissionTicket: place.ticket }))
+      if (go.status !== 'GO' || !go.admission) throw new Error('expected GO with the admission used')
+      expect(await w.room.giveBack(go.admission)).toBe(true)
+      // Somebody queued meanwhile (the bucket is empty).
+      await queue(w, sid(), [pid()])
+      const resubmit = attempt([product])
+      const again = await w.room.admitToCheckout(s, resubmit)
+      expect(again).toEqual({ status: 'GO', admission: { id, binding: verifyTicket(place.ticket, s, SECRET).s, idempotencyKey: resubmit.idempotencyKey } })
+      expect(await w.redis.hgetall(w.line.keys.ticket(id))).toMatchObject({ state: 'used', usedKey: resubmit.idempotencyKey })
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(1)
+      // Used now: the session's next checkout joins the line as a new place.
+      expect((await queue(w, s, [product])).ticket).not.toBe(place.ticket)
+    })
+
+    it('a key the store has already seen goes straight on: no token, no place', async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      await queue(w, sid(), [pid()])
+      const s = sid()
+      const repeat = attempt([pid()])
+      await w.redis.set(cacheKeys.idempotency(s, repeat.idempotencyKey), JSON.stringify({ state: 'pending', hash: 'h' }), { ex: 60 })
+      const before = await snapshot(w, 'none')
+      expect(await w.room.admitToCheckout(s, repeat)).toEqual(GO)
+      expect(await snapshot(w, 'none')).toEqual(before)
+      expect(await w.redis.exists(w.line.keys.session(sessionBinding(s, SECRET)))).toBe(0)
+    })
+
+    it('an admission covers the queued lines and quantities: fewer passes, more is BAD_INPUT', async () => {
+      const w = world(redis())
+      const [a, b, other] = [pid(), pid(), pid()]
+      const s = sid()
+      const place = await admitted(w, s, attemptOf([{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]))
+      const ticket = { admissionTicket: place.ticket }
+      for (const lines of [[{ productId: a, quantity: 3 }], [{ productId: a, quantity: 1 }, { productId: other, quantity: 1 }], [{ productId: b, quantity: 2 }]]) {
+        const error = await rejects(w.room.admitToCheckout(s, attemptOf(lines, ticket)), 'BAD_INPUT')
+        expect(error.message).toMatch(/quantities/)
+      }
+      // Refusals used nothing: fewer lines and units (the rest sold out, say) pass.
+      expect(await w.redis.hget(w.line.keys.ticket(payloadOf(place.ticket).id), 'state')).toBe('admitted')
+      expect(await w.room.admitToCheckout(s, attemptOf([{ productId: a, quantity: 1 }], ticket))).toMatchObject({ status: 'GO', admission: { id: payloadOf(place.ticket).id } })
+    })
+
+    it('without a ticket, an admitted place does not stretch to a bigger cart: the bigger cart joins the line', async () => {
+      const w = world(redis())
+      const product = pid()
+      const s = sid()
+      const place = await admitted(w, s, attemptOf([{ productId: product, quantity: 1 }]))
+      await queue(w, sid(), [pid()])
+      const bigger = await w.room.admitToCheckout(s, attemptOf([{ productId: product, quantity: 5 }]))
+      if (bigger.status !== 'QUEUED') throw new Error('expected QUEUED')
+      expect(bigger.ticket).not.toBe(place.ticket)
+      expect(bigger.position).toBe(2)
+      await rejects(w.room.admitToCheckout(s, attemptOf([{ productId: product, quantity: 1 }], { admissionTicket: place.ticket })), 'TICKET_EXPIRED')
     })
 
     it('leaving releases the place; the one behind moves up', async () => {
