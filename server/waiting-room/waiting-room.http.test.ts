@@ -11,6 +11,7 @@ import { dueNow, FAR_FUTURE_MS, joinLine, placeOrder, poll, startWaitingRoomStor
 import { deleteKeysWithPrefix } from '../../testing/test-services'
 import { env } from '../env'
 import { redis } from '../platform/redis'
+import type { PlaceOrderOutput } from '../checkout/checkout.schema'
 import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type WaitingRoomFigures } from './waiting-room.schema'
 
 let store: WaitingRoomStore
@@ -240,6 +241,98 @@ describe('waiting room over HTTP', () => {
     const placed = await s.placeOrder({ idempotencyKey: key, ...TEST_ADDRESS, lines: [{ productId: product, quantity: 1 }] })
     expect(placed.data?.status).toBe('PENDING_PAYMENT')
     expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
+  })
+
+  it('switching the room off: the next poll admits everybody still in line, and they check out', async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 10 })
+    const lines = [{ productId: product, quantity: 1 }]
+    const shoppers = await Promise.all(Array.from({ length: 3 }, () => store.shopper()))
+    const keys = shoppers.map(() => newIdempotencyKey())
+    const places = []
+    for (const [i, s] of shoppers.entries()) places.push(await joinLine(s, lines, keys[i]))
+    await store.setMode('off')
+    // A newcomer buys at once ...
+    expect((await placeOrder(await store.shopper(), lines)).data?.status).toBe('PENDING_PAYMENT')
+    // ... and the first poll that is not early admits the whole line, though the bucket is empty.
+    await dueNow(store, places[2]!.ticket)
+    expect((await poll(shoppers[2]!, places[2]!.ticket)).data?.state).toBe('ADMITTED')
+    expect(await redis.zcard(store.keys.line)).toBe(0)
+    for (const [i, s] of shoppers.entries()) {
+      expect((await poll(s, places[i]!.ticket)).data?.state).toBe('ADMITTED')
+      const placed = await placeOrder(s, lines, { idempotencyKey: keys[i]!, admissionTicket: places[i]!.ticket })
+      expect(placed.data?.status).toBe('PENDING_PAYMENT')
+    }
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 6, sold: 4, orders: 4 })
+  })
+
+  it('an admitted checkout refused for a changed price keeps the turn: the resubmit with a new key and no ticket places the order', async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 5, priceCents: 2500 })
+    const lines = [{ productId: product, quantity: 1 }]
+    const s = await store.shopper()
+    const checkout = (idempotencyKey: string, expectedTotalCents: number, admissionTicket?: string) =>
+      s.mutate<PlaceOrderOutput>('checkout.placeOrder', { idempotencyKey, ...TEST_ADDRESS, lines, expectedTotalCents, ...(admissionTicket ? { admissionTicket } : {}) })
+    const first = await checkout(newIdempotencyKey(), 2500)
+    if (first.data?.status !== 'QUEUED') throw new Error(`expected QUEUED: ${JSON.stringify(first.data ?? first.error)}`)
+    await store.setBucket(1)
+    await dueNow(store, first.data.ticket)
+    expect((await poll(s, first.data.ticket)).data?.state).toBe('ADMITTED')
+    // A later shopper waits behind.
+    const later = await store.shopper()
+    const laterPlace = await joinLine(later, lines)
+
+    // The admin changes the price between admission and the admitted call.
+    await sql('UPDATE "Product" SET "priceCents" = 3000 WHERE id = $1', [product])
+    const refused = await checkout(newIdempotencyKey(), 2500, first.data.ticket)
+    expect([refused.status, refused.error?.appCode]).toEqual([409, 'CONFLICT'])
+    expect(await redis.hget(store.keys.ticket(ticketId(first.data.ticket)), 'state')).toBe('admitted')
+
+    // The form resubmits with the new total, a new key and no ticket: straight on, ahead of the later shopper.
+    const resubmitted = await checkout(newIdempotencyKey(), 3000)
+    expect(resubmitted.status).toBe(200)
+    expect(resubmitted.data).toMatchObject({ status: 'PENDING_PAYMENT', totalCents: 3000 })
+    expect(await redis.zscore(store.keys.line, ticketId(laterPlace.ticket))).not.toBeNull()
+    expect(await redis.hget(store.keys.ticket(ticketId(first.data.ticket)), 'state')).toBe('used')
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
+  })
+
+  it('a repeat of a placed order (same session, same key) after the room went on returns the order, not a place', async () => {
+    await store.setMode('off')
+    const product = await createProduct({ stock: 5 })
+    const lines = [{ productId: product, quantity: 1 }]
+    const s = await store.shopper()
+    const key = newIdempotencyKey()
+    const placed = await placeOrder(s, lines, { idempotencyKey: key })
+    expect(placed.data?.status).toBe('PENDING_PAYMENT')
+    await store.setMode('on')
+    await store.setBucket(0)
+    await joinLine(await store.shopper(), lines)
+    const repeat = await placeOrder(s, lines, { idempotencyKey: key })
+    expect([repeat.status, repeat.data]).toEqual([200, placed.data])
+    expect(await redis.zcard(store.keys.line)).toBe(1)
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
+  })
+
+  it('an admission for 1 × a product does not buy 5: BAD_INPUT, nothing sold, the turn kept for the queued cart', async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 10 })
+    const s = await store.shopper()
+    const key = newIdempotencyKey()
+    const queued = await joinLine(s, [{ productId: product, quantity: 1 }], key)
+    await store.setBucket(1)
+    await dueNow(store, queued.ticket)
+    expect((await poll(s, queued.ticket)).data?.state).toBe('ADMITTED')
+    const more = await placeOrder(s, [{ productId: product, quantity: 5 }], { idempotencyKey: key, admissionTicket: queued.ticket })
+    expect([more.status, more.error?.appCode]).toEqual([400, 'BAD_INPUT'])
+    expect(more.error?.message).toMatch(/quantities you queued with/)
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 10, sold: 0, orders: 0 })
+    const placed = await placeOrder(s, [{ productId: product, quantity: 1 }], { idempotencyKey: newIdempotencyKey(), admissionTicket: queued.ticket })
+    expect(placed.data?.status).toBe('PENDING_PAYMENT')
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 9, sold: 1, orders: 1 })
   })
 
   it('leaving the line releases the place', async () => {
