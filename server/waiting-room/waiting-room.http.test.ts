@@ -313,7 +313,20 @@ describe('waiting room over HTTP', () => {
     const repeat = await placeOrder(s, lines, { idempotencyKey: key })
     expect([repeat.status, repeat.data]).toEqual([200, placed.data])
     expect(await redis.zcard(store.keys.line)).toBe(1)
-    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 4, sold: 1, orders: 1 })
+
+    // The same with a ticket: an order placed through the line, repeated once its place is gone.
+    const t = await store.shopper()
+    const tKey = newIdempotencyKey()
+    // Two admissions: the shopper already waiting, then this one.
+    await store.setBucket(2)
+    const place = await joinLine(t, lines, tKey)
+    expect((await poll(t, place.ticket)).data?.state).toBe('ADMITTED')
+    const viaLine = await placeOrder(t, lines, { idempotencyKey: tKey, admissionTicket: place.ticket })
+    expect(viaLine.data?.status).toBe('PENDING_PAYMENT')
+    await redis.del(store.keys.ticket(ticketId(place.ticket)))
+    const repeatViaLine = await placeOrder(t, lines, { idempotencyKey: tKey, admissionTicket: place.ticket })
+    expect([repeatViaLine.status, repeatViaLine.data]).toEqual([200, viaLine.data])
+    expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 3, sold: 2, orders: 2 })
   })
 
   it('an admission for 1 × a product does not buy 5: BAD_INPUT, nothing sold, the turn kept for the queued cart', async () => {

@@ -188,11 +188,21 @@ export function createLine(opts: LineOptions = {}) {
       return run('poll', p.rate, [p.id, p.binding, p.unlimited ? '1' : '0'])
     },
     /**
-     * The admitted checkout call: `ok` (used now), `again` (used by this key before), `used`,
-     * `expired`, `not_yours`, `waiting`, `items` (lines beyond what the place was queued with).
+     * The admitted checkout call: `seen` (the store has `idempotencyRecord` already), `ok` (used
+     * now), `again` (used by this key before), `used`, `expired`, `not_yours`, `waiting`, `items`
+     * (lines beyond what the place was queued with).
      */
-    consume(p: { id: string; binding: string; idempotencyKey: string; lines: QueuedLine[]; rate: number; unlimited: boolean }) {
-      return run('consume', p.rate, [p.id, p.binding, p.idempotencyKey, linesArg(p.lines), p.unlimited ? '1' : '0'])
+    consume(p: {
+      id: string
+      binding: string
+      idempotencyKey: string
+      /** The full Redis key of this session's idempotency record for the key. */
+      idempotencyRecord: string
+      lines: QueuedLine[]
+      rate: number
+      unlimited: boolean
+    }) {
+      return run('consume', p.rate, [p.id, p.binding, p.idempotencyKey, linesArg(p.lines), p.unlimited ? '1' : '0', p.idempotencyRecord])
     },
     /** An admitted checkout that placed no order gives its admission back: `returned`, `expired`, `not_yours`, `ok` (nothing to give back). */
     giveBack(p: { id: string; binding: string; idempotencyKey: string; rate: number }) {

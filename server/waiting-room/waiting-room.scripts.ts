@@ -369,15 +369,18 @@ return placeReply('waiting', id, closed, false)
 `
 
 /**
- * consume: the admitted checkout call. ARGV 15-19: ticket id, session binding, idempotency key,
+ * consume: the admitted checkout call. ARGV 15-20: ticket id, session binding, idempotency key,
  * the call's lines ("pid:qty,..."), unlimited (1/0: the room is off, so the line is first
- * admitted at once, as a poll would). Kinds: `ok` (used now by this key), `again` (already used
+ * admitted at once, as a poll would), the key's idempotency record. Kinds: `seen` (the store
+ * already has a record for this session's key: a repeat, whatever became of the place since;
+ * the normal path replays it), `ok` (used now by this key), `again` (already used
  * by this same key: an idempotent retry; it is not this call's to give back), `used` (another
  * key), `expired`, `not_yours`, `waiting` (not admitted yet: the caller answers with the place),
  * `items` (the call buys products, or units, the place was not queued for).
  */
 export const CONSUME_LUA = COMMON + String.raw`
-local id, sb, ikey, want, unlimited = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19] == '1'
+local id, sb, ikey, want, unlimited, idemRecord = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19] == '1', ARGV[20]
+if redis.call('EXISTS', idemRecord) == 1 then return reply('seen', { id = id }, {}) end
 local tk = TP .. id
 if unlimited and val(redis.call('HGET', tk, 'state')) == 'waiting' then advance(true) end
 local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'admittedAt', 'usedKey', 'lines')

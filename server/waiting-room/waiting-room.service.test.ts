@@ -419,6 +419,19 @@ function suite(name: string, redis: () => Redis) {
       expect(await w.redis.exists(w.line.keys.session(sessionBinding(s, SECRET)))).toBe(0)
     })
 
+    it('a repeat of a seen key with its ticket goes on, even once the place is gone', async () => {
+      const w = world(redis())
+      const s = sid()
+      const product = pid()
+      const place = await admitted(w, s, attempt([product]))
+      const repeat = attempt([product], { admissionTicket: place.ticket })
+      await w.redis.set(cacheKeys.idempotency(s, repeat.idempotencyKey), JSON.stringify({ state: 'pending', hash: 'h' }), { ex: 60 })
+      // The place's record is gone (its TTL passed, say): the ticket alone would be TICKET_EXPIRED.
+      await w.redis.del(w.line.keys.ticket(payloadOf(place.ticket).id))
+      expect(await w.room.admitToCheckout(s, repeat)).toEqual(GO)
+      await rejects(w.room.admitToCheckout(s, { ...repeat, idempotencyKey: `key-${randomBytes(8).toString('hex')}` }), 'TICKET_EXPIRED')
+    })
+
     it('an admission covers the queued lines and quantities: fewer passes, more is BAD_INPUT', async () => {
       const w = world(redis())
       const [a, b, other] = [pid(), pid(), pid()]

@@ -4,7 +4,8 @@
  *
  *  - `admitToCheckout`: what checkout.placeOrder asks first: GO (check out now) or the QUEUED
  *    answer. Mode off → GO at once (no Redis call: the settings are cached in process). With an
- *    admission ticket → consume it (an idempotent retry of the same key passes; another key →
+ *    admission ticket → a key the store has already seen goes on (a repeat: the normal path
+ *    replays it, whatever became of the place); else consume it (a retry of the same key passes; another key →
  *    TICKET_USED; more products or units than the place was queued with → BAD_INPUT). Without one
  *    → enter: a key the store has already seen (a double submit: the normal path replays it), a
  *    closed sold-out gate, the session's own admitted place (used now: a resubmit without the
@@ -174,6 +175,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
         id: payload.id,
         binding: payload.s,
         idempotencyKey: attempt.idempotencyKey,
+        idempotencyRecord: keys.idempotency(sid, attempt.idempotencyKey),
         lines: attempt.lines,
         rate: settings.admissionRatePerSecond,
         unlimited: settings.mode === 'off',
