@@ -66,6 +66,9 @@ describe('AppError → tRPC code → HTTP status, in one formatter', () => {
     expect(r.status).toBe(400)
     const zodError = r.error.data.zodError as { fieldErrors: Record<string, string[]> }
     expect(zodError.fieldErrors.qty?.[0]).toMatch(/>=\s*1|at least 1|too small/i)
+    // The message is for people: the field and what is wrong, not the issues' JSON.
+    expect(r.error.message).toMatch(/^Invalid input: qty: /)
+    expect(r.error.message).not.toContain('{')
   })
 
   it('an unexpected error is a 500 that does not leak its message', async () => {

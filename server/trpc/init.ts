@@ -26,6 +26,20 @@ import { SHOPPER_COOKIE } from '../session/session.schema'
 import { invalidSessionError, readShopperSession, type ShopperSessionHandle } from '../session/session.service'
 import { TRPC_CODE_OF } from './app-error-map'
 
+/** How many zod issues a 400's message names (all of them are in `data.zodError`). */
+export const MAX_ISSUES_IN_MESSAGE = 3
+
+/**
+ * A bad input's message for people: "Invalid input: ticket: This is not a waiting-room ticket;
+ * lines.0.quantity: …" instead of tRPC's default, the issues' JSON (with regex sources and
+ * internal codes). The structured issues stay in `data.zodError` for forms.
+ */
+export function readableInputError(error: ZodError): string {
+  const named = error.issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+  const more = error.issues.length - named.length
+  return `Invalid input: ${named.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`
+}
+
 export interface Context {
   headers: Headers
   /**
@@ -107,7 +121,11 @@ const t = initTRPC.context<Context>().create({
     const unexpected = error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
     return {
       ...shape,
-      message: unexpected ? 'Something went wrong on our side. Please try again.' : shape.message,
+      message: unexpected
+        ? 'Something went wrong on our side. Please try again.'
+        : cause instanceof ZodError && error.code === 'BAD_REQUEST'
+          ? readableInputError(cause)
+          : shape.message,
       data: {
         ...shape.data,
         appCode: cause instanceof AppError ? cause.code : null,

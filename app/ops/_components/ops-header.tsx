@@ -6,13 +6,13 @@ import { useRouter } from 'next/navigation'
 import { useTRPC } from '@/app/_trpc/client'
 import type { Overview } from '@/server/ops/ops.schema'
 import { formatAgo } from './format'
+import { roleSummary } from './instances-table'
 
 /** Title, data source (fleet or this instance alone), freshness, the admin and logout. */
 export function OpsHeader({ adminName, overview, failing }: { adminName: string; overview: Overview | undefined; failing: boolean }) {
   const trpc = useTRPC()
   const router = useRouter()
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => router.replace('/ops/login') }))
-  const live = overview?.instances.filter((i) => i.live).length ?? 0
   return (
     <>
     {overview?.runtime.banner && (
@@ -27,7 +27,7 @@ export function OpsHeader({ adminName, overview, failing }: { adminName: string;
         <p className="text-sm text-stone-600" data-testid="ops-source">
           {overview
             ? overview.source === 'fleet'
-              ? `Fleet: ${live} live instance${live === 1 ? '' : 's'} · figures to ${new Date(overview.figures.lastSlotStart + overview.slotMs).toLocaleTimeString('en-GB')} · refreshed ${formatAgo(overview.generatedAt)}`
+              ? `Fleet: ${roleSummary(overview.roles)} · figures to ${new Date(overview.figures.lastSlotStart + overview.slotMs).toLocaleTimeString('en-GB')} · refreshed ${formatAgo(overview.generatedAt)}`
               : 'Redis is down: this instance only'
             : '…'}
           {failing && ' · last refresh failed'}
