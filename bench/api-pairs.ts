@@ -20,6 +20,7 @@ import { closeGate, dbQueriesTotal } from './sold-out'
 import { fmt, markdownTable, summary } from './stats'
 import { startApiService } from '../testing/api-service'
 import { withCpu } from './process-cpu'
+import { createBenchProduct } from './bench-product'
 
 export const API_ROUNDS = 3
 export const API_TRIAL_MS = 3_000
@@ -85,16 +86,7 @@ async function withClient<T>(databaseUrl: string, run: (c: pg.Client) => Promise
   }
 }
 
-async function newProduct(databaseUrl: string, name: string, stock: number): Promise<number> {
-  return withClient(databaseUrl, async (c) => {
-    const { rows } = await c.query<{ id: number }>(
-      `INSERT INTO "Product" (slug, name, description, "priceCents", stock, hot, "categoryId", "updatedAt")
-       VALUES ($1, $2, 'bench', 999, $3, true, (SELECT min(id) FROM "Category"), now()) RETURNING id`,
-      [`bench-api-${name}-${Date.now()}`, `Bench API ${name}`, stock],
-    )
-    return rows[0]!.id
-  })
-}
+const newProduct = (databaseUrl: string, name: string, stock: number) => createBenchProduct(databaseUrl, `api-${name}`, stock)
 
 /** Units that left the shelf without an order line for them (0 = none oversold), and the lowest stock seen. */
 async function oversold(databaseUrl: string, productId: number, initial: number): Promise<{ oversold: number; stock: number; sold: number }> {

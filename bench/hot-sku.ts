@@ -22,10 +22,19 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { childEnv } from '../server/env'
 import { TEST_ADDRESS } from '../testing/test-shopper'
+import { latencyPercentiles } from './stats'
 
 export interface Result {
   ordersPerSecond: number
   oversold?: number
+}
+
+/** `ours` also tells what else its 200s were, and how long answers took. */
+export interface CheckoutResult extends Result {
+  /** 200 answers that were a place in the waiting room's line (QUEUED), not an order. */
+  queued: number
+  /** p99 of every answer, ms. */
+  p99Ms: number
 }
 
 /** Runs `c` concurrent workers for `ms`; returns successes/s. */
@@ -40,8 +49,11 @@ async function forDuration(ms: number, c: number, work: () => Promise<boolean>):
   return ok / (ms / 1000)
 }
 
-export async function ours(storeUrl: string, productId: number, sessions: string[], c: number, ms: number): Promise<Result> {
+/** Checkout over HTTP: orders/s counts placed orders only (a QUEUED 200 is a place in line, counted apart). */
+export async function ours(storeUrl: string, productId: number, sessions: string[], c: number, ms: number): Promise<CheckoutResult> {
   const http = new HttpPool(storeUrl, { connections: c, pipelining: 1 })
+  const latencies: number[] = []
+  let queued = 0
   let next = 0
   try {
     const rate = await forDuration(ms, c, async () => {
@@ -50,11 +62,16 @@ export async function ours(storeUrl: string, productId: number, sessions: string
       const body = JSON.stringify(
         superjson.serialize({ idempotencyKey: crypto.randomUUID(), ...TEST_ADDRESS, lines: [{ productId, quantity: 1 }] }),
       )
+      const started = performance.now()
       const res = await http.request({ path: '/api/trpc/checkout.placeOrder', method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': indexedClientAddress(k) }, body })
-      await res.body.dump()
-      return res.statusCode === 200
+      const text = await res.body.text()
+      latencies.push(performance.now() - started)
+      if (res.statusCode !== 200) return false
+      if (!text.includes('"QUEUED"')) return true
+      queued++
+      return false
     })
-    return { ordersPerSecond: rate }
+    return { ordersPerSecond: rate, queued, p99Ms: latencyPercentiles(latencies).p99 }
   } finally {
     await http.close()
   }

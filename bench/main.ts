@@ -25,8 +25,8 @@ import { runPairs } from './pairs'
 import { runApiPairs } from './api-pairs'
 import { runWaitingRoomCost } from './waiting-room-cost'
 import { fmt, markdownTable, summary } from './stats'
-import pg from 'pg'
 import { createSessions } from './shopper-sessions'
+import { createBenchProduct } from './bench-product'
 
 export const BENCH_PORT = 3500
 export const TRIAL_MS = 3_000
@@ -35,20 +35,7 @@ export const CONCURRENCY = [32, 128] as const
 export const SESSIONS = 2_000
 const BIG_STOCK = 10_000_000
 
-async function product(databaseUrl: string, name: string): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO "Product" (slug, name, description, "priceCents", stock, hot, "categoryId", "updatedAt")
-       VALUES ($1, $2, 'bench', 999, $3, true, (SELECT min(id) FROM "Category"), now()) RETURNING id`,
-      [`bench-${name}-${Date.now()}`, `Bench ${name}`, BIG_STOCK],
-    )
-    return rows[0]!.id
-  } finally {
-    await client.end()
-  }
-}
+const product = (databaseUrl: string, name: string) => createBenchProduct(databaseUrl, name, BIG_STOCK)
 
 
 async function main() {
