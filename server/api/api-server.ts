@@ -35,6 +35,7 @@ import { appRouter } from '../trpc/root'
 import type { RenderModes } from '../web/render-modes'
 import { applySecurityHeaders, type SecurityHeaderOptions } from '../web/security-headers'
 import { listen } from '../platform/listen'
+import { primeOperatorSettings } from '../health/prime-settings'
 
 const log = logger.child({ module: 'api-server' })
 
@@ -163,6 +164,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   })
   server.keepAliveTimeout = API_KEEP_ALIVE_TIMEOUT_MS
 
+  // The operator's settings are known before the first request (not the defaults).
+  await primeOperatorSettings()
   const url = await listen(server, opts.host, opts.port)
   return {
     server,

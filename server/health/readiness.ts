@@ -14,6 +14,7 @@
  * credentials: an error code ("unreachable (ECONNREFUSED)"), "timed out after N ms", or the
  * build check's own message.
  */
+import { withDeadline } from '../platform/deadline'
 import { redis } from '../platform/redis'
 import { isDraining } from './draining'
 import { selectOne } from './health.repo'
@@ -62,23 +63,14 @@ function describe(error: unknown): string {
   return `failed (${error instanceof Error ? error.name : typeof error})`
 }
 
-/** Runs `check` with a deadline of `ms`; never rejects. */
+/** Runs `check` with a deadline of `ms` (platform/deadline.ts: an answer that arrived in time wins); never rejects. */
 async function timed(check: () => Promise<void>, ms: number): Promise<CheckResult> {
   const started = performance.now()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    // Timers run before I/O in each turn of the event loop: after the loop was blocked, an
-    // answer that already arrived would lose to its own deadline. setImmediate lets that turn's
-    // I/O land first, so only a dependency that really did not answer in time is reported.
-    timer = setTimeout(() => setImmediate(() => reject(new CheckFailure(`timed out after ${ms} ms`))), ms)
-  })
   try {
-    await Promise.race([check(), deadline])
+    await withDeadline(check(), ms, () => new CheckFailure(`timed out after ${ms} ms`))
     return { ok: true, ms: Math.round(performance.now() - started) }
   } catch (error) {
     return { ok: false, ms: Math.round(performance.now() - started), error: describe(error) }
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -16,7 +16,7 @@ import { env } from '../env'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
 import { TransientPaymentError, type Charge, type PaymentProvider } from '../payments/payment-provider'
-import { withDeadline } from '../payments/provider-deadline'
+import { withProviderDeadline } from '../payments/provider-deadline'
 import { paymentProvider } from '../payments/provider'
 import { schedulePaymentJob } from './payment-queue.repo'
 import { retryDelayMs } from './retry-backoff'
@@ -60,7 +60,7 @@ export async function chargeOrder(job: { orderId: string; attempt: number }, dep
   const request = { orderId, amountCents: order.totalCents, currency: order.currency }
   const started = performance.now()
   try {
-    charge = await withDeadline(deps.provider.charge(request), deps.timeoutMs)
+    charge = await withProviderDeadline(deps.provider.charge(request), deps.timeoutMs)
     observe(started, charge.status.toLowerCase())
   } catch (error) {
     if (!(error instanceof TransientPaymentError)) throw error
@@ -74,7 +74,7 @@ export async function chargeOrder(job: { orderId: string; attempt: number }, dep
     }
     // Out of attempts. Close the payment at the provider: a timed-out attempt may still have
     // charged (then the order is paid after all), and none still in flight may charge later.
-    const standing = await withDeadline(deps.provider.voidCharge(request), deps.timeoutMs)
+    const standing = await withProviderDeadline(deps.provider.voidCharge(request), deps.timeoutMs)
     return settleFromCharge(standing, { cause: 'exhausted', reason: failureReasons.exhausted(attempt) })
   }
   // (A VOIDED answer: an earlier run or the sweeper gave up on this order already.)

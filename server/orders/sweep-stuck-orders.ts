@@ -17,7 +17,7 @@ import { env } from '../env'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
 import type { PaymentProvider } from '../payments/payment-provider'
-import { withDeadline } from '../payments/provider-deadline'
+import { withProviderDeadline } from '../payments/provider-deadline'
 import { paymentProvider } from '../payments/provider'
 import { dropSupersededJobs, findStuckOrders, removeIdleJob, schedulePaymentJob, unlockDeadPools } from './payment-queue.repo'
 import { failureReasons, settleFromCharge } from './settle-order'
@@ -75,7 +75,7 @@ export async function sweepStuckOrders(opts: SweepOptions = {}): Promise<SweepRe
       const details = await findOrderToCharge(order.orderId)
       if (!details || details.status !== 'PENDING_PAYMENT') continue
       const request = { orderId: details.id, amountCents: details.totalCents, currency: details.currency }
-      const standing = await withDeadline(provider.voidCharge(request), env.PAYMENT_TIMEOUT_MS)
+      const standing = await withProviderDeadline(provider.voidCharge(request), env.PAYMENT_TIMEOUT_MS)
       const settled = await settleFromCharge(standing, { cause: 'swept', reason: failureReasons.swept() })
       if (settled === 'paid') result.paid++
       else if (settled !== 'already-settled') result.failed++

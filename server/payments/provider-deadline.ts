@@ -5,20 +5,9 @@
  * real provider keeps processing what it received), so a late charge still lands in its
  * books, and is what the retry, or our void, gets back.
  */
+import { withDeadline } from '../platform/deadline'
 import { TransientPaymentError } from './payment-provider'
 
-export async function withDeadline<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TransientPaymentError('timeout', `payment provider did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    )
-  })
-  try {
-    return await Promise.race([pending, deadline])
-  } finally {
-    clearTimeout(timer)
-    pending.catch(() => {}) // a late failure after our deadline has no one to tell
-  }
+export function withProviderDeadline<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
+  return withDeadline(pending, timeoutMs, () => new TransientPaymentError('timeout', `payment provider did not answer within ${timeoutMs} ms`))
 }

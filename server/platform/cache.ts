@@ -18,6 +18,7 @@
  */
 import type { Redis } from '@upstash/redis'
 import { z } from 'zod'
+import { withDeadline } from './deadline'
 import { logger } from './logger'
 import { metrics } from './metrics'
 import { key, redis as appRedis } from './redis'
@@ -197,17 +198,11 @@ export function createCache(deps: CacheDeps) {
    */
   async function guarded<R>(op: string, call: () => Promise<R>, force = false): Promise<{ ok: true; value: R } | { ok: false }> {
     if (!force && !available()) return { ok: false }
-    let timer: NodeJS.Timeout | undefined
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`redis ${op} timed out after ${timeoutMs} ms`)), timeoutMs)
-      })
-      return { ok: true, value: await Promise.race([call(), timeout]) }
+      return { ok: true, value: await withDeadline(call(), timeoutMs, () => new Error(`redis ${op} timed out after ${timeoutMs} ms`)) }
     } catch (error) {
       failed(error, op)
       return { ok: false }
-    } finally {
-      clearTimeout(timer)
     }
   }
 

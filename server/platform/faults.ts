@@ -44,7 +44,9 @@ const table = createSettingsTable('fault', FAULTS)
 // One store per process (on globalThis: every Next route bundle must see a change at once).
 const STORE = Symbol.for('storefront.settings.faults')
 const g = globalThis as unknown as { [STORE]?: SettingsHash }
-const store: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'faults', onError: 'defaults' }))
+/** The injected faults' store (drills only): Redis down → no faults. */
+export const faultSettings: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'faults', onError: 'defaults' }))
+const store = faultSettings
 
 export async function currentFaults(settings: SettingsHash = store): Promise<Faults> {
   return table.values(settings)

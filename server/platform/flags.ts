@@ -65,9 +65,14 @@ export interface FlagView {
 // One store per process (on globalThis: every Next route bundle must see a change at once).
 const STORE = Symbol.for('storefront.settings.flags')
 const g = globalThis as unknown as { [STORE]?: SettingsHash }
-const store: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'flags', onError: 'defaults' }))
+/**
+ * The flags' store. A Redis failure keeps the last flags read (a shed widget stays off through a
+ * Redis stall, when shedding matters most); a process that never read them answers the defaults.
+ */
+export const flagSettings: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'flags', onError: 'last-known' }))
+const store = flagSettings
 
-/** Every flag's current state (defaults for flags never set, or when Redis is down). */
+/** Every flag's current state (defaults for flags never set, or when Redis is down and was never read). */
 export async function flagStates(settings: SettingsHash = store): Promise<FlagStates> {
   return table.values(settings)
 }

@@ -14,6 +14,7 @@
  */
 import { Ratelimit } from '@upstash/ratelimit'
 import { z } from 'zod'
+import { withDeadline } from './deadline'
 import { AppError } from './errors'
 import { logger } from './logger'
 import { metrics } from './metrics'
@@ -187,12 +188,16 @@ function createLimiter(name: PolicyName, policy: Policy, limit: number): Ratelim
         : Ratelimit.fixedWindow(limit, policy.window),
     prefix: key('rl', name),
     ephemeralCache: new Map(),
-    timeout: policy.timeoutMs,
+    // 0: no timer of the library's own; enforce() bounds the call with withDeadline (its
+    // timer would fire against an answer already received after the event loop was blocked).
+    timeout: 0,
     analytics: false,
   })
 }
 
 const log = logger.child({ module: 'ratelimit' })
+/** A stalled Redis fails every call: say so at most this often (ms), not once per request. */
+const UNAVAILABLE_LOG_EVERY_MS = 10_000
 
 type Limiters = Map<PolicyName, { limit: number; limiter: Ratelimit }>
 
@@ -201,6 +206,7 @@ type Limiters = Map<PolicyName, { limit: number; limiter: Ratelimit }>
  * shared by every Next route bundle (see below); tests make their own over a store of their own.
  */
 export function createRateLimits(overrides: SettingsHash, limiters: Limiters = new Map()) {
+  let lastUnavailableLog = 0
   async function limiterFor(name: PolicyName): Promise<Ratelimit> {
     const limit = await overridesTable.value(overrides, name)
     let current = limiters.get(name)
@@ -219,11 +225,14 @@ export function createRateLimits(overrides: SettingsHash, limiters: Limiters = n
       const limiter = await limiterFor(name)
       let result: Awaited<ReturnType<Ratelimit['limit']>> | null = null
       try {
-        result = await limiter.limit(identifier)
+        result = await withDeadline(limiter.limit(identifier), policy.timeoutMs, () => new Error(`rate limiter timed out after ${policy.timeoutMs} ms`))
       } catch (error) {
-        log.warn({ err: error, policy: name }, 'rate limiter unavailable')
+        if (now() - lastUnavailableLog > UNAVAILABLE_LOG_EVERY_MS) {
+          lastUnavailableLog = now()
+          log.warn({ err: error, policy: name }, 'rate limiter unavailable')
+        }
       }
-      if (result === null || result.reason === 'timeout') {
+      if (result === null) {
         if (policy.failMode === 'open') return
         metrics.rateLimitBlocks.inc({ policy: name, reason: 'unavailable' })
         throw new AppError('UNAVAILABLE', `${policy.message.replace(/\.$/, '')}: our limiter is not answering, so we are holding requests for a moment.`, {
@@ -275,6 +284,9 @@ const state = (globalForLimits.__rateLimitState ??= {
   limiters: new Map(),
 })
 const rateLimits: RateLimits = createRateLimits(state.overrides, state.limiters)
+
+/** The overrides' store of this process (read once at start: server/platform/prime-settings.ts). */
+export const rateLimitOverrides: SettingsHash = state.overrides
 
 /** Throws RATE_LIMITED (429 + Retry-After) or, for a fail-closed policy without Redis, UNAVAILABLE (503). */
 export function enforceRateLimit(name: PolicyName, identifier: string, now: () => number = Date.now): Promise<void> {

@@ -17,6 +17,7 @@
  */
 import type { Redis } from '@upstash/redis'
 import { z } from 'zod'
+import { withDeadline } from './deadline'
 import { AppError } from './errors'
 import { logger } from './logger'
 import { key, redis as appRedis } from './redis'
@@ -91,24 +92,10 @@ export function createSettingsHash(opts: SettingsHashOptions) {
     return entries
   }
 
-  async function withTimeout<T>(call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
-    try {
-      return await Promise.race([
-        call,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`settings read timed out after ${timeoutMs} ms`)), timeoutMs)
-        }),
-      ])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  function refresh(): Promise<SettingsRead> {
+  function refresh(deadlineMs = timeoutMs): Promise<SettingsRead> {
     inFlight ??= (async () => {
       try {
-        const raw = await withTimeout(redis.hgetall<Record<string, unknown>>(hashKey))
+        const raw = await withDeadline(redis.hgetall<Record<string, unknown>>(hashKey), deadlineMs, () => new Error(`settings read timed out after ${deadlineMs} ms`))
         const read: SettingsRead = { entries: parse(raw), source: 'redis' }
         lastGood = read
         current = read
@@ -139,6 +126,16 @@ export function createSettingsHash(opts: SettingsHashOptions) {
         return Promise.resolve(current)
       }
       return refresh()
+    },
+
+    /**
+     * Reads the stored settings now, waiting up to `deadlineMs` (longer than a request's read may
+     * wait): a process calls it once at start, so it takes its first request knowing the
+     * operator's settings rather than the defaults. Never throws; `source: 'fallback'` when Redis
+     * did not answer (the cache rule above then applies as usual).
+     */
+    prime(deadlineMs: number): Promise<SettingsRead> {
+      return refresh(deadlineMs)
     },
 
     /** Stores one setting for every instance; this process sees it at once. Throws when Redis fails. */

@@ -1,7 +1,8 @@
 /**
  * Where the waiting room's operator settings live: one Redis hash `settings:waiting-room`
  * through server/platform/runtime-settings.ts (`{ value, by, at }` per field, the in-process
- * ≤ 2 s cache), like the flags and faults. Redis down → the defaults. Writes and the /ops
+ * ≤ 2 s cache), like the flags. Redis down → the last settings read (an operator's "off" stays
+ * off through a Redis stall); a process that never read them → the defaults. Writes and the /ops
  * answer are in waiting-room.settings.ts; this module is the part the figures also read.
  */
 import { createSettingsHash, createSettingsTable, type SettingSpec, type SettingsHash } from '../platform/runtime-settings'
@@ -33,7 +34,7 @@ export const settingsTable = createSettingsTable('waiting-room setting', SETTING
 // One store per process (on globalThis: every Next route bundle must see a change at once).
 const STORE = Symbol.for('storefront.settings.waiting-room')
 const g = globalThis as unknown as { [STORE]?: SettingsHash }
-export const settingsStore: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'waiting-room', onError: 'defaults' }))
+export const settingsStore: SettingsHash = (g[STORE] ??= createSettingsHash({ name: 'waiting-room', onError: 'last-known' }))
 
 /** The settings in force (in-process copy ≤ 2 s old; no Redis call while it is fresh). */
 export async function readWaitingRoomSettings(settings: SettingsHash = settingsStore): Promise<WaitingRoomSettings> {

@@ -1,8 +1,8 @@
 /**
  * The waiting room's operator settings (the /ops lever): the mode (off · auto · on) and the
  * admission rate, stored fleet wide like the flags and faults (waiting-room.settings-store.ts:
- * one Redis hash, read through the in-process ≤ 2 s cache). Redis down → the defaults
- * (DEFAULT_WAITING_ROOM_SETTINGS).
+ * one Redis hash, read through the in-process ≤ 2 s cache). Redis down → the last settings read,
+ * or DEFAULT_WAITING_ROOM_SETTINGS in a process that never read them.
  */
 import { AppError } from '../platform/errors'
 import type { SettingsHash } from '../platform/runtime-settings'

@@ -20,6 +20,7 @@ import { logger } from '../platform/logger'
 import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
 import { exposeSurrogateKeys } from './xkey-header'
 import { listen } from '../platform/listen'
+import { primeOperatorSettings } from '../health/prime-settings'
 
 const log = logger.child({ module: 'web-server' })
 
@@ -54,6 +55,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   server.keepAliveTimeout = WEB_KEEP_ALIVE_TIMEOUT_MS
   const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.host, port: opts.port, httpServer: server })
   await app.prepare()
+  // The operator's settings are known before the first request (not the defaults).
+  await primeOperatorSettings()
   const handle = app.getRequestHandler()
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

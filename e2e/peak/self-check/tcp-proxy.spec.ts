@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test'
 import { createConnection, createServer, type Socket } from 'node:net'
-import { startTcpProxy } from '../world/tcp-proxy'
+import { startTcpProxy } from '../../../testing/tcp-proxy'
 
 async function echoServer(): Promise<{ port: number; close(): void }> {
   const sockets = new Set<Socket>()

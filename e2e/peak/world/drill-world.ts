@@ -34,7 +34,7 @@ import { seed } from '../../../prisma/seed'
 import type { DrillOptions } from '../drill-options'
 import { startGatewayProcess } from './gateway-process'
 import { startOwnRedis, type OwnRedis } from './own-redis'
-import { startTcpProxy, type TcpProxy } from './tcp-proxy'
+import { startTcpProxy, type TcpProxy } from '../../../testing/tcp-proxy'
 
 /** Label of the drill's scratch databases (an interrupted drill's is dropped by the next one). */
 export const DRILL_DB_LABEL = 'sf_drill'

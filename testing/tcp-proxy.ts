@@ -1,5 +1,5 @@
 /**
- * A TCP proxy under the drill's control, between the drill's gateway and its own Redis:
+ * A TCP proxy under a test's control (the drill puts one between its gateway and its own Redis):
  * `setLatency(ms)` delays every chunk by `ms` in each direction (order kept), which is how
  * the fault drill makes Redis slow without touching Redis itself.
  *
