@@ -394,11 +394,6 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     const lastFaultEnd = Math.max(f.workerKillAtS + f.workerDownS, f.redisRestartAtS + f.redisDownS, f.redisLatencyAtS + f.redisLatencyS)
     if (lastFaultEnd > parsed.shape.holdS) throw new Error(`faults end ${lastFaultEnd} s into the hold, which lasts only ${parsed.shape.holdS} s`)
   }
-  if (parsed.fleet && parsed.faults) {
-    // The fault drill kills the one worker and restarts the drill's Redis under one store; the
-    // fleet's own rolling restarts are the rolling-restart test (server/launcher).
-    throw new Error('--faults runs against one store: leave out --fleet')
-  }
   if (!parsed.fleet && !parsed.replica) throw new Error('--no-replica goes with --fleet')
   if (!parsed.fleet && o.fleetShape && Object.keys(o.fleetShape).length > 0) throw new Error('--web and --api go with --fleet')
   if (Math.max(parsed.admin.priceEditAtS, parsed.admin.restockAtS) >= parsed.shape.holdS) {

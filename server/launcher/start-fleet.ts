@@ -93,6 +93,17 @@ export interface RunningFleet {
    * not report it healthy within EDGE_HEALTHY_DEADLINE_MS.
    */
   restart(member: FleetMember): Promise<FleetMember>
+  /**
+   * The crash case of payment worker `index` (0-based): SIGKILL, no chance to hand back its jobs
+   * (their leases expire: WORKER_JOB_LEASE_MS). Resolves when it is gone. The fault drill uses it.
+   * @throws when there is no worker `index`.
+   */
+  killWorker(index: number): Promise<void>
+  /**
+   * Starts a new payment worker in slot `index` (after killWorker), with the same settings;
+   * resolves when it reports ready. @throws when there is no slot `index`, or the worker fails to start.
+   */
+  replaceWorker(index: number): Promise<void>
   /** Front to back: the edge, web and API (draining), workers, gateway, database pair. Stages that fail are reported. */
   stop(): Promise<void>
 }
@@ -188,10 +199,16 @@ export async function startFleet(o: FleetOptions): Promise<RunningFleet> {
     ])
     slots.sort((a, b) => (a.role === b.role ? a.backend.localeCompare(b.backend) : a.role === 'web' ? -1 : 1))
 
+    const workerEnv = { ...o.env, ...dbEnv, ...o.workerEnv }
     for (let i = 0; i < o.workers; i++) {
-      const worker = spawnWorker({ ...o.env, ...dbEnv, ...o.workerEnv }, { inherit: false })
+      const worker = spawnWorker(workerEnv, { inherit: false })
       workers.push(worker)
       await worker.ready
+    }
+    const workerAt = (index: number): WorkerProcess => {
+      const worker = workers[index]
+      if (!worker) throw new Error(`the fleet has no payment worker ${index} (it runs ${workers.length})`)
+      return worker
     }
 
     edge = await startEdge({
@@ -246,6 +263,13 @@ export async function startFleet(o: FleetOptions): Promise<RunningFleet> {
           await new Promise((r) => setTimeout(r, EDGE_HEALTH_POLL_MS))
         }
         return next
+      },
+      killWorker: (index) => workerAt(index).kill(),
+      async replaceWorker(index) {
+        workerAt(index)
+        const next = spawnWorker(workerEnv, { inherit: false })
+        workers[index] = next
+        await next.ready
       },
       stop: stopAll,
     }

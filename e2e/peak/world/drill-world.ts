@@ -69,11 +69,9 @@ export interface DrillWorld {
   adminPassword: string
   redis: OwnRedis
   proxy: TcpProxy
-  /** The current payment worker process. */
-  worker(): WorkerProcess
-  /** SIGKILL the worker (the crash case); resolves when it is gone. */
+  /** SIGKILL the payment worker (with --fleet: the fleet's first); the crash case; resolves when it is gone. */
   killWorker(): Promise<void>
-  /** Starts a new worker; resolves when it reports ready. */
+  /** Starts a new worker in its place; resolves when it reports ready. */
   startWorker(): Promise<void>
   /** A pg pool on the drill database for samplers and checks (2 connections). */
   pool: pg.Pool
@@ -200,7 +198,7 @@ export async function startDrillWorld(
     await prewarm([storeUrl, ...webUrls], appEnv)
     log(`pre-warmed the top ${PREWARM_TOP} products, categories and hot deals`)
     const oneWorker = (): WorkerProcess => {
-      if (!worker) throw new Error('the fault drill runs against one store and its worker, not --fleet')
+      if (!worker) throw new Error('the drill started no worker of its own')
       return worker
     }
 
@@ -214,9 +212,9 @@ export async function startDrillWorld(
       redis,
       proxy,
       pool: drillPool,
-      worker: oneWorker,
-      killWorker: () => oneWorker().kill(),
+      killWorker: () => (fleet ? fleet.killWorker(0) : oneWorker().kill()),
       async startWorker() {
+        if (fleet) return fleet.replaceWorker(0)
         oneWorker()
         const next = spawnWorker(workerEnv)
         worker = next
