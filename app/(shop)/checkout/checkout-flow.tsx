@@ -93,6 +93,8 @@ export function CheckoutFlow() {
   if (after?.kind === 'sold-out') return <SoldOutNotice items={after.items} />
   return (
     <CheckoutForm
+      // A new notice (e.g. the wait ended in another tab, told after the form first showed) fills the form in anew.
+      key={after?.kind === 'form' ? `after:${after.notice.text}` : 'new'}
       initialFields={after?.kind === 'form' ? after.fields : undefined}
       notice={after?.kind === 'form' ? after.notice : null}
       onQueued={(answer, attempt) => {
