@@ -3,7 +3,8 @@
  * goes through the line) at a low admission rate, other shoppers (plain HTTP sessions) join
  * the line first, and the browser shopper checks out: the waiting room replaces the form, the
  * position falls, and on admission the order is placed and its page opens. A reload while
- * waiting brings the waiting view back with the same place. Items that sell out while the
+ * waiting brings the waiting view back with the same place; leaving in one tab is announced in
+ * the other. Items that sell out while the
  * shopper waits are named at the next poll: all of them → the sold-out notice and the way back
  * to the cart; some → keep the place for the rest, and the order has the rest. The room's
  * settings and the stock are restored after each test, and every other shopper still in line
@@ -146,6 +147,25 @@ test('a reload while waiting keeps the place: the waiting view comes back, not t
   await expect(page.getByLabel('Full name')).toHaveValue('Ada Lovelace')
   await page.reload()
   await expect(page.getByRole('button', { name: /Place order/ })).toBeVisible() // left for good: no waiting view after a reload
+})
+
+test('leaving the line in one tab: the other tab says so, with the form filled in to rejoin', async ({ page }) => {
+  const { forOthers, forBrowser } = await productsForTheLine(85)
+  await admin.set({ mode: 'on', admissionRatePerSecond: SLOWEST_RATE })
+  await checkOutBehind(page, SHOPPERS_AHEAD, forOthers.id, forBrowser.slug)
+  await expect(page.getByRole('heading', { name: "You're in line" })).toBeVisible()
+  // A second tab of the same browser shows the same wait.
+  const other = await page.context().newPage()
+  await other.goto('/checkout')
+  await expect(other.getByRole('heading', { name: "You're in line" })).toBeVisible()
+
+  await page.getByRole('button', { name: 'Leave the line' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'You left the line' })).toBeVisible()
+  // The other tab is told what happened, not silently reset.
+  await expect(other.getByRole('status').filter({ hasText: 'You left the line in another tab' })).toBeVisible()
+  await expect(other.getByRole('heading', { name: "You're in line" })).toHaveCount(0)
+  await expect(other.getByLabel('Full name')).toHaveValue('Ada Lovelace')
+  await expect(other.getByRole('button', { name: /Place order/ })).toBeVisible()
 })
 
 test('a place from another session is refused: the shopper is told why and gets the form back', async ({ page }) => {

@@ -34,6 +34,7 @@ import { createNodeHttpContext, responseMeta } from '../trpc/init'
 import { appRouter } from '../trpc/root'
 import type { RenderModes } from '../web/render-modes'
 import { applySecurityHeaders, type SecurityHeaderOptions } from '../web/security-headers'
+import { answerClientErrors } from '../platform/client-error'
 import { listen } from '../platform/listen'
 import { primeOperatorSettings } from '../health/prime-settings'
 
@@ -163,6 +164,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   })
   server.keepAliveTimeout = API_KEEP_ALIVE_TIMEOUT_MS
+  // A request the HTTP parser refuses (a 100,000-character URL: 431) gets a readable body.
+  answerClientErrors(server)
 
   // The operator's settings are known before the first request (not the defaults).
   await primeOperatorSettings()

@@ -42,3 +42,9 @@ export async function findOrderByKey(sessionId: string, idempotencyKey: string) 
     select: { id: true, requestHash: true, totalCents: true, currency: true },
   })
 }
+
+/** What checkout prices an order with, per product, from the primary (no cache, no replica): the check before the line confirms a refusal with it. */
+export async function findPricing(ids: number[]) {
+  if (ids.length === 0) return []
+  return db.product.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, priceCents: true, currency: true, active: true } })
+}

@@ -1,9 +1,11 @@
 /**
  * checkout.placeOrder: rate-limited per session (fail closed), zod in and out, one service call;
- * its answer is the placed order or a place in the waiting room's line (QUEUED).
+ * its answer is the placed order or a place in the waiting room's line (QUEUED); the client's
+ * rate-limit key goes with it (the room caps the places one client address holds).
  * checkout.pollTicket / checkout.leaveLine: the waiting room's follow-ups (server/waiting-room),
  * rate-limited per session by the generous `waitingRoom` policy.
  */
+import { clientRateKey } from '../platform/client-identity'
 import { createTRPCRouter, rateLimited } from '../trpc/init'
 import { leaveLine, pollTicket } from '../waiting-room/waiting-room.service'
 import { leaveLineInput, pollTicketInput, pollTicketOutput } from '../waiting-room/waiting-room.schema'
@@ -17,7 +19,7 @@ export const checkoutRouter = createTRPCRouter({
   placeOrder: rateLimited('checkout')
     .input(placeOrderInput)
     .output(placeOrderOutput)
-    .mutation(({ ctx, input }) => placeOrder(ctx.sid, input)),
+    .mutation(({ ctx, input }) => placeOrder(ctx.sid, input, ctx.client ? clientRateKey(ctx.client.address) : null)),
   pollTicket: rateLimited('waitingRoom')
     .input(pollTicketInput)
     .output(pollTicketOutput)

@@ -19,6 +19,7 @@ import { metrics } from '../platform/metrics'
 import { countInFlight } from '../waiting-room/checkout-in-flight'
 import { admitToCheckout, giveBackAdmission } from '../waiting-room/waiting-room.service'
 import { findOrderByKey } from './checkout.repo'
+import { refusalOf } from './precheck-order'
 import type { PlacedOrderAnswer, PlaceOrderInput, PlaceOrderOutput } from './checkout.schema'
 import { placeFolded } from './fold-hot-buyers'
 import * as idem from './idempotency.store'
@@ -67,13 +68,16 @@ async function writeOrder(req: CheckoutRequest): Promise<PlacedOrder> {
 
 /**
  * The answer to one checkout call: the placed order, or a place in the waiting room's line
- * (QUEUED). Throws AppError: the waiting room's TICKET_* codes for an admission ticket that
- * cannot admit this call, SOLD_OUT, CONFLICT, BAD_INPUT, IDEMPOTENCY_MISMATCH, UNAVAILABLE.
+ * (QUEUED). `client`: the caller's client rate-limit key (clientRateKey), for the room's cap on
+ * places per client; null for none. Throws AppError: the waiting room's TICKET_* codes for an
+ * admission ticket that cannot admit this call, RATE_LIMITED (the client holds the most places
+ * it may), SOLD_OUT, CONFLICT, NOT_FOUND, BAD_INPUT, IDEMPOTENCY_MISMATCH, UNAVAILABLE. An order
+ * these checks refuse (precheck-order.ts) is refused before it could enter the line.
  */
-export async function placeOrder(sid: string, input: PlaceOrderInput): Promise<PlaceOrderOutput> {
+export async function placeOrder(sid: string, input: PlaceOrderInput, client: string | null = null): Promise<PlaceOrderOutput> {
   let admission
   try {
-    admission = await admitToCheckout(sid, input)
+    admission = await admitToCheckout(sid, input, { client, refusal: () => refusalOf(input) })
   } catch (error) {
     metrics.checkoutResults.inc({ result: error instanceof AppError ? error.code.toLowerCase() : 'error' })
     throw error

@@ -60,6 +60,16 @@ export class SoldOutError extends AppError {
   }
 }
 
+/** Checkout's refusal of products that are unknown or not for sale (NOT_FOUND, details.productIds). */
+export function notForSaleError(productIds: number[]): AppError {
+  return new AppError('NOT_FOUND', `Not for sale: product ${productIds.join(', ')}`, { details: { productIds } })
+}
+
+/** Checkout's refusal of an order whose lines are priced in more than one currency (BAD_INPUT). */
+export function mixedCurrencyError(): AppError {
+  return new AppError('BAD_INPUT', 'All items in one order must share a currency')
+}
+
 const busyError = () =>
   new AppError('UNAVAILABLE', 'So many shoppers are buying this right now that we could not reserve it. Please try again.', {
     retryAfterSeconds: 1,
@@ -87,9 +97,7 @@ export type ClaimOutcome<T> = { ok: true; value: T; taken: TakenLine[] } | { ok:
 function priceClaim(lines: Line[], rows: ReadonlyMap<number, SaleRow>, left: ReadonlyMap<number, number>): PricedLine[] {
   const sorted = [...lines].sort((a, b) => a.productId - b.productId)
   const missing = sorted.filter((l) => !rows.get(l.productId)?.active).map((l) => l.productId)
-  if (missing.length) {
-    throw new AppError('NOT_FOUND', `Not for sale: product ${missing.join(', ')}`, { details: { productIds: missing } })
-  }
+  if (missing.length) throw notForSaleError(missing)
   const short = sorted.filter((l) => left.get(l.productId)! < l.quantity)
   if (short.length) {
     throw new SoldOutError(
@@ -103,7 +111,7 @@ function priceClaim(lines: Line[], rows: ReadonlyMap<number, SaleRow>, left: Rea
     const row = rows.get(l.productId)!
     return { ...l, name: row.name, unitPriceCents: row.priceCents, currency: row.currency }
   })
-  if (new Set(priced.map((l) => l.currency)).size > 1) throw new AppError('BAD_INPUT', 'All items in one order must share a currency')
+  if (new Set(priced.map((l) => l.currency)).size > 1) throw mixedCurrencyError()
   return priced
 }
 

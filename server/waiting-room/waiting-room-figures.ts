@@ -1,7 +1,8 @@
 /**
  * The waiting room's live figures for /ops, fleet wide, read from Redis where the line lives:
  * line length = ZCARD of the line; admitted/s, wait p50/p95 and abandoned over FIGURES_WINDOW_MS
- * from the capped, time-scored ZSETs the scripts write (`wr:fig:waits`, `wr:fig:ended`).
+ * from the capped, time-scored ZSETs the scripts write (`wr:fig:waits`, `wr:fig:ended`). Each
+ * place counts once among the ended ones (admitted, expired, left or sold out: how it ended last).
  */
 import type { Redis } from '@upstash/redis'
 import type { SettingsHash } from '../platform/runtime-settings'
@@ -17,6 +18,19 @@ function percentile(sorted: number[], p: number): number | null {
 }
 
 const tail = (member: string) => member.slice(member.lastIndexOf(':') + 1)
+const head = (member: string) => member.slice(0, member.lastIndexOf(':'))
+
+/**
+ * How each place ended, once per place: the last entry of its id (ascending score: the latest
+ * wins). An admitted place that then expired or was left has one entry since the scripts
+ * replace its 'admitted' (waiting-room.scripts.ts `release`); this also holds for entries a
+ * store wrote before that.
+ */
+function endedOnce(members: string[]): string[] {
+  const byPlace = new Map<string, string>()
+  for (const m of members) byPlace.set(head(m), tail(m))
+  return [...byPlace.values()]
+}
 
 export interface FiguresOptions {
   redis?: Redis
@@ -36,7 +50,7 @@ export async function waitingRoomFigures(settings: SettingsHash = settingsStore,
     redis.zrange<string[]>(k.figEnded, since, '+inf', { byScore: true }),
   ])
   const waitMs = waits.map((m) => Number(tail(String(m)))).filter(Number.isFinite).sort((a, b) => a - b)
-  const kinds = ended.map((m) => tail(String(m)))
+  const kinds = endedOnce(ended.map(String))
   const abandoned = kinds.filter((kind) => kind === 'expired' || kind === 'left').length
   return {
     ...state,

@@ -6,12 +6,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
-import { newIdempotencyKey, TEST_ADDRESS } from '../../testing/test-shopper'
+import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { dueNow, FAR_FUTURE_MS, joinLine, placeOrder, poll, startWaitingRoomStore, ticketId, type WaitingRoomStore } from '../../testing/test-waiting-room'
 import { deleteKeysWithPrefix } from '../../testing/test-services'
 import { env } from '../env'
 import { redis } from '../platform/redis'
 import type { PlaceOrderOutput } from '../checkout/checkout.schema'
+import { MAX_PRICE_CENTS } from '../catalog/catalog.schema'
+import { MAX_QUANTITY_PER_LINE } from '../cart/cart.schema'
+import { MAX_PLACES_PER_CLIENT } from './waiting-room.line'
 import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type WaitingRoomFigures } from './waiting-room.schema'
 
 let store: WaitingRoomStore
@@ -346,6 +349,132 @@ describe('waiting room over HTTP', () => {
     const placed = await placeOrder(s, [{ productId: product, quantity: 1 }], { idempotencyKey: newIdempotencyKey(), admissionTicket: queued.ticket })
     expect(placed.data?.status).toBe('PENDING_PAYMENT')
     expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 9, sold: 1, orders: 1 })
+  })
+
+  it('an order checkout would refuse gets the same 4xx at once, never a place in line', async () => {
+    const product = await createProduct({ stock: 5, priceCents: 2500 })
+    const withdrawn = await createProduct({ stock: 5 })
+    const dear = [await createProduct({ stock: 50, priceCents: MAX_PRICE_CENTS }), await createProduct({ stock: 50, priceCents: MAX_PRICE_CENTS })]
+    await sql('UPDATE "Product" SET active = false WHERE id = $1', [withdrawn])
+    const bad = [
+      { name: 'unknown product', lines: [{ productId: 2_000_000_000, quantity: 1 }], status: 404, appCode: 'NOT_FOUND', message: /Not for sale: product 2000000000/ },
+      { name: 'withdrawn product', lines: [{ productId: withdrawn, quantity: 1 }], status: 404, appCode: 'NOT_FOUND', message: /Not for sale/ },
+      { name: 'stale total', lines: [{ productId: product, quantity: 2 }], expectedTotalCents: 2500, status: 409, appCode: 'CONFLICT', message: /total is now \$50\.00/ },
+      { name: 'total over the maximum', lines: dear.map((productId) => ({ productId, quantity: MAX_QUANTITY_PER_LINE })), status: 400, appCode: 'BAD_INPUT', message: /at most/ },
+    ]
+    const send = async (c: (typeof bad)[number]) => {
+      const s = await store.shopper()
+      return s.mutate<PlaceOrderOutput>('checkout.placeOrder', {
+        idempotencyKey: newIdempotencyKey(),
+        ...TEST_ADDRESS,
+        lines: c.lines,
+        ...(c.expectedTotalCents === undefined ? {} : { expectedTotalCents: c.expectedTotalCents }),
+      })
+    }
+    // What checkout itself answers (room off) ...
+    await store.setMode('off')
+    const direct = new Map<string, { status: number; appCode: string | null | undefined; message: string | undefined }>()
+    for (const c of bad) {
+      const a = await send(c)
+      direct.set(c.name, { status: a.status, appCode: a.error?.appCode, message: a.error?.message })
+    }
+    // ... is what a queueing room answers, at once: no ticket, nobody in line.
+    await store.setMode('on')
+    await store.setBucket(0)
+    for (const c of bad) {
+      const a = await send(c)
+      expect(a.data, c.name).toBeUndefined()
+      expect([a.status, a.error?.appCode], c.name).toEqual([c.status, c.appCode])
+      expect(a.error?.message, c.name).toMatch(c.message)
+      expect({ status: a.status, appCode: a.error?.appCode, message: a.error?.message }, c.name).toEqual(direct.get(c.name))
+    }
+    expect(await redis.zcard(store.keys.line)).toBe(0)
+    expect((await store.admin.query<WaitingRoomFigures>('ops.waitingRoom')).data?.lineLength).toBe(0)
+    // A good order whose price changed behind the cache's back (confirmed from the database) still queues.
+    await sql('UPDATE "Product" SET "priceCents" = 3000 WHERE id = $1', [product])
+    const good = await (await store.shopper()).mutate<PlaceOrderOutput>('checkout.placeOrder', {
+      idempotencyKey: newIdempotencyKey(),
+      ...TEST_ADDRESS,
+      lines: [{ productId: product, quantity: 1 }],
+      expectedTotalCents: 3000,
+    })
+    expect(good.data?.status).toBe('QUEUED')
+  })
+
+  it(`one client address holds at most ${MAX_PLACES_PER_CLIENT} places however many sessions it opens: then a 429 with Retry-After`, async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 500 })
+    const lines = [{ productId: product, quantity: 1 }]
+    const sameAddress = async () => {
+      const s = new TestShopper(store.url, {}, { clientAddress: '10.201.7.9' })
+      await s.query('cart.get')
+      return s
+    }
+    const places = []
+    for (let i = 0; i < MAX_PLACES_PER_CLIENT; i++) {
+      const s = await sameAddress()
+      places.push({ s, ticket: (await joinLine(s, lines)).ticket })
+    }
+    const refused = await placeOrder(await sameAddress(), lines)
+    expect([refused.status, refused.error?.appCode]).toEqual([429, 'RATE_LIMITED'])
+    expect(refused.error?.message).toMatch(new RegExp(`Too many shoppers from your network are already waiting in line \\(at most ${MAX_PLACES_PER_CLIENT} at once\\)`))
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await redis.zcard(store.keys.line)).toBe(MAX_PLACES_PER_CLIENT)
+    // Another address is not affected, and a session already in line keeps its place on a resubmit.
+    expect((await placeOrder(await store.shopper(), lines)).data?.status).toBe('QUEUED')
+    expect((await joinLine(places[0]!.s, lines)).ticket).toBe(places[0]!.ticket)
+    // One of the address's shoppers leaves: the address may hold a place again.
+    expect((await places[1]!.s.mutate('checkout.leaveLine', { ticket: places[1]!.ticket })).status).toBe(200)
+    expect((await placeOrder(await sameAddress(), lines)).data?.status).toBe('QUEUED')
+  })
+
+  it('a poll after the order was placed (from another tab) points at the order instead of an error', async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 5 })
+    const s = await store.shopper()
+    const key = newIdempotencyKey()
+    const lines = [{ productId: product, quantity: 1 }]
+    const queued = await joinLine(s, lines, key)
+    await store.setBucket(1)
+    await dueNow(store, queued.ticket)
+    expect((await poll(s, queued.ticket)).data?.state).toBe('ADMITTED')
+    // Tab one places the order with the admission ...
+    const placed = await placeOrder(s, lines, { idempotencyKey: key, admissionTicket: queued.ticket })
+    if (placed.data?.status !== 'PENDING_PAYMENT') throw new Error(`not placed: ${JSON.stringify(placed.data ?? placed.error)}`)
+    // ... tab two's next poll: 200, with the order to show.
+    const polled = await poll(s, queued.ticket)
+    expect(polled.status).toBe(200)
+    expect(polled.data).toMatchObject({ state: 'ADMITTED', ticket: queued.ticket, orderId: placed.data.orderId })
+  })
+
+  it('the ended-places figures count an admission that expired unused once, as abandoned', async () => {
+    await store.setMode('on')
+    await store.setBucket(0)
+    const product = await createProduct({ stock: 10 })
+    const lines = [{ productId: product, quantity: 1 }]
+    const [buyer, idler, waiter] = await Promise.all([store.shopper(), store.shopper(), store.shopper()])
+    const buyerKey = newIdempotencyKey()
+    const buyerPlace = await joinLine(buyer, lines, buyerKey)
+    const idlerPlace = await joinLine(idler, lines)
+    const waiterPlace = await joinLine(waiter, lines)
+    // The buyer and the idler are admitted; the buyer checks out, the idler never does.
+    await store.setBucket(2)
+    await dueNow(store, waiterPlace.ticket)
+    expect((await poll(waiter, waiterPlace.ticket)).data?.state).toBe('WAITING')
+    expect((await placeOrder(buyer, lines, { idempotencyKey: buyerKey, admissionTicket: buyerPlace.ticket })).data?.status).toBe('PENDING_PAYMENT')
+    await redis.hset(store.keys.ticket(ticketId(idlerPlace.ticket)), { admittedAt: Date.now() - ADMISSION_VALID_MS - 10_000 })
+    await redis.zadd(store.keys.admitted, { score: Date.now() - ADMISSION_VALID_MS - 10_000, member: ticketId(idlerPlace.ticket) })
+    // The next advance sweeps the idler's admission.
+    await store.setBucket(0)
+    await dueNow(store, waiterPlace.ticket)
+    expect((await poll(waiter, waiterPlace.ticket)).data?.state).toBe('WAITING')
+    expect((await poll(idler, idlerPlace.ticket)).error?.appCode).toBe('TICKET_EXPIRED')
+
+    // Two places ended: one admitted and used, one abandoned. Not three.
+    const figures = await store.admin.query<WaitingRoomFigures>('ops.waitingRoom')
+    expect(figures.data).toMatchObject({ lineLength: 1, abandoned: 1, abandonRate: 0.5 })
   })
 
   it('leaving the line releases the place', async () => {

@@ -22,6 +22,8 @@ export function waitingRoomKeys(prefix: string = KEY_PREFIX) {
     /** Prefix of the sold-out gates (`+ product id`): server/inventory/sold-out-gate.ts's `soldout:{id}`. */
     gatePrefix: `${prefix}soldout:`,
     ticket: (id: string) => `${wr}t:${id}`,
+    /** The live places entered from one client address (its rate-limit key). */
+    client: (clientKey: string) => `${wr}c:${clientKey}`,
     session: (binding: string) => `${wr}s:${binding}`,
   }
 }

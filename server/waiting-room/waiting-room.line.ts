@@ -22,6 +22,14 @@ export const EXPIRE_BATCH = 100
 export const ADMIT_BATCH = 1_000
 /** Entries kept per figures ZSET (beyond FIGURES_WINDOW_MS they are trimmed anyway). */
 export const FIGURES_MAX_ENTRIES = 50_000
+/**
+ * The most live places (waiting, or admitted and not used yet) one client address (its
+ * rate-limit key: an IPv4 address or an IPv6 /64, server/platform/client-identity.ts) may hold
+ * at once, over all its sessions. A household or an office behind one address has room for a
+ * few shoppers in line together; a script opening sessions by the hundred does not get a
+ * hundred places (each would be an admission taken from a real shopper).
+ */
+export const MAX_PLACES_PER_CLIENT = 10
 
 /** The token bucket's size: about one second's worth of admissions, at least one. */
 export function burstOf(ratePerSecond: number): number {
@@ -48,6 +56,8 @@ export type StepKind =
   | 'returned'
   | 'left'
   | 'left_now'
+  | 'refused'
+  | 'client_full'
 
 /** One checkout line as the waiting room keeps it. */
 export interface QueuedLine {
@@ -79,6 +89,8 @@ export interface LineStep {
   admittedAt: number
   admissionSeq: number
   id: string
+  /** A `used` place's idempotency key (the checkout call that used its admission); '' otherwise. */
+  usedKey: string
   /** Closed sold-out gates among the place's products: id → the name the gate holds. */
   closed: Map<number, string>
 }
@@ -93,7 +105,7 @@ const ids = (csv: string): number[] => (csv === '' ? [] : csv.split(',').map(Num
 function parse(reply: unknown): LineStep {
   const r = Array.isArray(reply) ? (reply as unknown[]) : []
   const closed = new Map<number, string>()
-  for (let i = 14; i + 1 < r.length; i += 2) closed.set(num(r[i]), str(r[i + 1]))
+  for (let i = 15; i + 1 < r.length; i += 2) closed.set(num(r[i]), str(r[i + 1]))
   return {
     kind: str(r[0]) as StepKind,
     admittedWaitsMs: str(r[1]) === '' ? [] : str(r[1]).split(',').map(Number),
@@ -109,6 +121,7 @@ function parse(reply: unknown): LineStep {
     admittedAt: num(r[11]),
     admissionSeq: num(r[12]),
     id: str(r[13]),
+    usedKey: str(r[14]),
     closed,
   }
 }
@@ -154,9 +167,11 @@ export function createLine(opts: LineOptions = {}) {
     keys: k,
     /**
      * A checkout without a ticket (mode on or auto): `seen` (the store has `idempotencyRecord`
-     * already), `gated`, `consumed` (the session's admitted place, used now for this key), `go`
-     * (a token taken), `joined` (a new place) or `queued` (the session's waiting place). `lines`
-     * is stored with the place: what an admission covers.
+     * already), `gated`, `refused` (`refused` was set: checkout would refuse the order; nothing
+     * changed), `consumed` (the session's admitted place, used now for this key), `go` (a token
+     * taken), `joined` (a new place), `queued` (the session's waiting place) or `client_full`
+     * (`client` already holds MAX_PLACES_PER_CLIENT live places). `lines` is stored with the
+     * place: what an admission covers.
      */
     enter(p: {
       binding: string
@@ -168,6 +183,10 @@ export function createLine(opts: LineOptions = {}) {
       mode: Exclude<WaitingRoomMode, 'off'>
       saturated: boolean
       rate: number
+      /** Checkout's cheap checks refuse this order: answer `refused` unless the key was seen or a gate is closed. */
+      refused?: boolean
+      /** The client's rate-limit key (null: no client, e.g. a server render; not capped). */
+      client?: string | null
     }) {
       return run('enter', p.rate, [
         p.binding,
@@ -178,10 +197,14 @@ export function createLine(opts: LineOptions = {}) {
         p.saturated ? '1' : '0',
         p.idempotencyKey,
         p.idempotencyRecord,
+        p.refused ? '1' : '0',
+        p.client ? k.client(p.client) : '',
+        String(MAX_PLACES_PER_CLIENT),
       ])
     },
     /**
-     * A poll: `waiting` (early or not), `admitted`, `sold_out`, `expired`, `not_yours`, `used`.
+     * A poll: `waiting` (early or not), `admitted`, `sold_out`, `expired`, `not_yours`, `used`
+     * (with `usedKey`: the idempotency key of the checkout call that used the admission).
      * `unlimited` (the room is off): a non-early poll admits the whole line at once.
      */
     poll(p: { id: string; binding: string; rate: number; unlimited: boolean }) {

@@ -78,8 +78,11 @@ export const leaveLineInput = pollTicketInput
  * checkout.pollTicket's answer:
  *  - WAITING: still in line; `early` = this poll came before pollAfterSeconds and changed nothing;
  *  - ADMITTED: call checkout.placeOrder again with the same input plus `admissionTicket` before `admitUntil`;
+ *    with `orderId`, the admission was already used and that order placed (e.g. from another tab): show it;
  *  - SOLD_OUT: every item sold out while waiting; the place is released (no need to wait on).
- * Forged, other-session, expired or used tickets are 4xx errors (appCode TICKET_*), not states.
+ * Forged, other-session or expired tickets are 4xx errors (appCode TICKET_*), not states; a used
+ * one is ADMITTED (with `orderId` once its order is placed). Only placeOrder refuses a used
+ * ticket with another idempotency key (TICKET_USED).
  */
 export const pollTicketOutput = z.discriminatedUnion('state', [
   z.object({ state: z.literal('WAITING'), ...placeInLine, early: z.boolean(), items: z.array(waitingItem) }),
@@ -92,6 +95,8 @@ export const pollTicketOutput = z.discriminatedUnion('state', [
     admissionSeq: z.number().int().min(1),
     admitUntil: z.number().int(),
     items: z.array(waitingItem),
+    /** Set once this admission was used and its order placed (this tab or another): the order to show; no call to make. */
+    orderId: z.uuid().optional(),
   }),
   z.object({ state: z.literal('SOLD_OUT'), ticket: z.string(), items: z.array(waitingItem) }),
 ])

@@ -15,7 +15,10 @@
  *   wr:s:{sb}      STRING the session's live place (a refresh or new tab gets it back)
  *   wr:bucket      HASH tokens, at (ms): the fleet-wide token bucket at the admission rate
  *   wr:admissions  INCR counter: admission sequence (the serving watermark)
- *   wr:fig:ended   ZSET "{id}:{admitted|expired|left|sold_out}" → ms (capped; /ops figures)
+ *   wr:fig:ended   ZSET "{id}:{admitted|expired|left|sold_out}" → ms (capped; /ops figures; one
+ *                  member per place: an admitted place that ends unused replaces its 'admitted')
+ *   wr:c:{client}  ZSET ticket id → ms: the live places (waiting or admitted) entered from one
+ *                  client address (its rate-limit key), for MAX_PLACES_PER_CLIENT
  *   wr:fig:waits   ZSET "{id}:{wait ms}" → ms of admission (capped; /ops figures)
  *
  * The clock is Redis's TIME (one clock for every instance). Per-place keys and sold-out gates
@@ -42,7 +45,7 @@
  *
  * Every reply has the same header: kind, admitted waits (csv of ms), places expired by this
  * call, line length, pids, seq, fs, position, positionAtEntry, pollAfterMs, early (0/1),
- * admittedAt, admissionSeq, id — then the closed gates of the place's items, as id, name pairs.
+ * admittedAt, admissionSeq, id, usedKey — then the closed gates of the place's items, as id, name pairs.
  */
 
 /** KEYS of every script, in this order. */
@@ -98,7 +101,9 @@ local function unpoint(id, sb)
   if val(redis.call('GET', SP .. sb)) == id then redis.call('DEL', SP .. sb) end
 end
 
--- The place leaves the line for good (expired, left, sold out): state, pointer, figures.
+-- The place leaves the line for good (expired, left, sold out): state, pointer, figures. An
+-- admitted place that ends unused (expired, left, sold out) was counted as 'admitted' when the
+-- line admitted it: that entry is replaced, so every place counts once among the ended ones.
 local function release(id, state)
   redis.call('ZREM', LINE, id)
   redis.call('ZREM', POLLS, id)
@@ -110,6 +115,7 @@ local function release(id, state)
     redis.call('PEXPIRE', tk, RECORD_TTL)
   end
   unpoint(id, sb)
+  redis.call('ZREM', ENDED, id .. ':admitted')
   figure(ENDED, id .. ':' .. state)
 end
 
@@ -231,7 +237,7 @@ end
 
 local function reply(kind, r, closed)
   return {kind, table.concat(waits, ','), expired, redis.call('ZCARD', LINE), r.pids or '', r.seq or 0, r.fs or 0,
-    r.pos or 0, r.pae or 0, r.pa or 0, r.early or 0, r.aat or 0, r.aseq or 0, r.id or '', unpack(closed or {})}
+    r.pos or 0, r.pae or 0, r.pa or 0, r.early or 0, r.aat or 0, r.aseq or 0, r.id or '', r.ukey or '', unpack(closed or {})}
 end
 
 -- The reply for a waiting or admitted place; a waiting one gets its next pollAfterAt.
@@ -259,12 +265,18 @@ end
 `
 
 /**
- * enter: checkout without a ticket, mode on or auto. ARGV 15-22: session binding, new ticket id,
+ * enter: checkout without a ticket, mode on or auto. ARGV 15-25: session binding, new ticket id,
  * pids, lines ("pid:qty,..."), mode, saturated (1/0), idempotency key, the key's idempotency
- * record (server/checkout/idempotency.store.ts). Kinds:
+ * record (server/checkout/idempotency.store.ts), refused (1/0: checkout's cheap checks refuse
+ * this order), the client's places key (`wr:c:{client}`, '' for no client), the most places one
+ * client may hold. Kinds:
  *  - `seen`: the store already has a record for this session's key (a double submit, a retry of a
  *    placed or refused order): check out now, no token, no place — the normal path replays it;
  *  - `gated`: a line's sold-out gate is closed (the normal path refuses cheaply);
+ *  - `refused`: checkout would refuse this order anyway (unknown product, changed total…): the
+ *    caller throws checkout's error; no token, no place, nothing changed;
+ *  - `client_full`: a new place is needed and this client address already holds the most live
+ *    places it may (MAX_PLACES_PER_CLIENT): nothing joined;
  *  - `consumed`: the session's live place is admitted and covers these lines: it is used now for
  *    this key (a resubmit without the ticket keeps the turn the shopper earned); check out now;
  *  - `go`: a token was taken: check out now;
@@ -275,8 +287,10 @@ end
 export const ENTER_LUA = COMMON + String.raw`
 local sb, newId, pids, lines, mode, saturated = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[20]
 local ikey, idemRecord = ARGV[21], ARGV[22]
+local refused, CK, MAX_PLACES = ARGV[23] == '1', ARGV[24], tonumber(ARGV[25])
 if redis.call('EXISTS', idemRecord) == 1 then return reply('seen', {}, {}) end
 if #closedGates(pids) > 0 then return reply('gated', {}, {}) end
+if refused then return reply('refused', {}, {}) end
 local tokens, at = advance(false)
 local cur = val(redis.call('GET', SP .. sb))
 if cur then
@@ -305,6 +319,18 @@ if cur then
 end
 local len = redis.call('ZCARD', LINE)
 if mode == 'on' or len > 0 or tokens < 1 or saturated == '1' then
+  if CK ~= '' then
+    -- The client's live places; ended ones (or forgotten: record gone) are dropped here, so the
+    -- set never holds more than MAX_PLACES members.
+    local held, live = redis.call('ZRANGE', CK, 0, -1), 0
+    for i = 1, #held do
+      local st = val(redis.call('HGET', TP .. held[i], 'state'))
+      if st == 'waiting' or st == 'admitted' then live = live + 1 else redis.call('ZREM', CK, held[i]) end
+    end
+    if live >= MAX_PLACES then return reply('client_full', {}, {}) end
+    redis.call('ZADD', CK, NOW, newId)
+    redis.call('PEXPIRE', CK, RECORD_TTL)
+  end
   local seq = redis.call('INCR', SEQ)
   local tk = TP .. newId
   redis.call('HSET', tk, 'sb', sb, 'seq', seq, 'fs', NOW, 'pids', pids, 'lines', lines, 'pae', len + 1, 'state', 'waiting')
@@ -323,7 +349,9 @@ return reply('go', {}, {})
 
 /**
  * poll: ARGV 15-17: ticket id, session binding, unlimited (1/0: the room is off, a non-early
- * poll admits the whole line at once). Kinds: `expired`, `not_yours`, `used`,
+ * poll admits the whole line at once). Kinds: `expired`, `not_yours`, `used` (the admission was
+ * used by a checkout call: its idempotency key in usedKey, with the place's pids, fs, admittedAt
+ * and admissionSeq, so the caller can point at the order),
  * `sold_out_now` (every item's gate closed: the place is released now, also on an early poll),
  * `sold_out` (released by an earlier poll),
  * `admitted`, `waiting` (early = 1: read only, nothing changed).
@@ -331,11 +359,14 @@ return reply('go', {}, {})
 export const POLL_LUA = COMMON + String.raw`
 local id, sb, unlimited = ARGV[15], ARGV[16], ARGV[17] == '1'
 local tk = TP .. id
-local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'pollAfterAt', 'admittedAt')
+local h = redis.call('HMGET', tk, 'sb', 'state', 'pids', 'pollAfterAt', 'admittedAt', 'usedKey', 'fs', 'admissionSeq', 'seq')
 local state = val(h[2])
 if not state then return reply('expired', {}, {}) end
 if val(h[1]) ~= sb then return reply('not_yours', {}, {}) end
-if state == 'used' then return reply('used', {}, {}) end
+if state == 'used' then
+  return reply('used', { id = id, pids = val(h[3]) or '', ukey = val(h[6]) or '', fs = tonumber(val(h[7]) or 0),
+    aat = tonumber(val(h[5]) or 0), aseq = tonumber(val(h[8]) or 0), seq = tonumber(val(h[9]) or 0) }, {})
+end
 if state == 'left' or state == 'expired' then return reply('expired', {}, {}) end
 local pids = val(h[3]) or ''
 local closed = closedGates(pids)

@@ -6,7 +6,7 @@
  * (no refill during the test), a place's last poll or admission time is moved into the past,
  * and `pollAfterAt` is moved to 0 where a test needs a poll that is not early.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { Redis } from '@upstash/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startGateway, type Gateway } from '../gateway/gateway'
@@ -15,7 +15,8 @@ import { AppError } from '../platform/errors'
 import { redis as appRedis } from '../platform/redis'
 import { uniqueKeyPrefix } from '../../testing/test-services'
 import { createWaitingRoom, type CheckoutAttempt } from './waiting-room.service'
-import { createLine, type Line } from './waiting-room.line'
+import { createLine, MAX_PLACES_PER_CLIENT, type Line } from './waiting-room.line'
+import { waitingRoomFigures } from './waiting-room-figures'
 import { ADMISSION_VALID_MS, TICKET_IDLE_EXPIRY_MS, type PollTicketOutput, type QueuedAnswer, type WaitingRoomSettings } from './waiting-room.schema'
 import { sessionBinding, verifyTicket } from './ticket-token'
 
@@ -31,11 +32,13 @@ interface World {
   settings: WaitingRoomSettings
   inFlight: number
   scriptCalls: number
+  /** Orders "placed" per `${sid}:${idempotencyKey}` (what checkout's idempotency records would say). */
+  orders: Map<string, string>
 }
 
 function world(redis: Redis): World {
   const line = createLine({ redis, prefix: uniqueKeyPrefix('wr-unit') })
-  const w: World = { redis, line, settings: { mode: 'on', admissionRatePerSecond: 100 }, inFlight: 0, scriptCalls: 0, room: undefined as never }
+  const w: World = { redis, line, settings: { mode: 'on', admissionRatePerSecond: 100 }, inFlight: 0, scriptCalls: 0, orders: new Map(), room: undefined as never }
   // Counts script calls (mode off must make none).
   const counted = new Proxy(line, {
     get(target, prop, receiver) {
@@ -47,7 +50,13 @@ function world(redis: Redis): World {
       }
     },
   })
-  w.room = createWaitingRoom({ line: counted, settings: () => Promise.resolve(w.settings), inFlight: () => w.inFlight, secret: SECRET })
+  w.room = createWaitingRoom({
+    line: counted,
+    settings: () => Promise.resolve(w.settings),
+    inFlight: () => w.inFlight,
+    secret: SECRET,
+    orderOf: (s, key) => Promise.resolve(w.orders.get(`${s}:${key}`) ?? null),
+  })
   return w
 }
 
@@ -277,7 +286,14 @@ function suite(name: string, redis: () => Redis) {
       // The retry did not use the place (the first call did): nothing of its own to give back.
       expect(await w.room.admitToCheckout(s, used)).toEqual(GO)
       await rejects(w.room.admitToCheckout(s, { ...used, idempotencyKey: 'another-key-0000001' }), 'TICKET_USED')
-      await rejects(w.room.pollTicket(s, queued.ticket), 'TICKET_USED')
+      // A poll of the used place (another tab) is not an error: still ADMITTED, and once the
+      // call's order is placed, with its id (the page shows the order).
+      const usedPoll = await w.room.pollTicket(s, queued.ticket)
+      expect(usedPoll).toMatchObject({ state: 'ADMITTED', ticket: queued.ticket })
+      expect(usedPoll).not.toHaveProperty('orderId')
+      const orderId = randomUUID()
+      w.orders.set(`${s}:${used.idempotencyKey}`, orderId)
+      expect(await w.room.pollTicket(s, queued.ticket)).toMatchObject({ state: 'ADMITTED', ticket: queued.ticket, orderId })
       // The session's next checkout is a new place, not the used one.
       await setBucket(w, 0)
       expect((await queue(w, s, [product])).ticket).not.toBe(queued.ticket)
@@ -458,6 +474,64 @@ function suite(name: string, redis: () => Redis) {
       expect(bigger.ticket).not.toBe(place.ticket)
       expect(bigger.position).toBe(2)
       await rejects(w.room.admitToCheckout(s, attemptOf([{ productId: product, quantity: 1 }], { admissionTicket: place.ticket })), 'TICKET_EXPIRED')
+    })
+
+    it('an order checkout would refuse gets its error, not a place: nothing joins, no token is taken', async () => {
+      const w = world(redis())
+      await setBucket(w, 1)
+      const refusal = () => Promise.resolve(new AppError('NOT_FOUND', 'Not for sale: product 1'))
+      const error = await rejects(w.room.admitToCheckout(sid(), attempt([pid()]), { refusal }), 'NOT_FOUND')
+      expect(error.message).toBe('Not for sale: product 1')
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
+      expect(Number(await w.redis.hget(w.line.keys.bucket, 'tokens'))).toBe(1)
+      // A repeat of a key the store has seen still goes on (the normal path replays its answer).
+      const s = sid()
+      const seen = attempt([pid()])
+      await w.redis.set(cacheKeys.idempotency(s, seen.idempotencyKey), '{"state":"pending","hash":"h"}')
+      expect(await w.room.admitToCheckout(s, seen, { refusal })).toEqual(GO)
+    })
+
+    it(`one client holds at most ${MAX_PLACES_PER_CLIENT} live places over all its sessions: then RATE_LIMITED with a retry hint`, async () => {
+      const w = world(redis())
+      await setBucket(w, 0)
+      const client = `10.9.8.${Math.floor(Math.random() * 250)}`
+      const tickets: Array<{ s: string; ticket: string }> = []
+      for (let i = 0; i < MAX_PLACES_PER_CLIENT; i++) {
+        const s = sid()
+        const a = await w.room.admitToCheckout(s, attempt([pid()]), { client })
+        if (a.status !== 'QUEUED') throw new Error('expected QUEUED')
+        tickets.push({ s, ticket: a.ticket })
+      }
+      const full = await rejects(w.room.admitToCheckout(sid(), attempt([pid()]), { client }), 'RATE_LIMITED')
+      expect(full.httpStatus).toBe(429)
+      expect(full.retryAfterSeconds).toBeGreaterThan(0)
+      expect(full.message).toMatch(/Too many shoppers from your network/)
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(MAX_PLACES_PER_CLIENT)
+      // Another client, and no client at all, are not capped by it.
+      expect((await w.room.admitToCheckout(sid(), attempt([pid()]), { client: '10.9.9.9' })).status).toBe('QUEUED')
+      expect((await w.room.admitToCheckout(sid(), attempt([pid()]))).status).toBe('QUEUED')
+      // A place ends (left): the client may take one again.
+      await w.room.leaveLine(tickets[0]!.s, tickets[0]!.ticket)
+      expect((await w.room.admitToCheckout(sid(), attempt([pid()]), { client })).status).toBe('QUEUED')
+    })
+
+    it('the ended-places figures count an admission that expired unused once, as abandoned', async () => {
+      const w = world(redis())
+      const prefix = w.line.keys.line.slice(0, -'wr:line'.length)
+      const used = sid()
+      const idle = sid()
+      const usedAttempt = attempt([pid()])
+      const usedPlace = await admitted(w, used, usedAttempt)
+      const idlePlace = await admitted(w, idle, attempt([pid()]))
+      expect((await w.room.admitToCheckout(used, { ...usedAttempt, admissionTicket: usedPlace.ticket })).status).toBe('GO')
+      // The idle shopper's admission runs out; the next arrival's advance sweeps it.
+      const idleId = payloadOf(idlePlace.ticket).id
+      const past = Date.now() - ADMISSION_VALID_MS - 10_000
+      await w.redis.hset(w.line.keys.ticket(idleId), { admittedAt: past })
+      await w.redis.zadd(w.line.keys.admitted, { score: past, member: idleId })
+      await queue(w, sid(), [pid()])
+      const figures = await waitingRoomFigures(undefined, { redis: w.redis, prefix })
+      expect(figures).toMatchObject({ lineLength: 1, abandoned: 1, abandonRate: 0.5 })
     })
 
     it('leaving releases the place; the one behind moves up', async () => {

@@ -10,11 +10,16 @@
  *    → enter: a key the store has already seen (a double submit: the normal path replays it), a
  *    closed sold-out gate, the session's own admitted place (used now: a resubmit without the
  *    ticket keeps the shopper's turn), or a token while nobody waits and checkout is not
- *    saturated → GO; otherwise QUEUED with the (possibly existing) place.
+ *    saturated → GO; an order checkout's cheap checks refuse (`EnterContext.refusal`: unknown
+ *    product, changed total…) → that error at once, never a place; a client address already
+ *    holding MAX_PLACES_PER_CLIENT live places → RATE_LIMITED (429); otherwise QUEUED with the
+ *    (possibly existing) place.
  *  - `giveBack`: the admitted checkout ended without an order (any error): the admission it used
  *    is the shopper's again (same admitUntil), for a retry with a new key, with or without ticket.
  *  - `pollTicket`: WAITING (early polls change nothing), ADMITTED or SOLD_OUT. Mode off: a poll
- *    that is not early admits the whole line at once (nobody waits behind newcomers).
+ *    that is not early admits the whole line at once (nobody waits behind newcomers). A place
+ *    whose admission was used (this tab or another) stays ADMITTED, with the order's id once
+ *    that checkout placed it (`orderId`): the page goes to the order, no error.
  *  - `leaveLine`: the place is released and counted as abandoned.
  *
  * Saturation in auto mode: this instance's in-flight checkouts ≥ MAX_IN_FLIGHT_CHECKOUTS
@@ -22,13 +27,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import { getProductSummaries } from '../catalog/catalog.service'
+import { getRecord as getIdempotencyRecord } from '../checkout/idempotency.store'
 import { keys } from '../platform/cache'
 import { AppError } from '../platform/errors'
 import { logger } from '../platform/logger'
 import { metrics } from '../platform/metrics'
 import { checkoutsInFlight, MAX_IN_FLIGHT_CHECKOUTS } from './checkout-in-flight'
 import { sessionBinding, signTicket, verifyTicket, TICKET_VERSION } from './ticket-token'
-import { createLine, type Line, type LineStep, type QueuedLine } from './waiting-room.line'
+import { createLine, MAX_PLACES_PER_CLIENT, type Line, type LineStep, type QueuedLine } from './waiting-room.line'
 import { readWaitingRoomSettings } from './waiting-room.settings-store'
 import {
   ADMISSION_VALID_MS,
@@ -45,6 +51,9 @@ const log = logger.child({ module: 'waiting-room' })
 const EXPIRED_MESSAGE = 'Your place in line has expired. Place your order again to rejoin the line.'
 const USED_MESSAGE = 'This place in line was already used for another checkout. Place your order again to join the line.'
 const NOT_YOURS_MESSAGE = 'This waiting-room ticket belongs to another shopper session. Place your order again from this browser to join the line.'
+const CLIENT_FULL_MESSAGE = `Too many shoppers from your network are already waiting in line (at most ${MAX_PLACES_PER_CLIENT} at once). Try again once one of them has checked out.`
+/** Retry-After of the per-client refusal: one longest poll interval, by when places have moved. */
+export const CLIENT_FULL_RETRY_SECONDS = MAX_POLL_INTERVAL_MS / 1000
 const ITEMS_MESSAGE =
   'Your turn in line covers the items and quantities you queued with (or fewer), and this order asks for more. Place your order again to join the line with this cart.'
 
@@ -53,6 +62,17 @@ export interface CheckoutAttempt {
   idempotencyKey: string
   lines: QueuedLine[]
   admissionTicket?: string | undefined
+}
+
+/** What checkout tells the room about a call besides its input (see `admitToCheckout`). */
+export interface EnterContext {
+  /** The caller's client rate-limit key (client-identity.ts `clientRateKey`); null/absent: not capped. */
+  client?: string | null
+  /**
+   * Checkout's cheap checks (no stock touched): the error checkout would answer for this order,
+   * or null. Asked only when the call would enter the line (room on or auto, no ticket).
+   */
+  refusal?: () => Promise<AppError | null>
 }
 
 /** The admitted place one checkout call used: what `giveBack` needs if that call places no order. */
@@ -83,6 +103,11 @@ export interface WaitingRoomDeps {
   inFlight: () => number
   /** The session secret the tickets are signed with (default: SESSION_SECRET). */
   secret?: string
+  /**
+   * The id of the order this session placed with `idempotencyKey`, or null (not placed, or not
+   * yet): what a poll of a used place points at. Default: none known.
+   */
+  orderOf?: (sid: string, idempotencyKey: string) => Promise<string | null>
 }
 
 /** The failure a step kind stands for, or null. */
@@ -137,9 +162,10 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
   const ticketOf = (sid: string, step: LineStep) =>
     signTicket({ v: TICKET_VERSION, id: step.id, seq: step.seq, fs: step.firstSeenAt, s: bindingOf(sid) }, deps.secret)
 
-  async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings): Promise<Admission> {
+  async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings, context: EnterContext): Promise<Admission> {
     if (settings.mode === 'off') return GO
     const binding = bindingOf(sid)
+    const refusal = context.refusal ? await context.refusal() : null
     const step = await line.enter({
       binding,
       newId: randomUUID(),
@@ -149,8 +175,15 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
       mode: settings.mode,
       saturated: deps.inFlight() >= MAX_IN_FLIGHT_CHECKOUTS,
       rate: settings.admissionRatePerSecond,
+      refused: refusal !== null,
+      client: context.client ?? null,
     })
     record(step)
+    if (step.kind === 'refused' && refusal) throw refusal
+    if (step.kind === 'client_full') {
+      log.info({ client: context.client }, 'place refused: the client address holds the most places it may')
+      throw new AppError('RATE_LIMITED', CLIENT_FULL_MESSAGE, { retryAfterSeconds: CLIENT_FULL_RETRY_SECONDS, details: { maxPlacesPerClient: MAX_PLACES_PER_CLIENT } })
+    }
     if (step.kind === 'consumed') return { status: 'GO', admission: { id: step.id, binding, idempotencyKey: attempt.idempotencyKey } }
     if (step.kind === 'seen' || step.kind === 'gated' || step.kind === 'go') return GO
     if (step.kind === 'joined') {
@@ -165,11 +198,14 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
      * Whether this checkout call goes on now (GO, with the admission it used, if any) or waits in
      * line (the QUEUED answer). Throws TICKET_INVALID / TICKET_NOT_YOURS / TICKET_EXPIRED /
      * TICKET_USED for a ticket that cannot admit this call, BAD_INPUT when the call buys products,
-     * or more units, than its place was queued with.
+     * or more units, than its place was queued with; without a ticket, `context.refusal`'s error
+     * (checkout's own code: NOT_FOUND, CONFLICT, BAD_INPUT…) instead of a place, and RATE_LIMITED
+     * (429, Retry-After CLIENT_FULL_RETRY_SECONDS) when `context.client` already holds
+     * MAX_PLACES_PER_CLIENT live places.
      */
-    async admitToCheckout(sid: string, attempt: CheckoutAttempt): Promise<Admission> {
+    async admitToCheckout(sid: string, attempt: CheckoutAttempt, context: EnterContext = {}): Promise<Admission> {
       const settings = await deps.settings()
-      if (attempt.admissionTicket === undefined) return enter(sid, attempt, settings)
+      if (attempt.admissionTicket === undefined) return enter(sid, attempt, settings, context)
       const payload = verifyTicket(attempt.admissionTicket, sid, deps.secret)
       const step = await line.consume({
         id: payload.id,
@@ -186,7 +222,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
       if (step.kind === 'items') throw new AppError('BAD_INPUT', ITEMS_MESSAGE, { details: { queuedProductIds: step.productIds } })
       // Not admitted yet (the client did not wait for ADMITTED): the place, as without a ticket
       // (with the room switched off meanwhile, nobody waits: go on).
-      if (step.kind === 'waiting') return enter(sid, attempt, settings)
+      if (step.kind === 'waiting') return enter(sid, attempt, settings, context)
       if (step.kind === 'ok') return { status: 'GO', admission: { id: payload.id, binding: payload.s, idempotencyKey: attempt.idempotencyKey } }
       return GO
     },
@@ -215,13 +251,28 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
      * One poll of a place. Early polls (before the previous answer's pollAfterSeconds) answer
      * from Redis without changing anything; others refresh the place and advance the line (at the
      * admission rate; with the room off, the whole line at once, up to ADMIT_BATCH).
-     * Every item sold out → SOLD_OUT at once (early or not), and the place is released.
+     * Every item sold out → SOLD_OUT at once (early or not), and the place is released. A place
+     * whose admission a checkout call used → ADMITTED with `orderId` once that call placed its
+     * order (without it while the call is still running: the same call again replays it).
      */
     async pollTicket(sid: string, ticket: string): Promise<PollTicketOutput> {
       const payload = verifyTicket(ticket, sid, deps.secret)
       const settings = await deps.settings()
       const step = await line.poll({ id: payload.id, binding: payload.s, rate: settings.admissionRatePerSecond, unlimited: settings.mode === 'off' })
       record(step)
+      if (step.kind === 'used') {
+        const orderId = step.usedKey && deps.orderOf ? await deps.orderOf(sid, step.usedKey) : null
+        return {
+          state: 'ADMITTED',
+          ticket,
+          firstSeenAt: step.firstSeenAt,
+          admittedAt: step.admittedAt,
+          admissionSeq: Math.max(1, step.admissionSeq),
+          admitUntil: step.admittedAt + ADMISSION_VALID_MS,
+          items: await itemsOf(step),
+          ...(orderId ? { orderId } : {}),
+        }
+      }
       const error = stepError(step.kind)
       if (error) throw error
       if (step.kind === 'sold_out' || step.kind === 'sold_out_now') {
@@ -264,11 +315,16 @@ export type WaitingRoom = ReturnType<typeof createWaitingRoom>
 // One per process (on globalThis: every Next route bundle shares the scripts' SHA cache).
 const ROOM = Symbol.for('storefront.waiting-room')
 const g = globalThis as unknown as { [ROOM]?: WaitingRoom }
+/** The order a session placed with a key: from checkout's idempotency record (kept far longer than a place). */
+async function placedOrderOf(sid: string, idempotencyKey: string): Promise<string | null> {
+  const record = await getIdempotencyRecord({ sid, key: idempotencyKey })
+  return record?.state === 'done' ? record.answer.orderId : null
+}
 const room = (): WaitingRoom =>
-  (g[ROOM] ??= createWaitingRoom({ line: createLine(), settings: () => readWaitingRoomSettings(), inFlight: checkoutsInFlight }))
+  (g[ROOM] ??= createWaitingRoom({ line: createLine(), settings: () => readWaitingRoomSettings(), inFlight: checkoutsInFlight, orderOf: placedOrderOf }))
 
 /** See `createWaitingRoom().admitToCheckout`. */
-export const admitToCheckout = (sid: string, attempt: CheckoutAttempt) => room().admitToCheckout(sid, attempt)
+export const admitToCheckout = (sid: string, attempt: CheckoutAttempt, context?: EnterContext) => room().admitToCheckout(sid, attempt, context)
 /** See `createWaitingRoom().pollTicket`. */
 export const pollTicket = (sid: string, ticket: string) => room().pollTicket(sid, ticket)
 /** See `createWaitingRoom().giveBack`. */

@@ -19,6 +19,7 @@ import { isDraining } from '../health/draining'
 import { logger } from '../platform/logger'
 import { applySecurityHeaders, type SecurityHeaderOptions } from './security-headers'
 import { exposeSurrogateKeys } from './xkey-header'
+import { answerClientErrors } from '../platform/client-error'
 import { listen } from '../platform/listen'
 import { primeOperatorSettings } from '../health/prime-settings'
 
@@ -51,6 +52,8 @@ export interface WebServer {
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const server = createServer()
+  // A request the HTTP parser refuses (a 100,000-character URL: 431) gets a readable body.
+  answerClientErrors(server)
   // The edge, not this server, ends idle keep-alive connections (see API_KEEP_ALIVE_TIMEOUT_MS).
   server.keepAliveTimeout = WEB_KEEP_ALIVE_TIMEOUT_MS
   const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.host, port: opts.port, httpServer: server })

@@ -6,7 +6,10 @@
  * `useSyncExternalStore`, so every tab sees a change made by another at once (`storage` event).
  *
  * Also kept: the last order placed from the line (`{ ticket, orderId }`), so a second tab
- * waiting on the same ticket follows the first one to the order page instead of waiting on.
+ * waiting on the same ticket follows the first one to the order page instead of waiting on;
+ * and how the last wait ended otherwise (`{ ticket, kind: left | sold-out | refused, message }`),
+ * so a second tab says what happened ("You left the line in another tab") instead of silently
+ * showing an empty form.
  *
  * Every stored value is parsed with zod on read: anything unreadable, or older than
  * PENDING_ATTEMPT_MAX_AGE_MS, counts as nothing stored.
@@ -17,6 +20,7 @@ import { placeOrderInput } from '@/server/checkout/checkout.schema'
 
 const PENDING_KEY = 'checkout:waiting-attempt:v1'
 const PLACED_KEY = 'checkout:placed-from-line:v1'
+const ENDED_KEY = 'checkout:line-ended:v1'
 /**
  * A stored attempt older than this is dropped silently: its ticket has long expired
  * (TICKET_IDLE_EXPIRY_MS) and telling a shopper who comes back hours later about it is noise.
@@ -44,6 +48,16 @@ export type PendingAttempt = z.infer<typeof pendingAttemptSchema>
 const placedNoteSchema = z.object({ ticket: z.string(), orderId: z.uuid(), at: z.number().int() })
 export type PlacedNote = z.infer<typeof placedNoteSchema>
 
+/** How a wait ended without an order, for the other tabs waiting on the same ticket. */
+const endedNoteSchema = z.object({
+  ticket: z.string(),
+  kind: z.enum(['left', 'sold-out', 'refused']),
+  /** The refusal's message (refused only). */
+  message: z.string().max(1_000).optional(),
+  at: z.number().int(),
+})
+export type EndedNote = z.infer<typeof endedNoteSchema>
+
 const listeners = new Set<() => void>()
 function notify() {
   for (const listener of listeners) listener()
@@ -51,7 +65,7 @@ function notify() {
 function subscribe(listener: () => void) {
   listeners.add(listener)
   const onStorage = (e: StorageEvent) => {
-    if (e.key === null || e.key === PENDING_KEY || e.key === PLACED_KEY) listener()
+    if (e.key === null || e.key === PENDING_KEY || e.key === PLACED_KEY || e.key === ENDED_KEY) listener()
   }
   window.addEventListener('storage', onStorage)
   return () => {
@@ -105,6 +119,7 @@ function cachedParser<T>(schema: z.ZodType<T>, isFresh: (value: T) => boolean) {
 
 const parsePending = cachedParser(pendingAttemptSchema, (p) => Date.now() - p.savedAt < PENDING_ATTEMPT_MAX_AGE_MS)
 const parsePlaced = cachedParser(placedNoteSchema, (p) => Date.now() - p.at < PLACED_NOTE_MAX_AGE_MS)
+const parseEnded = cachedParser(endedNoteSchema, (p) => Date.now() - p.at < PLACED_NOTE_MAX_AGE_MS)
 
 /**
  * The attempt waiting in line in this browser: `undefined` while not yet known (server render
@@ -127,6 +142,15 @@ export function usePlacedNote(): PlacedNote | null {
   )
 }
 
+/** How the last wait in this browser ended without an order (any tab), or null. */
+export function useEndedNote(): EndedNote | null {
+  return useSyncExternalStore(
+    subscribe,
+    () => parseEnded(readRaw(ENDED_KEY)),
+    () => null,
+  )
+}
+
 export function savePendingAttempt(attempt: PendingAttempt) {
   writeRaw(PENDING_KEY, JSON.stringify(attempt))
 }
@@ -138,5 +162,11 @@ export function clearPendingAttempt() {
 /** The order was placed from the line: forget the attempt and tell the other tabs where it went. */
 export function notePlacedFromLine(ticket: string, orderId: string) {
   writeRaw(PLACED_KEY, JSON.stringify({ ticket, orderId, at: Date.now() } satisfies PlacedNote))
+  clearPendingAttempt()
+}
+
+/** The wait ended without an order (left, sold out, refused): forget the attempt and tell the other tabs why. */
+export function noteLineEnded(ticket: string, end: Omit<EndedNote, 'ticket' | 'at'>) {
+  writeRaw(ENDED_KEY, JSON.stringify({ ticket, ...end, at: Date.now() } satisfies EndedNote))
   clearPendingAttempt()
 }

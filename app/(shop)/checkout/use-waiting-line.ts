@@ -6,7 +6,8 @@
  * also while the tab is hidden: a place not polled for TICKET_IDLE_EXPIRY_MS expires), and
  * ends the wait in exactly one of these ways (`onEnd`):
  *  - ADMITTED → checkout.placeOrder again with the confirmed input (same idempotency key) less
- *    the lines that sold out, plus `admissionTicket` → `placed`;
+ *    the lines that sold out, plus `admissionTicket` → `placed`; ADMITTED with `orderId` (the
+ *    admission was used, e.g. by another tab, and the order placed) → `placed` at once;
  *  - SOLD_OUT, or every item reported sold out → `sold-out` at once (the place is released);
  *  - the shopper leaves → `checkout.leaveLine` → `left`;
  *  - the server refuses the ticket (TICKET_*) or the admitted order (price changed…) → `refused`.
@@ -94,7 +95,7 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
 
   /** The admitted call, and what its answer means (run from an effect or a click, never during render). */
   const admitNow = () => {
-    if (answer?.state !== 'ADMITTED') return
+    if (answer?.state !== 'ADMITTED' || answer.orderId) return
     admittedWith.current = answer.ticket
     admit.mutateAsync(admittedInput(attempt, answer.items, answer.ticket)).then(
       (placed) => {
@@ -130,7 +131,12 @@ export function useWaitingLine(attempt: PendingAttempt, initial: QueuedAnswer | 
 
   useEffect(() => {
     if (!answer || ended.current) return
-    if (answer.state === 'SOLD_OUT') {
+    if (answer.state === 'ADMITTED' && answer.orderId) {
+      // Already placed with this admission (another tab, or an answer this tab lost): show it.
+      void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() })
+      notePlacedFromLine(attempt.ticket, answer.orderId)
+      end({ kind: 'placed', orderId: answer.orderId })
+    } else if (answer.state === 'SOLD_OUT') {
       end({ kind: 'sold-out', items: answer.items })
     } else if (everythingSoldOut(attempt, answer.items)) {
       void release()

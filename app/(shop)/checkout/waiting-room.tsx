@@ -46,7 +46,9 @@ export function WaitingRoom(props: { attempt: PendingAttempt; initial?: QueuedAn
           <>
             <Progress percent={100} text="You reached the front of the line" />
             <p role="status" className="text-lg font-semibold">
-              {line.undecided.length > 0
+              {answer.orderId
+                ? 'Your order was placed. Opening it…'
+                : line.undecided.length > 0
                 ? `Your turn is held until ${clock(answer.admitUntil)}: choose below.`
                 : line.admissionError
                   ? `Your turn is held until ${clock(answer.admitUntil)}.`
