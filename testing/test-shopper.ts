@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import superjson from 'superjson'
 import { Agent, fetch as undiciFetch } from 'undici'
 import type { PlacedOrderAnswer, PlaceOrderOutput } from '../server/checkout/checkout.schema'
-import type { PollTicketOutput } from '../server/waiting-room/waiting-room.schema'
+import { POLL_MARGIN_MS, type PollTicketOutput } from '../server/waiting-room/waiting-room.schema'
 import { simulatedClientAddress } from './test-store'
 
 /** Polls a line-following checkout makes at most before it gives up (each waits pollAfterSeconds, 1-20 s). */
@@ -161,7 +161,7 @@ export class TestShopper {
     const { ticket } = first.data
     let wait = first.data.pollAfterSeconds
     for (let i = 0; i < MAX_LINE_POLLS; i++) {
-      await sleep(wait * 1000)
+      await sleep(wait * 1000 + POLL_MARGIN_MS)
       const polled = await this.query<PollTicketOutput>('checkout.pollTicket', { ticket })
       if (!polled.data) return polled as TrpcAnswer<never>
       if (polled.data.state === 'WAITING') {

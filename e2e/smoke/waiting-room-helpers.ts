@@ -8,7 +8,7 @@
 import { expect } from '@playwright/test'
 import { newIdempotencyKey, TestShopper } from '../../testing/test-shopper'
 import type { PlaceOrderInput } from '../../server/checkout/checkout.schema'
-import type { PollTicketOutput, QueuedAnswer, WaitingRoomFigures, WaitingRoomSettings } from '../../server/waiting-room/waiting-room.schema'
+import { POLL_MARGIN_MS, type PollTicketOutput, type QueuedAnswer, type WaitingRoomFigures, type WaitingRoomSettings } from '../../server/waiting-room/waiting-room.schema'
 import { E2E_BASE_URL } from '../e2e-env'
 import { ADMIN_PASSWORD } from '../fixtures'
 
@@ -66,7 +66,7 @@ export class LineShopper {
         if (!poll.data) continue // busy: try again
         this.state = poll.data.state
         if (poll.data.state === 'WAITING') {
-          waitMs = poll.data.pollAfterSeconds * 1000
+          waitMs = poll.data.pollAfterSeconds * 1000 + POLL_MARGIN_MS
           continue
         }
         if (poll.data.state === 'ADMITTED') {

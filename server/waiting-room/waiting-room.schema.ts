@@ -36,6 +36,12 @@ export const ADMISSION_VALID_MS = 120_000
 /** Bounds of "poll again after": never sooner than MIN, never later than MAX (Cloudflare refreshes every 20 s). */
 export const MIN_POLL_INTERVAL_MS = 1_000
 export const MAX_POLL_INTERVAL_MS = 20_000
+/**
+ * A client polls this much after `pollAfterSeconds` (ms): a timer may fire a millisecond early
+ * by the wall clock, and a poll that arrives early only reads (it is ignored, not punished), so
+ * the page and the drill's follower leave a margin rather than land on the edge.
+ */
+export const POLL_MARGIN_MS = 50
 /** The longest ticket string accepted (a signed token is far shorter). */
 export const TICKET_MAX_LENGTH = 512
 

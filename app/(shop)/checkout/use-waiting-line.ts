@@ -17,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { errorData, friendlyError, isTicketError } from '@/app/_components/error-message'
 import { useTRPC } from '@/app/_trpc/client'
-import type { PollTicketOutput, QueuedAnswer, WaitingItem } from '@/server/waiting-room/waiting-room.schema'
+import { POLL_MARGIN_MS, type PollTicketOutput, type QueuedAnswer, type WaitingItem } from '@/server/waiting-room/waiting-room.schema'
 import { admittedInput, everythingSoldOut, undecidedSoldOut } from './admission-input'
 import { notePlacedFromLine, savePendingAttempt, type PendingAttempt } from './pending-attempt'
 
@@ -41,7 +41,7 @@ export function waitingFromQueued(q: QueuedAnswer): PollTicketOutput {
 /** The next poll, from the last answer: pollAfterSeconds while waiting; none once admitted or sold out. */
 function nextPollMs(answer: PollTicketOutput | undefined): number | false {
   if (!answer) return POLL_WITHOUT_ANSWER_MS
-  return answer.state === 'WAITING' ? answer.pollAfterSeconds * 1000 : false
+  return answer.state === 'WAITING' ? answer.pollAfterSeconds * 1000 + POLL_MARGIN_MS : false
 }
 
 /** Sold-out items named by a SOLD_OUT error of the admitted call (details.items), as waiting items. */

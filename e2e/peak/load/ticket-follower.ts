@@ -13,7 +13,7 @@
  * the drill can judge waits, fairness and "told within one poll" afterwards (check/*).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { pollTicketOutput, type QueuedAnswer } from '../../../server/waiting-room/waiting-room.schema'
+import { POLL_MARGIN_MS, pollTicketOutput, type QueuedAnswer } from '../../../server/waiting-room/waiting-room.schema'
 import { classify, type Outcome } from './outcome'
 
 /**
@@ -175,7 +175,7 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
     record.detail = detail
     return record
   }
-  let waitMs = queued.pollAfterSeconds * 1000
+  let waitMs = queued.pollAfterSeconds * 1000 + POLL_MARGIN_MS
   let lastPollAfterMs = waitMs
   let failures = 0
   try {
@@ -238,7 +238,7 @@ export async function followTicket(first: FirstAttempt, queued: QueuedAnswer, ct
         if (outcome === 'soldOut') return end('admittedSoldOut')
         return end('error', outcome === 'queued' ? 'queued again after admission' : `admitted checkout answered ${c.status}${c.appCode ? ` ${c.appCode}` : ''}`)
       }
-      lastPollAfterMs = answer.pollAfterSeconds * 1000
+      lastPollAfterMs = answer.pollAfterSeconds * 1000 + POLL_MARGIN_MS
       waitMs = Math.max(0, lastPollAfterMs - (ctx.now() - r.receivedMs))
     }
   } catch (error) {

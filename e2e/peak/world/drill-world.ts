@@ -3,18 +3,21 @@
  *
  *   load generator ─┐
  *   Chromium ───────┼─► next start (production build) ─► PostgreSQL (a fresh, seeded database)
- *                   │        └─► gateway ─► TCP proxy ─► redis-server (the drill's own)
+ *                   │        └─► gateway ─► (TCP proxy, --faults) ─► redis-server (the drill's own)
  *   payment worker ─┴──────────────┘ (same database, same gateway)
  *
- * The drill owns its Redis (a free port) and the proxy in front of it, so the fault drill can
- * restart it and slow it down without touching the machine's shared Redis.
+ * The drill owns its Redis (a free port), so the fault drill can restart it without touching
+ * the machine's shared Redis; with `--faults` a TCP proxy in front of it slows it down on cue.
+ * Without faults there is no proxy: it runs in this (Playwright) process, which also drives the
+ * browsers, and every Redis call of the store would wait for this process's turn on the CPU
+ * (2026-12-01: with three browsers the quick drill's product p99 went from 0.5 s to 12 s).
  *
  * With `--fleet` the store is the fleet `npm run fleet` runs (server/launcher/start-fleet.ts):
  *
  *   load generator (one loopback address per client) ─┐
  *   Chromium (127.0.0.1) ─────────────────────────────┼─► edge ─► 2 web ─┐
  *                                                     │       └─► 2 API ─┼─► primary ─► replica
- *   payment worker (the fleet's) ─────────────────────┴──────────────────┴─► gateway ─► proxy ─► redis
+ *   payment worker (the fleet's) ─────────────────────┴──────────────────┴─► gateway ─► (proxy) ─► redis
  *
  * and the primary/replica pair is the fleet's own private one (or, with `--no-replica`, a
  * fresh database on the machine's PostgreSQL).
@@ -68,7 +71,8 @@ export interface DrillWorld {
   /** The /ops password of this store (the drill's admin logs in with it). */
   adminPassword: string
   redis: OwnRedis
-  proxy: TcpProxy
+  /** The TCP proxy in front of the drill's Redis (latency on cue); only with --faults. */
+  proxy: TcpProxy | null
   /** SIGKILL the payment worker (with --fleet: the fleet's first); the crash case; resolves when it is gone. */
   killWorker(): Promise<void>
   /** Starts a new worker in its place; resolves when it reports ready. */
@@ -130,11 +134,11 @@ export async function startDrillWorld(
 
     const redis = await startOwnRedis()
     cleanups.push(() => redis.stop())
-    const proxy = await startTcpProxy(redis.port)
-    cleanups.push(() => proxy.close())
-    const gateway = await startGatewayProcess(`redis://127.0.0.1:${proxy.port}`)
+    const proxy = o.faults ? await startTcpProxy(redis.port) : null
+    if (proxy) cleanups.push(() => proxy.close())
+    const gateway = await startGatewayProcess(`redis://127.0.0.1:${proxy?.port ?? redis.port}`)
     cleanups.push(() => gateway.stop())
-    log(`redis-server :${redis.port} ← proxy :${proxy.port} ← gateway :${gateway.port}`)
+    log(`redis-server :${redis.port} ← ${proxy ? `proxy :${proxy.port} ← ` : ''}gateway :${gateway.port}`)
 
     const secrets = await testSecrets()
     const keyPrefix = uniqueKeyPrefix('drill')

@@ -153,9 +153,11 @@ export class FaultRunner {
     const event = this.record('redis-latency', `+${this.plan.redisLatencyMs} ms per chunk each way on Redis for ${this.plan.redisLatencyS} s`)
     let probing = true
     const loop = this.probeLoop(() => !probing)
-    this.world.proxy.setLatency(this.plan.redisLatencyMs)
+    const proxy = this.world.proxy
+    if (!proxy) throw new Error('the fault drill needs its Redis proxy (the drill world starts one with --faults)')
+    proxy.setLatency(this.plan.redisLatencyMs)
     await sleep(this.plan.redisLatencyS * 1000)
-    this.world.proxy.setLatency(0)
+    proxy.setLatency(0)
     event.endedAt = Date.now()
     const limit = Math.max(2 * normal, normal + 20)
     const recovered = await until(async () => {
