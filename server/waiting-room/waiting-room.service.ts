@@ -156,6 +156,19 @@ function placeOf(step: LineStep, ticket: string, rate: number) {
   }
 }
 
+/** The ADMITTED poll answer for a place the line admitted (used or not yet). */
+function admittedAnswer(step: LineStep, ticket: string, items: WaitingItem[]): Extract<PollTicketOutput, { state: 'ADMITTED' }> {
+  return {
+    state: 'ADMITTED',
+    ticket,
+    firstSeenAt: step.firstSeenAt,
+    admittedAt: step.admittedAt,
+    admissionSeq: Math.max(1, step.admissionSeq),
+    admitUntil: step.admittedAt + ADMISSION_VALID_MS,
+    items,
+  }
+}
+
 export function createWaitingRoom(deps: WaitingRoomDeps) {
   const { line } = deps
   const bindingOf = (sid: string) => sessionBinding(sid, deps.secret)
@@ -262,16 +275,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
       record(step)
       if (step.kind === 'used') {
         const orderId = step.usedKey && deps.orderOf ? await deps.orderOf(sid, step.usedKey) : null
-        return {
-          state: 'ADMITTED',
-          ticket,
-          firstSeenAt: step.firstSeenAt,
-          admittedAt: step.admittedAt,
-          admissionSeq: Math.max(1, step.admissionSeq),
-          admitUntil: step.admittedAt + ADMISSION_VALID_MS,
-          items: await itemsOf(step),
-          ...(orderId ? { orderId } : {}),
-        }
+        return { ...admittedAnswer(step, ticket, await itemsOf(step)), ...(orderId ? { orderId } : {}) }
       }
       const error = stepError(step.kind)
       if (error) throw error
@@ -283,17 +287,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
         return { state: 'SOLD_OUT', ticket, items: await itemsOf(step, true) }
       }
       const items = await itemsOf(step)
-      if (step.kind === 'admitted') {
-        return {
-          state: 'ADMITTED',
-          ticket,
-          firstSeenAt: step.firstSeenAt,
-          admittedAt: step.admittedAt,
-          admissionSeq: Math.max(1, step.admissionSeq),
-          admitUntil: step.admittedAt + ADMISSION_VALID_MS,
-          items,
-        }
-      }
+      if (step.kind === 'admitted') return admittedAnswer(step, ticket, items)
       return { state: 'WAITING', ...placeOf(step, ticket, settings.admissionRatePerSecond), early: step.early, items }
     },
 
