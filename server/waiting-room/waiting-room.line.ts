@@ -57,6 +57,7 @@ export type StepKind =
   | 'left'
   | 'left_now'
   | 'refused'
+  | 'check'
   | 'client_full'
 
 /** One checkout line as the waiting room keeps it. */
@@ -168,7 +169,8 @@ export function createLine(opts: LineOptions = {}) {
     /**
      * A checkout without a ticket (mode on or auto): `seen` (the store has `idempotencyRecord`
      * already), `gated`, `refused` (`refused` was set: checkout would refuse the order; nothing
-     * changed), `consumed` (the session's admitted place, used now for this key), `go` (a token
+     * changed), `check` (`refused` was 'unchecked' and this call would wait: run checkout's cheap
+     * checks and call again with the answer; nothing changed), `consumed` (the session's admitted place, used now for this key), `go` (a token
      * taken), `joined` (a new place), `queued` (the session's waiting place) or `client_full`
      * (`client` already holds MAX_PLACES_PER_CLIENT live places). `lines` is stored with the
      * place: what an admission covers.
@@ -183,8 +185,11 @@ export function createLine(opts: LineOptions = {}) {
       mode: Exclude<WaitingRoomMode, 'off'>
       saturated: boolean
       rate: number
-      /** Checkout's cheap checks refuse this order: answer `refused` unless the key was seen or a gate is closed. */
-      refused?: boolean
+      /**
+       * Checkout's cheap checks refuse this order (true: answer `refused` unless the key was seen or
+       * a gate is closed), pass it (false), or have not run ('unchecked': answer `check` if the call would wait).
+       */
+      refused?: boolean | 'unchecked'
       /** The client's rate-limit key (null: no client, e.g. a server render; not capped). */
       client?: string | null
     }) {
@@ -197,7 +202,7 @@ export function createLine(opts: LineOptions = {}) {
         p.saturated ? '1' : '0',
         p.idempotencyKey,
         p.idempotencyRecord,
-        p.refused ? '1' : '0',
+        p.refused === 'unchecked' ? '?' : p.refused ? '1' : '0',
         p.client ? k.client(p.client) : '',
         String(MAX_PLACES_PER_CLIENT),
       ])

@@ -268,13 +268,16 @@ end
  * enter: checkout without a ticket, mode on or auto. ARGV 15-25: session binding, new ticket id,
  * pids, lines ("pid:qty,..."), mode, saturated (1/0), idempotency key, the key's idempotency
  * record (server/checkout/idempotency.store.ts), refused (1/0: checkout's cheap checks refuse
- * this order), the client's places key (`wr:c:{client}`, '' for no client), the most places one
+ * this order; '?': not run yet), the client's places key (`wr:c:{client}`, '' for no client), the most places one
  * client may hold. Kinds:
  *  - `seen`: the store already has a record for this session's key (a double submit, a retry of a
  *    placed or refused order): check out now, no token, no place — the normal path replays it;
  *  - `gated`: a line's sold-out gate is closed (the normal path refuses cheaply);
  *  - `refused`: checkout would refuse this order anyway (unknown product, changed total…): the
  *    caller throws checkout's error; no token, no place, nothing changed;
+ *  - `check` (refused '?'): this call would wait (join, or keep its waiting place for this cart):
+ *    run checkout's cheap checks and call again with refused 1/0; nothing changed. A call that
+ *    goes on now (a token, its admitted place) never pays for the checks: checkout makes them;
  *  - `client_full`: a new place is needed and this client address already holds the most live
  *    places it may (MAX_PLACES_PER_CLIENT): nothing joined;
  *  - `consumed`: the session's live place is admitted and covers these lines: it is used now for
@@ -287,11 +290,13 @@ end
 export const ENTER_LUA = COMMON + String.raw`
 local sb, newId, pids, lines, mode, saturated = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[20]
 local ikey, idemRecord = ARGV[21], ARGV[22]
-local refused, CK, MAX_PLACES = ARGV[23] == '1', ARGV[24], tonumber(ARGV[25])
+local refused, unchecked, CK, MAX_PLACES = ARGV[23] == '1', ARGV[23] == '?', ARGV[24], tonumber(ARGV[25])
 if redis.call('EXISTS', idemRecord) == 1 then return reply('seen', {}, {}) end
 if #closedGates(pids) > 0 then return reply('gated', {}, {}) end
 if refused then return reply('refused', {}, {}) end
 local tokens, at = advance(false)
+-- Whether a call without a place of its own waits (the same test as the join below).
+local wouldWait = mode == 'on' or redis.call('ZCARD', LINE) > 0 or tokens < 1 or saturated == '1'
 local cur = val(redis.call('GET', SP .. sb))
 if cur then
   local h = redis.call('HMGET', TP .. cur, 'state', 'lines', 'pids', 'admittedAt')
@@ -304,9 +309,11 @@ if cur then
       use(cur, sb, ikey)
       return reply('consumed', { id = cur, pids = val(h[3]) or '' }, {})
     else
+      if unchecked and wouldWait then return reply('check', {}, {}) end
       release(cur, 'left')
     end
   elseif st == 'waiting' then
+    if unchecked then return reply('check', {}, {}) end
     -- A refresh or a new tab: the same place, now for the cart as it is.
     redis.call('HSET', TP .. cur, 'pids', pids, 'lines', lines)
     redis.call('PEXPIRE', TP .. cur, RECORD_TTL)
@@ -319,6 +326,7 @@ if cur then
 end
 local len = redis.call('ZCARD', LINE)
 if mode == 'on' or len > 0 or tokens < 1 or saturated == '1' then
+  if unchecked then return reply('check', {}, {}) end
   if CK ~= '' then
     -- The client's live places; ended ones (or forgotten: record gone) are dropped here, so the
     -- set never holds more than MAX_PLACES members.

@@ -478,17 +478,42 @@ function suite(name: string, redis: () => Redis) {
 
     it('an order checkout would refuse gets its error, not a place: nothing joins, no token is taken', async () => {
       const w = world(redis())
-      await setBucket(w, 1)
+      await setBucket(w, 0)
       const refusal = () => Promise.resolve(new AppError('NOT_FOUND', 'Not for sale: product 1'))
       const error = await rejects(w.room.admitToCheckout(sid(), attempt([pid()]), { refusal }), 'NOT_FOUND')
       expect(error.message).toBe('Not for sale: product 1')
       expect(await w.redis.zcard(w.line.keys.line)).toBe(0)
-      expect(Number(await w.redis.hget(w.line.keys.bucket, 'tokens'))).toBe(1)
+      expect(Number(await w.redis.hget(w.line.keys.bucket, 'tokens'))).toBe(0)
       // A repeat of a key the store has seen still goes on (the normal path replays its answer).
       const s = sid()
       const seen = attempt([pid()])
       await w.redis.set(cacheKeys.idempotency(s, seen.idempotencyKey), '{"state":"pending","hash":"h"}')
       expect(await w.room.admitToCheckout(s, seen, { refusal })).toEqual(GO)
+    })
+
+    it('checkout\'s cheap checks run only for a call that would wait: one that goes on now is checked by checkout itself', async () => {
+      const w = world(redis())
+      w.settings = { ...w.settings, mode: 'auto' }
+      let checks = 0
+      const refusal = () => {
+        checks++
+        return Promise.resolve(null)
+      }
+      await setBucket(w, 1)
+      expect(await w.room.admitToCheckout(sid(), attempt([pid()]), { refusal })).toEqual(GO)
+      expect(checks).toBe(0)
+      // The bucket is empty now: the next call would wait, so its order is checked before it joins.
+      const queued = await w.room.admitToCheckout(sid(), attempt([pid()]), { refusal })
+      expect(queued.status).toBe('QUEUED')
+      expect(checks).toBe(1)
+      // A session already waiting that submits again (a new tab): checked again for the cart it sends now.
+      await setBucket(w, 0)
+      const s = sid()
+      const first = await w.room.admitToCheckout(s, attempt([pid()]), { refusal })
+      const refused = () => Promise.resolve(new AppError('CONFLICT', 'The total is now $50.00'))
+      await rejects(w.room.admitToCheckout(s, attempt([pid()]), { refusal: refused }), 'CONFLICT')
+      expect(first.status).toBe('QUEUED')
+      expect(await w.redis.zcard(w.line.keys.line)).toBe(2)
     })
 
     it(`one client holds at most ${MAX_PLACES_PER_CLIENT} live places over all its sessions: then RATE_LIMITED with a retry hint`, async () => {

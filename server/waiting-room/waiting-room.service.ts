@@ -176,21 +176,31 @@ export function createWaitingRoom(deps: WaitingRoomDeps) {
     signTicket({ v: TICKET_VERSION, id: step.id, seq: step.seq, fs: step.firstSeenAt, s: bindingOf(sid) }, deps.secret)
 
   async function enter(sid: string, attempt: CheckoutAttempt, settings: WaitingRoomSettings, context: EnterContext): Promise<Admission> {
-    if (settings.mode === 'off') return GO
+    const mode = settings.mode
+    if (mode === 'off') return GO
     const binding = bindingOf(sid)
-    const refusal = context.refusal ? await context.refusal() : null
-    const step = await line.enter({
-      binding,
-      newId: randomUUID(),
-      lines: attempt.lines,
-      idempotencyKey: attempt.idempotencyKey,
-      idempotencyRecord: keys.idempotency(sid, attempt.idempotencyKey),
-      mode: settings.mode,
-      saturated: deps.inFlight() >= MAX_IN_FLIGHT_CHECKOUTS,
-      rate: settings.admissionRatePerSecond,
-      refused: refusal !== null,
-      client: context.client ?? null,
-    })
+    const enterWith = (refused: boolean | 'unchecked') =>
+      line.enter({
+        binding,
+        newId: randomUUID(),
+        lines: attempt.lines,
+        idempotencyKey: attempt.idempotencyKey,
+        idempotencyRecord: keys.idempotency(sid, attempt.idempotencyKey),
+        mode,
+        saturated: deps.inFlight() >= MAX_IN_FLIGHT_CHECKOUTS,
+        rate: settings.admissionRatePerSecond,
+        refused,
+        client: context.client ?? null,
+      })
+    // Checkout's cheap checks run only for a call that would wait: one that goes on now is
+    // checked by checkout itself, so the unengaged room costs no extra read.
+    let refusal: AppError | null = null
+    let step = await enterWith(context.refusal ? 'unchecked' : false)
+    if (step.kind === 'check' && context.refusal) {
+      record(step) // its advance of the line (admissions, expiries) counts too
+      refusal = await context.refusal()
+      step = await enterWith(refusal !== null)
+    }
     record(step)
     if (step.kind === 'refused' && refusal) throw refusal
     if (step.kind === 'client_full') {
