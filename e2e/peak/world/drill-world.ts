@@ -152,7 +152,12 @@ export async function startDrillWorld(
       ...secrets.env,
       LOG_LEVEL: 'error',
     }
-    if ((await ensureTestBuild(storeEnv)) === 'built') log('built .next-test')
+    // The build reads the catalog (static params), so it needs a migrated, seeded database: the
+    // drill's own, or — with a replica — the fleet's primary, built in `prepare` once it is seeded.
+    const build = async (databaseUrl: string): Promise<void> => {
+      if ((await ensureTestBuild({ ...storeEnv, databaseUrl })) === 'built') log('built .next-test')
+    }
+    if (database) await build(database.url)
     const workerSettings = { ...DRILL_WORKER_ENV, WORKER_CONCURRENCY: String(o.workerConcurrency), LOG_LEVEL: 'warn' }
 
     let storeUrl: string
@@ -175,6 +180,7 @@ export async function startDrillWorld(
           await migrate(primary)
           await seed(primary, { productCount: DEFAULT_PRODUCT_COUNT })
           pool = await openPool(primary)
+          await build(primary)
         },
       })
       fleet = started
