@@ -52,7 +52,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`
 export function evaluateAlerts({ figures, queue, redis, liveInstanceIds }: AlertInputs): Alert[] {
   const alerts: Alert[] = []
   if (redis === 'down') {
-    alerts.push({ id: 'redis-down', panel: 'redis', reason: 'Redis is not answering: figures are this instance only, flags are at their defaults', runbook: RB.redisDown })
+    alerts.push({ id: 'redis-down', panel: 'redis', reason: 'Redis is not answering: figures are this instance only, levers keep the last values this instance read', runbook: RB.redisDown })
   }
   for (const e of figures.endpoints) {
     const w = e.windows['1m']

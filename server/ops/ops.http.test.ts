@@ -250,7 +250,7 @@ describe('levers', () => {
 })
 
 describe('Redis down', () => {
-  it('the dashboard says Redis is down and shows this instance alone; flags are at their defaults; levers refuse changes', async () => {
+  it('the dashboard says Redis is down and shows this instance alone; flags are at their defaults (it never read them); levers refuse changes', async () => {
     // Same secrets, so the admin's sealed cookie (no Redis needed to read it) is valid here too.
     const redisless = await startStore('auto', { ...currentStoreEnv(), keyPrefix: world.keyPrefix, gatewayPort: await freePort() })
     try {

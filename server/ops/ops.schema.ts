@@ -188,7 +188,7 @@ export const leversSchema = z.object({
   payments: paymentSettingsSchema,
   /** Admin sessions neither ended nor expired (the "sign out everywhere" lever). */
   adminSessions: z.object({ open: z.number().int().nonnegative() }),
-  /** `fallback`: Redis did not answer; flags show their defaults, limits the last known values. */
+  /** `fallback`: Redis did not answer; flags, limits and the waiting room show the last values this instance read (defaults if it never read them). */
   settingsSource: z.enum(['redis', 'fallback']),
 })
 export type Levers = z.infer<typeof leversSchema>

@@ -20,7 +20,7 @@ export function Levers() {
       <h2 className="mt-2 text-lg font-bold">Levers</h2>
       {levers.data?.settingsSource === 'fallback' && (
         <p className="rounded-lg bg-red-100 px-3 py-2 text-sm font-medium text-red-800">
-          Redis is not answering: flags show their defaults and changes cannot be saved.
+          Redis is not answering: the levers show the last values this instance read (their defaults if it never read them), and changes cannot be saved.
         </p>
       )}
       {levers.data ? (
