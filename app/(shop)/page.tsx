@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import { IntentLink } from '@/app/_components/intent-link'
 import { caller, getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server'
 import { tagPage } from '@/server/catalog/page-tags'
 import { categoryPath } from '@/server/catalog/paths'
@@ -51,14 +51,14 @@ export default async function HomePage() {
         <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
           {categories.map((c) => (
             <li key={c.id}>
-              <Link
+              <IntentLink
                 href={categoryPath(c.slug)}
                 className="block rounded-xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-500 hover:shadow"
                 data-testid="category-link"
               >
                 <span className="block font-semibold">{c.name}</span>
                 <span className="text-sm text-stone-500">{c.productCount.toLocaleString('en-US')} products</span>
-              </Link>
+              </IntentLink>
             </li>
           ))}
         </ul>

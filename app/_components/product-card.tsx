@@ -1,11 +1,11 @@
-import Link from 'next/link'
 import type { ProductCard as ProductCardData } from '@/server/catalog/catalog.schema'
 import { productPath } from '@/server/catalog/paths'
+import { IntentLink } from './intent-link'
 import { Price } from './price'
 
 export function ProductCard({ product }: { product: ProductCardData }) {
   return (
-    <Link
+    <IntentLink
       href={productPath(product.slug)}
       className="group flex flex-col overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
       data-testid="product-card"
@@ -23,6 +23,6 @@ export function ProductCard({ product }: { product: ProductCardData }) {
         <h3 className="line-clamp-2 text-sm font-semibold group-hover:text-brand-700">{product.name}</h3>
         <Price cents={product.priceCents} currency={product.currency} className="mt-auto text-base font-bold" />
       </div>
-    </Link>
+    </IntentLink>
   )
 }

@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { IntentLink } from '@/app/_components/intent-link'
 import { ProductCard } from '@/app/_components/product-card'
 import { orNotFound } from '@/app/_trpc/or-not-found'
 import { caller } from '@/app/_trpc/server'
@@ -36,14 +37,14 @@ export function CategoryView({ data }: { data: CategoryPage }) {
         </div>
         <div className="flex gap-2 text-sm" role="group" aria-label="Sort products">
           {SORTS.map((s) => (
-            <Link
+            <IntentLink
               key={s}
               href={categoryPath(category.slug, s)}
               aria-current={s === sort ? 'true' : undefined}
               className={`rounded-full border px-3 py-1 ${s === sort ? 'border-ink bg-ink text-white' : 'border-stone-300 bg-white hover:border-ink'}`}
             >
               {SORT_LABEL[s]}
-            </Link>
+            </IntentLink>
           ))}
         </div>
       </div>
@@ -57,15 +58,15 @@ export function CategoryView({ data }: { data: CategoryPage }) {
       </div>
       <nav className="mt-8 flex items-center justify-center gap-3" aria-label="Pagination">
         {page > 1 ? (
-          <Link href={categoryPath(category.slug, sort, page - 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="prev">
+          <IntentLink href={categoryPath(category.slug, sort, page - 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="prev">
             ← Previous
-          </Link>
+          </IntentLink>
         ) : null}
         <span className="text-sm text-stone-600">Page {page} / {pageCount}</span>
         {page < pageCount ? (
-          <Link href={categoryPath(category.slug, sort, page + 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="next">
+          <IntentLink href={categoryPath(category.slug, sort, page + 1)} className="rounded-lg border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:border-ink" rel="next">
             Next →
-          </Link>
+          </IntentLink>
         ) : null}
       </nav>
     </div>
