@@ -27,6 +27,8 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
+import { CHROMIUM_PATH } from '../chromium'
+import { isolateBrowsers } from './browser/browser-cpu'
 import { resolveOptions, thresholdsSchema, type DrillOverrides, type LoadShape, type Thresholds } from './drill-options'
 
 const require = createRequire(import.meta.url)
@@ -132,11 +134,19 @@ try {
   const against = resolved.fleet ? `, against the fleet${resolved.replica ? ' with a read replica' : ' without a replica'}` : ''
   const room = resolved.waitingRoom ? `, waiting room ${resolved.waitingRoom.mode} at ${resolved.waitingRoom.admissionRatePerSecond}/s` : ', waiting room off'
   console.log(`peak drill: ${resolved.profile} profile${resolved.faults ? ' with faults' : ''}${against}${room}`)
+  // The shoppers' Chromium runs in a low-weight CPU group of its own (browser/browser-cpu.ts).
+  const browserCpu = isolateBrowsers(CHROMIUM_PATH)
+  console.log(`browsers: ${browserCpu.isolation}`)
   const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--config', 'e2e/peak/playwright.peak.config.ts'], {
     stdio: 'inherit',
-    env: { ...process.env, DRILL_OPTIONS: JSON.stringify(o) },
+    env: { ...process.env, CHROMIUM_PATH: browserCpu.executablePath, DRILL_OPTIONS: JSON.stringify({ ...o, browserCpu: browserCpu.isolation } satisfies DrillOverrides) },
   })
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+  child.on('exit', (code, signal) => {
+    void browserCpu.cleanup().then((left) => {
+      if (left) console.error(`drill: could not remove ${left}`)
+      process.exit(code ?? (signal ? 1 : 0))
+    })
+  })
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)
   process.exit(2)

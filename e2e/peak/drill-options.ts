@@ -167,6 +167,8 @@ export const drillOptionsSchema = z
     waitingRoom: waitingRoomPlanSchema.nullable(),
     /** Real Chromium contexts running full journeys throughout. */
     browserContexts: z.number().int().min(0).max(8),
+    /** How the browsers' CPU was kept from the store's (browser/browser-cpu.ts), for the report; set by drill-cli.ts. */
+    browserCpu: z.string().max(200),
     /** Shopper sessions (cookies) the HTTP load spreads over; checkout allows 30/min per session. */
     sessions: z.number().int().min(10).max(20_000),
     /** Generator safety valve: arrivals beyond this many requests in flight are dropped (and the run invalid). */
@@ -323,6 +325,7 @@ export function profileDefaults(profile: ProfileName): DrillOptions {
     // Issue 17: the drill `npm test` runs has the room in automatic mode; quick and full turn it on with --waiting-room.
     waitingRoom: profile === 'ci' ? waitingRoomPlanFor(shape, MIX) : null,
     browserContexts: profile === 'ci' ? 2 : 3,
+    browserCpu: 'not isolated: run without drill-cli.ts',
     sessions: 600,
     maxInFlight: 2_000,
     requestTimeoutMs: 15_000,
@@ -346,6 +349,7 @@ export interface DrillOverrides {
   thresholds?: Partial<Thresholds>
   faultPlan?: Partial<FaultPlan>
   browserContexts?: number
+  browserCpu?: string
   sessions?: number
   workerConcurrency?: number
   port?: number | 'auto'
@@ -379,6 +383,7 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     thresholds: { ...base.thresholds, ...o.thresholds },
     faults,
     ...(o.browserContexts !== undefined && { browserContexts: o.browserContexts }),
+    ...(o.browserCpu !== undefined && { browserCpu: o.browserCpu }),
     ...(o.sessions !== undefined && { sessions: o.sessions }),
     ...(o.workerConcurrency !== undefined && { workerConcurrency: o.workerConcurrency }),
     ...(o.port !== undefined && { port: o.port }),

@@ -75,6 +75,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       sessions: sessions.length,
       hotInitialUnits: hot,
       waitingRoom: room ? `${room.mode}, ${room.admissionRatePerSecond} admissions/s` : 'off',
+      browserCpu: options.browserCpu,
     })
     const initialStock = await stockSnapshot(world.pool)
 
