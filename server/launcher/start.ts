@@ -38,6 +38,12 @@ async function shutdown(code: number): Promise<never> {
     running.stopNext?.()
     await running.gateway?.close().catch(() => {})
     await running.database?.close().catch((error: unknown) => console.error(`closing the embedded database failed: ${String(error)}`))
+  } else {
+    // A second signal exits at once, but never leaves the store or the worker running without
+    // us (a signal sent to this process alone, or tsx relaying a Ctrl-C we also received,
+    // reaches here before the first stop got to them): they get their SIGTERM now.
+    running.stopNext?.()
+    if (running.worker?.child.exitCode === null) running.worker.child.kill('SIGTERM')
   }
   process.exit(code)
 }
