@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { cache } from 'react'
 import { IntentLink } from '@/app/_components/intent-link'
 import { ProductCard } from '@/app/_components/product-card'
 import { orNotFound } from '@/app/_trpc/or-not-found'
@@ -12,15 +13,23 @@ import { TAGS } from '@/server/platform/cache'
 const SORT_LABEL: Record<Sort, string> = { popular: 'Most popular', 'price-asc': 'Price: low to high', 'price-desc': 'Price: high to low' }
 
 /**
- * Listing pages are static (ISR) and shared by every shopper; edits reach them through their tags.
- * Loads one listing page (404 for anything invalid) and tags the page with the category and every product on it. */
-export async function loadCategoryPage(raw: { slug: string; sort?: string; page?: string }): Promise<CategoryPage> {
-  const page = raw.page === undefined ? 1 : /^[1-9][0-9]{0,3}$/.test(raw.page) ? Number(raw.page) : NaN
-  const parsed = categoryPageInput.safeParse({ slug: raw.slug, page, sort: raw.sort ?? 'popular' })
+ * One listing page, looked up once per render: generateMetadata and the page both ask, and
+ * React's `cache` shares the answer within the render (keyed by the three strings).
+ */
+const loadListing = cache(async (slug: string, sort: string | undefined, rawPage: string | undefined): Promise<CategoryPage> => {
+  const page = rawPage === undefined ? 1 : /^[1-9][0-9]{0,3}$/.test(rawPage) ? Number(rawPage) : NaN
+  const parsed = categoryPageInput.safeParse({ slug, page, sort: sort ?? 'popular' })
   if (!parsed.success) notFound()
   const data = await orNotFound(caller.catalog.category(parsed.data))
   await tagPage([TAGS.category(data.category.slug), ...data.products.map((p) => TAGS.product(p.id))])
   return data
+})
+
+/**
+ * Listing pages are static (ISR) and shared by every shopper; edits reach them through their tags.
+ * Loads one listing page (404 for anything invalid) and tags the page with the category and every product on it. */
+export function loadCategoryPage(raw: { slug: string; sort?: string; page?: string }): Promise<CategoryPage> {
+  return loadListing(raw.slug, raw.sort, raw.page)
 }
 
 export function CategoryView({ data }: { data: CategoryPage }) {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { cache } from 'react'
 import { AddToCart } from '@/app/_components/add-to-cart'
 import { FlagGate } from '@/app/_components/flag-gate'
 import { Price } from '@/app/_components/price'
@@ -36,8 +37,12 @@ export async function generateStaticParams() {
   return hot.map((p) => ({ slug: p.slug }))
 }
 
-async function load(props: Props) {
-  const parsed = productBySlugInput.safeParse(await props.params)
+/**
+ * The product behind one render, looked up once: generateMetadata and the page both need it,
+ * and React's `cache` shares the answer within the render (keyed by the slug string).
+ */
+const loadProduct = cache(async (slug: string) => {
+  const parsed = productBySlugInput.safeParse({ slug })
   if (!parsed.success) notFound()
   // Tagged by its address before the lookup: a 404 rendered for an inactive product is
   // cached too, and reactivating the product must invalidate it (catalog/update-product.ts).
@@ -45,7 +50,9 @@ async function load(props: Props) {
   const product = await orNotFound(caller.catalog.product(parsed.data))
   await tagPage([TAGS.product(product.id), TAGS.category(product.category.slug)])
   return product
-}
+})
+
+const load = async (props: Props) => loadProduct((await props.params).slug)
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
   const product = await load(props)
