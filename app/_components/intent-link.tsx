@@ -15,7 +15,7 @@ type IntentLinkProps = Omit<ComponentProps<typeof Link>, 'prefetch' | 'href'> & 
  * prefetches, and the home page 16; nearly all named long-tail products whose pages were not in
  * the ISR cache, so one browsing shopper made the origin render some 40 pages it would never
  * show. Under the 10× step that, not the page views themselves, saturated the one store process
- * (docs/decision-intent-prefetch.md gives the before/after counts and the drill).
+ * (docs/decision-browser-load.md gives the before/after counts and the drill).
  *
  * Follows Next's own "hover-triggered prefetch" recipe (next/dist/docs, guides/prefetching.md):
  * `prefetch={false}` until intent, then `null` (the default behaviour). Focus and touch start

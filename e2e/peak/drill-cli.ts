@@ -6,11 +6,11 @@
  *   --quick                 the compressed profile (≤ 3 min), judged by the declared SLOs
  *   --ci                    quick shape at B = 4/s, two browsers, thresholds tolerant of CI noise (npm test)
  *   --faults                SIGKILL the worker, restart Redis, slow Redis — during the hold
- *   --fleet                 against the fleet (`npm run fleet`): the edge, 2 web, 2 API, 1 worker,
+ *   --fleet                 against the fleet (`npm run fleet`): the edge, 1 web, 1 API, 1 worker,
  *                           a primary with a streaming read replica; shoppers connect from
  *                           loopback addresses of their own (the edge sees the TCP peer)
  *   --no-replica            with --fleet: one database, no replica (to compare catalog reads)
- *   --web N  --api M        with --fleet: N web and M API processes behind the edge (default 2 and 2)
+ *   --web N  --api M        with --fleet: N web and M API processes behind the edge (default 1 and 1)
  *   --waiting-room          the waiting room in automatic mode (the default of --ci), admitting
  *                           75 % of the hold's expected checkout arrivals per second; queued shoppers
  *                           poll, are admitted and check out, and a few abandon
@@ -20,12 +20,14 @@
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
  *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
  *   --threshold key=value   override one threshold (repeatable; keys in drill-options.ts)
+ *   --ops-screenshot PATH   a full-page PNG of /ops, taken as an admin 25 s into the hold
  *   --keep-db               keep the drill database afterwards
  *   --help                  this text
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CHROMIUM_PATH } from '../chromium'
 import { isolateBrowsers } from './browser/browser-cpu'
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     seed: num,
     threshold: { type: 'string', multiple: true },
     'keep-db': { type: 'boolean', default: false },
+    'ops-screenshot': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -117,6 +120,7 @@ function overrides(): DrillOverrides {
     port,
     seed: number('seed', values.seed),
     keepDatabase: values['keep-db'],
+    ...(values['ops-screenshot'] !== undefined && { opsScreenshot: resolve(values['ops-screenshot']) }),
     fleet: values.fleet,
     replica: !values['no-replica'],
     fleetShape: {

@@ -20,10 +20,14 @@ import { MAX_ADMISSION_RATE, MIN_ADMISSION_RATE, waitingRoomModeSchema } from '.
 export const PROFILES = ['full', 'quick', 'ci'] as const
 
 /**
- * The fleet `--fleet` runs against by default: the edge in front of these (a 2-core machine's
- * worth). `--web N --api M` choose another (e.g. 1 web + 1 API leaves the generator more CPU).
+ * The fleet `--fleet` runs against by default: the edge in front of these, a 2-core machine's
+ * worth. Measured 2026-12-01 (`npm run drill -- --quick --waiting-room --fleet`, three
+ * browsers, docs/PERFORMANCE.md): 1 web + 1 API PASSED (product p99 113 → 167 ms, accepted
+ * checkout p99 426 ms); 2 web + 2 API on the same two cores failed (product p99 111 → 8,602 ms,
+ * 28 requests unanswered): four Node processes, two PostgreSQL servers, Varnish and the
+ * shoppers outgrow two cores. `--web N --api M` choose another shape on a larger machine.
  */
-export const FLEET_SHAPE = { web: 2, api: 2, workers: 1 } as const
+export const FLEET_SHAPE = { web: 1, api: 1, workers: 1 } as const
 /** The most processes of one role a drill fleet may start (the private pair allows FLEET_PAIR_SETTINGS connections). */
 export const MAX_FLEET_PROCESSES = 4
 export type ProfileName = (typeof PROFILES)[number]
@@ -169,6 +173,8 @@ export const drillOptionsSchema = z
     browserContexts: z.number().int().min(0).max(8),
     /** How the browsers' CPU was kept from the store's (browser/browser-cpu.ts), for the report; set by drill-cli.ts. */
     browserCpu: z.string().max(200),
+    /** Where to write a screenshot of /ops taken during the hold (report/ops-screenshot.ts); null: none. */
+    opsScreenshot: z.string().min(1).max(500).nullable(),
     /** Shopper sessions (cookies) the HTTP load spreads over; checkout allows 30/min per session. */
     sessions: z.number().int().min(10).max(20_000),
     /** Generator safety valve: arrivals beyond this many requests in flight are dropped (and the run invalid). */
@@ -326,6 +332,7 @@ export function profileDefaults(profile: ProfileName): DrillOptions {
     waitingRoom: profile === 'ci' ? waitingRoomPlanFor(shape, MIX) : null,
     browserContexts: profile === 'ci' ? 2 : 3,
     browserCpu: 'not isolated: run without drill-cli.ts',
+    opsScreenshot: null,
     sessions: 600,
     maxInFlight: 2_000,
     requestTimeoutMs: 15_000,
@@ -350,6 +357,7 @@ export interface DrillOverrides {
   faultPlan?: Partial<FaultPlan>
   browserContexts?: number
   browserCpu?: string
+  opsScreenshot?: string
   sessions?: number
   workerConcurrency?: number
   port?: number | 'auto'
@@ -384,6 +392,7 @@ export function resolveOptions(o: DrillOverrides): DrillOptions {
     faults,
     ...(o.browserContexts !== undefined && { browserContexts: o.browserContexts }),
     ...(o.browserCpu !== undefined && { browserCpu: o.browserCpu }),
+    ...(o.opsScreenshot !== undefined && { opsScreenshot: o.opsScreenshot }),
     ...(o.sessions !== undefined && { sessions: o.sessions }),
     ...(o.workerConcurrency !== undefined && { workerConcurrency: o.workerConcurrency }),
     ...(o.port !== undefined && { port: o.port }),

@@ -8,6 +8,7 @@
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startShoppers } from './browser/shoppers'
 import { waitForDrain } from './check/drain'
 import { checkAdminInvariants } from './check/admin-invariants'
@@ -17,6 +18,7 @@ import { analyseWaitingRoom, type WaitingRoomReport } from './check/waiting-room
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { describeEnvironment } from './report/environment'
+import { captureOps, OPS_SCREENSHOT_AT_S } from './report/ops-screenshot'
 import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
 import { AdminActions } from './world/admin-actions'
@@ -113,6 +115,11 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       },
     )
     const loadStartedAt = await generator.started
+    const captureOpsDuringHold = async (path: string, atEpochMs: number) => {
+      await sleep(Math.max(0, atEpochMs - Date.now()))
+      const failed = await captureOps(browser, world.storeUrl, world.adminPassword, path)
+      log(failed ? `/ops screenshot not taken: ${failed}` : `/ops screenshot: ${path}`)
+    }
     // The room's live figures once per report window, as /ops shows them.
     const roomSampler: WaitingRoomSampler | null = room ? startWaitingRoomSampler(() => admin.waitingRoomFigures(), loadStartedAt, options.windowS * 1000) : null
     environment.generatorNice = generator.nice
@@ -120,10 +127,12 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     const faults = options.faults ? new FaultRunner(world, options.faults, probeCookie, log) : null
     const faultsDone = faults?.run(loadStartedAt + hold.startS * 1000) ?? Promise.resolve()
     const adminDone = admin.run(loadStartedAt + hold.startS * 1000)
+    const opsShot = options.opsScreenshot ? captureOpsDuringHold(options.opsScreenshot, loadStartedAt + (hold.startS + OPS_SCREENSHOT_AT_S) * 1000) : Promise.resolve()
 
     const load = await generator.result
     await faultsDone
     await adminDone
+    await opsShot
     log(`load done: ${load.samples.length} sent, ${load.droppedMs.length} dropped${load.tickets.length ? `; ${load.tickets.length} checkouts queued, ${load.followUps.length} follow-up requests` : ''}; waiting for the browsers' last journeys`)
     await shoppers.stop()
     const drain = await waitForDrain(world.pool, options.thresholds.drainSMax)

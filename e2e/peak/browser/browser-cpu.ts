@@ -9,7 +9,7 @@
  * the store's probe p99 rose from 59 ms with no browser to 559 ms. In one cgroup at
  * cpu.shares 128 (the store's processes keep the default 1024) the same three shoppers finished
  * as many journeys in 40 s (9 and 9) and the probe p99 was 30 ms
- * (docs/decision-intent-prefetch.md). Renicing does not do it: nice is per thread, Chromium
+ * (docs/decision-browser-load.md). Renicing does not do it: nice is per thread, Chromium
  * re-raises its own, and a shopper is a dozen processes.
  *
  * How: Playwright starts Chromium through a two-line shell wrapper that moves itself into the
