@@ -20,7 +20,7 @@
  *   --hold-s N  --ramp-down-s N  --recovery-s N          the load shape
  *   --contexts N  --sessions N  --worker-concurrency N  --port N|auto  --seed N
  *   --threshold key=value   override one threshold (repeatable; keys in drill-options.ts)
- *   --ops-screenshot PATH   a full-page PNG of /ops, taken as an admin 25 s into the hold
+ *   --ops-screenshot PATH   a full-page PNG of /ops, kept open by an admin from before the step, taken 20 s into the hold
  *   --keep-db               keep the drill database afterwards
  *   --help                  this text
  */

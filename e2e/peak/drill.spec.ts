@@ -18,7 +18,7 @@ import { analyseWaitingRoom, type WaitingRoomReport } from './check/waiting-room
 import { startGenerator } from './load/generator-process'
 import { durationS, expectedArrivals, phaseSpans } from './load/schedule'
 import { describeEnvironment } from './report/environment'
-import { captureOps, OPS_SCREENSHOT_AT_S } from './report/ops-screenshot'
+import { openOpsDashboard, OPS_SCREENSHOT_AT_S } from './report/ops-screenshot'
 import { buildReport, writeReport } from './report/build-report'
 import { declaration, summaryText } from './report/summary'
 import { AdminActions } from './world/admin-actions'
@@ -81,6 +81,15 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     })
     const initialStock = await stockSnapshot(world.pool)
 
+    /** --ops-screenshot: an admin opens /ops before the step and keeps it open; the shot is taken at `atEpochMs`. */
+    const screenshotOps = async (path: string, atEpochMs: number) => {
+      const dashboard = await openOpsDashboard(browser, world.storeUrl, world.adminPassword)
+      if (typeof dashboard === 'string') return log(`/ops screenshot not taken: ${dashboard}`)
+      await sleep(Math.max(0, atEpochMs - Date.now()))
+      const failed = await dashboard.shoot(path)
+      await dashboard.close()
+      log(failed ? `/ops screenshot not taken: ${failed}` : `/ops screenshot (${OPS_SCREENSHOT_AT_S} s into the hold): ${path}`)
+    }
     const sampler = startQueueSampler(world.pool)
     const lagSampler = world.fleet?.replicaUrl ? startReplicaLagSampler(world.pool) : null
     const shoppers = startShoppers(browser, {
@@ -115,11 +124,6 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
       },
     )
     const loadStartedAt = await generator.started
-    const captureOpsDuringHold = async (path: string, atEpochMs: number) => {
-      await sleep(Math.max(0, atEpochMs - Date.now()))
-      const failed = await captureOps(browser, world.storeUrl, world.adminPassword, path)
-      log(failed ? `/ops screenshot not taken: ${failed}` : `/ops screenshot: ${path}`)
-    }
     // The room's live figures once per report window, as /ops shows them.
     const roomSampler: WaitingRoomSampler | null = room ? startWaitingRoomSampler(() => admin.waitingRoomFigures(), loadStartedAt, options.windowS * 1000) : null
     environment.generatorNice = generator.nice
@@ -127,7 +131,7 @@ test('peak drill: step load, shoppers, invariants, report', async ({ browser }) 
     const faults = options.faults ? new FaultRunner(world, options.faults, probeCookie, log) : null
     const faultsDone = faults?.run(loadStartedAt + hold.startS * 1000) ?? Promise.resolve()
     const adminDone = admin.run(loadStartedAt + hold.startS * 1000)
-    const opsShot = options.opsScreenshot ? captureOpsDuringHold(options.opsScreenshot, loadStartedAt + (hold.startS + OPS_SCREENSHOT_AT_S) * 1000) : Promise.resolve()
+    const opsShot = options.opsScreenshot ? screenshotOps(options.opsScreenshot, loadStartedAt + (hold.startS + OPS_SCREENSHOT_AT_S) * 1000) : Promise.resolve()
 
     const load = await generator.result
     await faultsDone
