@@ -23,30 +23,15 @@ import { withTicker } from './progress-ticker'
 import { redactUrl } from '../platform/redact-url'
 import { localSecrets } from './local-secrets'
 import { spawnWorker, type WorkerProcess } from './worker-process'
+import { createShutdown, type StartedParts } from './launcher-shutdown'
 
 const devMode = process.argv.includes('--dev')
 const noBuild = process.argv.includes('--no-build')
 
-/** What has been started so far, stopped in reverse order on exit. */
-const running: { database?: EmbeddedPostgres; gateway?: Gateway; worker?: WorkerProcess; stopNext?: () => void } = {}
-let stopping = false
-
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true
-    await running.worker?.stop().catch(() => {})
-    running.stopNext?.()
-    await running.gateway?.close().catch(() => {})
-    await running.database?.close().catch((error: unknown) => console.error(`closing the embedded database failed: ${String(error)}`))
-  } else {
-    // A second signal exits at once, but never leaves the store or the worker running without
-    // us (a signal sent to this process alone, or tsx relaying a Ctrl-C we also received,
-    // reaches here before the first stop got to them): they get their SIGTERM now.
-    running.stopNext?.()
-    if (running.worker?.child.exitCode === null) running.worker.child.kill('SIGTERM')
-  }
-  process.exit(code)
-}
+/** What has been started so far, stopped in reverse order on exit (launcher-shutdown.ts). */
+const running: StartedParts & { database?: EmbeddedPostgres; gateway?: Gateway; worker?: WorkerProcess } = {}
+const stopper = createShutdown(running, (code) => process.exit(code), (message) => console.error(message))
+const shutdown = stopper.stop
 
 function printBanner(text: string): void {
   const line = '─'.repeat(text.length + 2)
@@ -130,7 +115,7 @@ async function main(): Promise<void> {
   const worker = spawnWorker(childOverrides, { inherit: true })
   running.worker = worker
   worker.child.on('exit', (code, signal) => {
-    if (!stopping && code !== 0) console.error(`payment worker exited (${signal ?? code}): orders stay pending until a worker runs (npm run worker)`)
+    if (!stopper.stopping && code !== 0) console.error(`payment worker exited (${signal ?? code}): orders stay pending until a worker runs (npm run worker)`)
   })
   worker.ready.then(
     () => console.log(`  ➜ payment worker running (${env.WORKER_CONCURRENCY} jobs at a time; npm run worker adds more)`),
