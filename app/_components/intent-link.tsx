@@ -23,22 +23,19 @@ type IntentLinkProps = Omit<ComponentProps<typeof Link>, 'prefetch' | 'href'> & 
  */
 export function IntentLink({ onMouseEnter, onFocus, onTouchStart, ...props }: IntentLinkProps) {
   const [intent, setIntent] = useState(false)
+  const showingIntent =
+    <E,>(handler?: (event: E) => void) =>
+    (event: E) => {
+      setIntent(true)
+      handler?.(event)
+    }
   return (
     <Link
       {...props}
       prefetch={intent ? null : false}
-      onMouseEnter={(event) => {
-        setIntent(true)
-        onMouseEnter?.(event)
-      }}
-      onFocus={(event) => {
-        setIntent(true)
-        onFocus?.(event)
-      }}
-      onTouchStart={(event) => {
-        setIntent(true)
-        onTouchStart?.(event)
-      }}
+      onMouseEnter={showingIntent(onMouseEnter)}
+      onFocus={showingIntent(onFocus)}
+      onTouchStart={showingIntent(onTouchStart)}
     />
   )
 }

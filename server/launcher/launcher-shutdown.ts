@@ -40,8 +40,7 @@ export function createShutdown(parts: StartedParts, exit: (code: number) => void
       await parts.database?.close().catch((error: unknown) => onError(`closing the embedded database failed: ${String(error)}`))
     } else {
       parts.stopNext?.()
-      const worker = parts.worker?.child
-      if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM')
+      parts.worker?.child.kill('SIGTERM') // no effect on a worker that has exited
     }
     exit(code)
   }

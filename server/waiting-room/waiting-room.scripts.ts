@@ -295,8 +295,10 @@ if redis.call('EXISTS', idemRecord) == 1 then return reply('seen', {}, {}) end
 if #closedGates(pids) > 0 then return reply('gated', {}, {}) end
 if refused then return reply('refused', {}, {}) end
 local tokens, at = advance(false)
--- Whether a call without a place of its own waits (the same test as the join below).
-local wouldWait = mode == 'on' or redis.call('ZCARD', LINE) > 0 or tokens < 1 or saturated == '1'
+-- Whether a call without a place of its own waits (joins below). Releasing an admitted place
+-- (below) never touches the line, so its length holds for the whole script.
+local len = redis.call('ZCARD', LINE)
+local wouldWait = mode == 'on' or len > 0 or tokens < 1 or saturated == '1'
 local cur = val(redis.call('GET', SP .. sb))
 if cur then
   local h = redis.call('HMGET', TP .. cur, 'state', 'lines', 'pids', 'admittedAt')
@@ -324,8 +326,7 @@ if cur then
     return r
   end
 end
-local len = redis.call('ZCARD', LINE)
-if mode == 'on' or len > 0 or tokens < 1 or saturated == '1' then
+if wouldWait then
   if unchecked then return reply('check', {}, {}) end
   if CK ~= '' then
     -- The client's live places; ended ones (or forgotten: record gone) are dropped here, so the

@@ -21,6 +21,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 /** cgroup v1 `cpu.shares` of the browsers' group; every other process keeps the default 1024. */
 export const BROWSER_CPU_SHARES = 128
@@ -28,6 +29,8 @@ export const BROWSER_CPU_SHARES = 128
 export const BROWSER_CPU_WEIGHT = Math.round((BROWSER_CPU_SHARES / 1024) * 100)
 /** The group's name under the CPU controller's root (one per drill process). */
 const GROUP_PREFIX = 'sf-drill-browsers-'
+/** Where the cgroup file system is mounted. */
+const CGROUP_ROOT = '/sys/fs/cgroup'
 /** How long cleanup waits for the browsers' last processes to leave the group. */
 export const GROUP_EMPTY_WAIT_MS = 5_000
 
@@ -44,7 +47,6 @@ export interface BrowserCpu {
 
 interface Group {
   dir: string
-  procs: string
   isolation: string
 }
 
@@ -60,46 +62,42 @@ function removeStaleGroups(parent: string): void {
   }
 }
 
-function v2Group(root: string, name: string): Group | null {
-  if (!existsSync(join(root, 'cgroup.controllers'))) return null
-  const subtree = join(root, 'cgroup.subtree_control')
-  if (!readFileSync(subtree, 'utf8').split(/\s+/).includes('cpu')) writeFileSync(subtree, '+cpu')
-  removeStaleGroups(root)
-  const dir = join(root, name)
+/** Makes `parent/name` with `weightFile` set to `weight`, after clearing stale groups beside it. */
+function makeGroup(parent: string, name: string, weightFile: string, weight: number, isolation: string): Group {
+  removeStaleGroups(parent)
+  const dir = join(parent, name)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'cpu.weight'), String(BROWSER_CPU_WEIGHT))
-  return { dir, procs: join(dir, 'cgroup.procs'), isolation: `cgroup v2 cpu.weight ${BROWSER_CPU_WEIGHT} (others 100)` }
+  writeFileSync(join(dir, weightFile), String(weight))
+  return { dir, isolation }
 }
 
-function v1Group(root: string, name: string): Group | null {
-  const cpu = join(root, 'cpu')
-  if (!existsSync(join(cpu, 'cpu.shares'))) return null
-  removeStaleGroups(cpu)
-  const dir = join(cpu, name)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'cpu.shares'), String(BROWSER_CPU_SHARES))
-  return { dir, procs: join(dir, 'cgroup.procs'), isolation: `cgroup v1 cpu.shares ${BROWSER_CPU_SHARES} (others 1024)` }
-}
-
-/**
- * Prepares the group and the wrapper. Never throws: a machine that refuses gets Chromium as is.
- * `cgroupRoot` is the cgroup file system's mount point (a parameter so a test can point it at a folder).
- */
-export function isolateBrowsers(chromium: string, cgroupRoot = '/sys/fs/cgroup'): BrowserCpu {
-  const name = `${GROUP_PREFIX}${process.pid}`
-  let group: Group | null = null
-  try {
-    group = v2Group(cgroupRoot, name) ?? v1Group(cgroupRoot, name)
-    if (!group) return { executablePath: chromium, isolation: 'not isolated: no writable CPU controller', group: null, cleanup: async () => null }
-  } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    return { executablePath: chromium, isolation: `not isolated: ${why}`, group: null, cleanup: async () => null }
+/** The group under cgroup v2 (enabling the CPU controller for the root's children) or v1; null when neither is mounted. */
+function cpuGroup(root: string, name: string): Group | null {
+  if (existsSync(join(root, 'cgroup.controllers'))) {
+    const subtree = join(root, 'cgroup.subtree_control')
+    if (!readFileSync(subtree, 'utf8').split(/\s+/).includes('cpu')) writeFileSync(subtree, '+cpu')
+    return makeGroup(root, name, 'cpu.weight', BROWSER_CPU_WEIGHT, `cgroup v2 cpu.weight ${BROWSER_CPU_WEIGHT} (others 100)`)
   }
+  const v1 = join(root, 'cpu')
+  if (existsSync(join(v1, 'cpu.shares'))) return makeGroup(v1, name, 'cpu.shares', BROWSER_CPU_SHARES, `cgroup v1 cpu.shares ${BROWSER_CPU_SHARES} (others 1024)`)
+  return null
+}
+
+/** Prepares the group and the wrapper. Never throws: a machine that refuses gets Chromium as is. */
+export function isolateBrowsers(chromium: string): BrowserCpu {
+  const notIsolated = (why: string): BrowserCpu => ({ executablePath: chromium, isolation: `not isolated: ${why}`, group: null, cleanup: async () => null })
+  let group: Group | null
+  try {
+    group = cpuGroup(CGROUP_ROOT, `${GROUP_PREFIX}${process.pid}`)
+  } catch (error) {
+    return notIsolated(error instanceof Error ? error.message.split('\n')[0]! : String(error))
+  }
+  if (!group) return notIsolated('no writable CPU controller')
   const folder = mkdtempSync(join(tmpdir(), 'sf-drill-chromium-'))
   const wrapper = join(folder, 'chromium')
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
   // A browser that cannot join the group fails to start (the report would otherwise claim isolation).
-  writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${quote(group.procs)} || exit 1\nexec ${quote(chromium)} "$@"\n`)
+  writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${quote(join(group.dir, 'cgroup.procs'))} || exit 1\nexec ${quote(chromium)} "$@"\n`)
   chmodSync(wrapper, 0o755)
   const dir = group.dir
   return {
@@ -116,7 +114,7 @@ export function isolateBrowsers(chromium: string, cgroupRoot = '/sys/fs/cgroup')
         } catch {
           // EBUSY while a browser process is still exiting
           if (Date.now() > deadline) return `cgroup ${dir} (processes still in it)`
-          await new Promise((resolve) => setTimeout(resolve, 100))
+          await sleep(100)
         }
       }
     },
