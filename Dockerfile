@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 #
 # One image, three roles (docs/DEPLOY.md):
-#   web     node --import tsx server/web/web-main.ts      (the default command; port 3000)
+#   web     node server/web/web-start.mjs                 (the default command; port 3000)
 #   api     node --import tsx server/api/api-main.ts      (port 3001)
 #   worker  node --import tsx server/orders/worker-main.ts (metrics and health on WORKER_METRICS_PORT)
 #   migrate node --import tsx prisma/migrate.ts            (once per rollout, deploy/k8s/migrate-job.yaml)
@@ -42,4 +42,4 @@ COPY --from=build --chown=node:node /app/.next ./.next
 # uid 1000, as the Kubernetes recipes' runAsUser expects.
 USER node
 EXPOSE 3000 3001 9464
-CMD ["node", "--import", "tsx", "server/web/web-main.ts"]
+CMD ["node", "server/web/web-start.mjs"]

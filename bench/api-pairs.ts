@@ -1,9 +1,10 @@
 /**
  * The API service pairs of `npm run bench` (issue 15): a real API process (server/api) on the
- * bench's database, Redis prefix and secrets, against the store's own `/api/trpc` (Next), each
- * pair interleaved A B A B … in the same run:
- *  1. a trivial tRPC query (`flags.enabled`, in-process cached flags) at c=32: API ÷ Next;
- *  2. hot-SKU checkout orders/s at 32 and 128 buyers: API ÷ Next (then 0 oversold, from SQL:
+ * bench's database, Redis prefix and secrets, against the store's own `/api/trpc` (the store's
+ * process: since 2026-12-01 tRPC's Node adapter beside Next, server/web/web-server.ts; before,
+ * Next's route handler), each pair interleaved A B A B … in the same run:
+ *  1. a trivial tRPC query (`flags.enabled`, in-process cached flags) at c=32: API ÷ store;
+ *  2. hot-SKU checkout orders/s at 32 and 128 buyers: API ÷ store (then 0 oversold, from SQL:
  *     every unit that left the shelf is in exactly one order line, stock never below 0);
  *  3. on the API service at c=16: sold-out answers/s ÷ accepted checkouts/s, sold-out p99 ÷ the
  *     trivial query's p99, and PostgreSQL statements per sold-out answer, counted twice: the
@@ -171,22 +172,22 @@ export async function runApiPairs(ctx: ApiPairContext): Promise<string> {
     /** Server CPU ms per answer (per accepted order for checkout). */
     const cpu = (r: Trial[], per: (t: Trial) => number = answers) => spread(r.map((t) => t.cpuMs / Math.max(1, per(t))), 2)
     const accepted = (t: Trial) => t.statuses[200] ?? 0
-    out.push(`### API service (standalone tRPC adapter) vs tRPC inside Next (${API_ROUNDS} interleaved rounds of ${API_TRIAL_MS / 1000} s, closed loop; median [min–max])\n`)
+    out.push(`### API service (standalone tRPC adapter) vs the store's own process (${API_ROUNDS} interleaved rounds of ${API_TRIAL_MS / 1000} s, closed loop; median [min–max])\n`)
     out.push(
       markdownTable(
         ['comparison', 'contender', 'per second', 'p99 ms', 'vs baseline', 'server CPU ms per answer', 'non-2xx / other'],
         [
-          [`trivial query \`flags.enabled\`, c=${TRIVIAL_CONNECTIONS}`, 'baseline: inside Next (our server → route handler → fetch adapter)', spread(rps(q.next)), spread(p99(q.next), 1), '1.00×', cpu(q.next), String(otherThan(q.next, 200))],
+          [`trivial query \`flags.enabled\`, c=${TRIVIAL_CONNECTIONS}`, 'baseline: the store (our server → tRPC Node adapter, Next beside it)', spread(rps(q.next)), spread(p99(q.next), 1), '1.00×', cpu(q.next), String(otherThan(q.next, 200))],
           ['', 'API service (node:http → standalone adapter)', spread(rps(q.api)), spread(p99(q.api), 1), ratio(rps(q.api), rps(q.next)), cpu(q.api), String(otherThan(q.api, 200))],
           ...CHECKOUT_BUYERS.flatMap((c) => [
-            [`hot-SKU checkout orders/s, ${c} buyers`, 'baseline: through Next', spread(orders(co[c]!.next)), spread(p99(co[c]!.next), 1), '1.00×', cpu(co[c]!.next, accepted), `${otherThan(co[c]!.next, 200)} non-200`],
+            [`hot-SKU checkout orders/s, ${c} buyers`, 'baseline: through the store', spread(orders(co[c]!.next)), spread(p99(co[c]!.next), 1), '1.00×', cpu(co[c]!.next, accepted), `${otherThan(co[c]!.next, 200)} non-200`],
             ['', 'through the API service', spread(orders(co[c]!.api)), spread(p99(co[c]!.api), 1), ratio(orders(co[c]!.api), orders(co[c]!.next)), cpu(co[c]!.api, accepted), `${otherThan(co[c]!.api, 200)} non-200`],
           ]),
         ],
       ),
     )
     out.push(
-      `\nOversold after all checkout trials (units that left the shelf minus units in order lines, from SQL): Next ${conservation.next.oversold} (${fmt(conservation.next.sold)} sold), API service ${conservation.api.oversold} (${fmt(conservation.api.sold)} sold); lowest stock ${Math.min(conservation.next.stock, conservation.api.stock)}.\n`,
+      `\nOversold after all checkout trials (units that left the shelf minus units in order lines, from SQL): store ${conservation.next.oversold} (${fmt(conservation.next.sold)} sold), API service ${conservation.api.oversold} (${fmt(conservation.api.sold)} sold); lowest stock ${Math.min(conservation.next.stock, conservation.api.stock)}.\n`,
     )
     out.push(`### Sold-out answers on the API service (c=${SOLD_OUT_CONNECTIONS}, ${API_ROUNDS} interleaved rounds of ${API_TRIAL_MS / 1000} s)\n`)
     out.push(

@@ -10,7 +10,7 @@
  *  4. the stock read through tRPC vs a plain route handler;
  *  5. Prisma `findUnique` vs node-postgres running the same SQL;
  *  6. the waiting room's cost on checkout: off vs on but not engaged (bench/waiting-room-cost.ts);
- *  7. the standalone tRPC API service vs tRPC inside Next (bench/api-pairs.ts): trivial query,
+ *  7. the standalone tRPC API service vs the store's own /api/trpc (bench/api-pairs.ts): trivial query,
  *     hot-SKU checkout at 32 and 128 buyers, sold-out answers vs accepted checkouts.
  * Asserts nothing: speed goals live here as ratios, never in the test suite.
  */

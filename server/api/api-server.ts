@@ -19,7 +19,6 @@
  * as the web process's), and answers everything else 404: pages belong to the web pool.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import type { ClientIdentity, ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
 import { logger } from '../platform/logger'
@@ -28,10 +27,7 @@ import { serveHealth } from '../health/health-http'
 import { HEALTH_PATH_PREFIX } from '../health/health-paths'
 import { fleetRegistry } from '../ops/fleet-prometheus'
 import { prometheusText } from '../ops/prometheus.service'
-import { MAX_TRPC_BATCH_CALLS } from '../trpc/batch-limit'
-import { MAX_TRPC_BODY_BYTES, tooLargeJson } from '../trpc/body-limit'
-import { createNodeHttpContext, responseMeta } from '../trpc/init'
-import { appRouter } from '../trpc/root'
+import { createTrpcNodeHandler, TRPC_BASE_PATH } from './trpc-node-handler'
 import type { RenderModes } from '../web/render-modes'
 import { applySecurityHeaders, type SecurityHeaderOptions } from '../web/security-headers'
 import { answerClientErrors } from '../platform/client-error'
@@ -40,8 +36,6 @@ import { primeOperatorSettings } from '../health/prime-settings'
 
 const log = logger.child({ module: 'api-server' })
 
-/** Where the router is mounted: the path Next's route handler serves (the browser client's URL). */
-export const TRPC_BASE_PATH = '/api/trpc/'
 export const METRICS_PATH = '/api/metrics'
 
 /**
@@ -90,15 +84,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const inFlight = new Set<ServerResponse>()
   let stopping = false
 
-  const trpc = createHTTPHandler({
-    basePath: TRPC_BASE_PATH,
-    router: appRouter,
-    createContext: ({ req, res }) => createNodeHttpContext({ req, res }, clients.get(req)!),
-    responseMeta,
-    maxBatchSize: MAX_TRPC_BATCH_CALLS,
-    // Bodies that do not declare their length are cut here (tRPC's own 413).
-    maxBodySize: MAX_TRPC_BODY_BYTES,
-  })
+  const trpc = createTrpcNodeHandler((req) => clients.get(req)!)
 
   async function metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : null
@@ -112,18 +98,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   function route(req: IncomingMessage, res: ServerResponse): void {
     const pathname = (req.url ?? '/').split('?', 1)[0]!
     if (hasMalformedSegment(pathname)) return plain(res, 400, MALFORMED_URL_MESSAGE)
-    if (pathname.startsWith(TRPC_BASE_PATH)) {
-      const declared = Number(req.headers['content-length'] ?? NaN)
-      if (Number.isFinite(declared) && declared > MAX_TRPC_BODY_BYTES) {
-        // The same answer as Next's route (server/trpc/body-limit.ts), before a byte is read.
-        res.statusCode = 413
-        res.setHeader('content-type', 'application/json')
-        res.setHeader('connection', 'close')
-        res.end(tooLargeJson())
-        return
-      }
-      return trpc(req, res)
-    }
+    if (pathname.startsWith(TRPC_BASE_PATH)) return trpc(req, res)
     if (pathname.startsWith(HEALTH_PATH_PREFIX)) {
       serveHealth(req, res)
         .then((served) => {

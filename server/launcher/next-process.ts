@@ -11,7 +11,8 @@ import { childEnv } from '../env'
 
 const require = createRequire(import.meta.url)
 const NEXT_BIN = require.resolve('next/dist/bin/next')
-const WEB_ENTRY = fileURLToPath(new URL('../web/web-main.ts', import.meta.url))
+/** The store's server, loaded with tsx's hooks that are removed once it serves (web-start.mjs says why). */
+const WEB_ENTRY = fileURLToPath(new URL('../web/web-start.mjs', import.meta.url))
 
 export const SERVER_READY_TIMEOUT_MS = 120_000
 
@@ -35,7 +36,7 @@ export function runStoreServer(
   overrides: Record<string, string | undefined> = {},
   stdio: 'inherit' | 'pipe' = 'inherit',
 ): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', WEB_ENTRY, ...(opts.dev ? ['--dev'] : [])], {
+  return spawn(process.execPath, [WEB_ENTRY, ...(opts.dev ? ['--dev'] : [])], {
     env: childEnv({
       NEXT_TELEMETRY_DISABLED: '1',
       NODE_ENV: opts.dev ? 'development' : 'production',

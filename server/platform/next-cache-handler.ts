@@ -75,38 +75,42 @@ function noteRenderStart(key: string, now: number): void {
 
 const TAGS_HEADER = 'x-next-cache-tags'
 
-let tagLog: Promise<typeof TagLog | null> | undefined
-function loadTagLog(): Promise<typeof TagLog | null> {
-  tagLog ??= (tsImport(new URL('./tag-log.ts', import.meta.url).href, import.meta.url) as Promise<typeof TagLog>).catch(
-    (error: unknown) => {
-      console.error('[next-cache-handler] tag log unavailable, pages are coherent per instance only:', error)
-      return null
-    },
-  )
-  return tagLog
+/**
+ * The project modules this handler uses, as the store's server loaded them before Next started
+ * (server/web/cache-handler-modules.ts puts them on globalThis under this symbol). Found, the
+ * handler never calls `tsImport`: each call registers module hooks for the rest of the process,
+ * and Next imports this handler (so runs every registered hook) several times per request:
+ * module hooks were 15 % of a cached page's CPU (docs/PERFORMANCE.md, "One store's fixed cost
+ * per request").
+ * Absent (`next build`, which imports this file with plain Node): loaded through `tsImport`.
+ */
+const PRELOADED = Symbol.for('storefront.cacheHandlerModules')
+interface HandlerModules {
+  tagLog: typeof TagLog
+  scriptHashes: typeof ScriptHashes
+  surrogateKeys: typeof SurrogateKeys
+}
+const preloaded = (globalThis as unknown as { [PRELOADED]?: HandlerModules })[PRELOADED]
+
+/**
+ * One of HandlerModules: preloaded, or through `tsImport` of `url` once; null (and `unavailable`
+ * logged) when it cannot load. Callers write `new URL('./x.ts', import.meta.url)` literally: the
+ * bundler traces that form (a computed one is a build warning).
+ */
+function moduleLoader<K extends keyof HandlerModules>(name: K, url: URL, unavailable: string): () => Promise<HandlerModules[K] | null> {
+  let loading: Promise<HandlerModules[K] | null> | undefined
+  return () =>
+    (loading ??= preloaded
+      ? Promise.resolve(preloaded[name])
+      : (tsImport(url.href, import.meta.url) as Promise<HandlerModules[K]>).catch((error: unknown) => {
+          console.error(`[next-cache-handler] ${unavailable}:`, error)
+          return null
+        }))
 }
 
-let scriptHashes: Promise<typeof ScriptHashes | null> | undefined
-function loadScriptHashes(): Promise<typeof ScriptHashes | null> {
-  scriptHashes ??= (tsImport(new URL('./script-hashes.ts', import.meta.url).href, import.meta.url) as Promise<typeof ScriptHashes>).catch(
-    (error: unknown) => {
-      console.error('[next-cache-handler] script hashes unavailable, cached pages will break under the CSP:', error)
-      return null
-    },
-  )
-  return scriptHashes
-}
-
-let surrogateKeys: Promise<typeof SurrogateKeys | null> | undefined
-function loadSurrogateKeys(): Promise<typeof SurrogateKeys | null> {
-  surrogateKeys ??= (tsImport(new URL('./surrogate-keys.ts', import.meta.url).href, import.meta.url) as Promise<typeof SurrogateKeys>).catch(
-    (error: unknown) => {
-      console.error('[next-cache-handler] surrogate keys unavailable, the edge cannot purge pages by tag:', error)
-      return null
-    },
-  )
-  return surrogateKeys
-}
+const loadTagLog = moduleLoader('tagLog', new URL('./tag-log.ts', import.meta.url), 'tag log unavailable, pages are coherent per instance only')
+const loadScriptHashes = moduleLoader('scriptHashes', new URL('./script-hashes.ts', import.meta.url), 'script hashes unavailable, cached pages will break under the CSP')
+const loadSurrogateKeys = moduleLoader('surrogateKeys', new URL('./surrogate-keys.ts', import.meta.url), 'surrogate keys unavailable, the edge cannot purge pages by tag')
 
 type CachedValue = { kind?: unknown; html?: unknown; headers?: Record<string, string | string[] | number | undefined> } | null | undefined
 

@@ -1,6 +1,8 @@
 /**
- * The store's process: `node --import tsx server/web/web-main.ts [--dev]` on BIND_HOST:PORT
- * (server/web/web-server.ts). Started by `npm start` / `npm run dev` and by every test store.
+ * The store's process on BIND_HOST:PORT (server/web/web-server.ts), started through
+ * server/web/web-start.mjs (`node server/web/web-start.mjs [--dev]`, which removes tsx's module
+ * hooks once `started` resolves) by `npm start` / `npm run dev`, the fleet, the image and every
+ * test store. `node --import tsx server/web/web-main.ts` runs it too, with the hooks kept.
  * SIGTERM/SIGINT: server/health/graceful-stop.ts (readiness fails at once, serving continues for
  * DRAIN_ANNOUNCE_MS on SIGTERM, then in-flight requests finish; forced exit SHUTDOWN_GRACE_MS
  * after the close began; announce + grace stay within MAX_DRAIN_MS).
@@ -35,7 +37,8 @@ async function main(): Promise<void> {
   })
 }
 
-main().catch((error: unknown) => {
+/** Resolves once the server listens and stops on signals; a failed start exits the process (code 1). */
+export const started: Promise<void> = main().catch((error: unknown) => {
   console.error(`the store did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
   process.exit(1)
 })

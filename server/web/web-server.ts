@@ -7,13 +7,19 @@
  *     alone would keep a client's own X-Forwarded-For;
  *  2. the security headers are set (server/web/security-headers.ts), with this request's CSP nonce;
  *  3. a cached page's surrogate keys go out as `xkey`, for our edge (server/web/xkey-header.ts).
+ * Then, in production, `/api/trpc/*` is answered by the tRPC Node adapter in this process
+ * (server/api/trpc-node-handler.ts, the API service's handler) instead of Next's route handler:
+ * the same router, context and answers without Next's request pipeline (the stock read: 4.2 →
+ * 3.6 ms of CPU per call, docs/decision-api-service.md, "In the store's own process"). `next dev` keeps the route
+ * handler, so an edited procedure reloads. Every other path goes to Next.
  *
  * `npm start`, `npm run dev` and every test store run this server (server/web/web-main.ts).
  * What it costs against plain `next start`: docs/decision-client-identity.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import next from 'next'
-import type { ClientTrust } from '../platform/client-identity'
+import { createTrpcNodeHandler, TRPC_BASE_PATH, type NodeRequestHandler } from '../api/trpc-node-handler'
+import type { ClientIdentity, ClientTrust } from '../platform/client-identity'
 import { normalizeClientHeaders } from '../platform/client-trust'
 import { isDraining } from '../health/draining'
 import { logger } from '../platform/logger'
@@ -22,6 +28,8 @@ import { exposeSurrogateKeys } from './xkey-header'
 import { answerClientErrors } from '../platform/client-error'
 import { listen } from '../platform/listen'
 import { primeOperatorSettings } from '../health/prime-settings'
+import { hasMalformedSegment } from '../platform/malformed-url'
+import { provideCacheHandlerModules } from './cache-handler-modules'
 
 const log = logger.child({ module: 'web-server' })
 
@@ -50,17 +58,29 @@ export interface WebServer {
   close(): Promise<void>
 }
 
+/**
+ * A tRPC call this process answers itself. A path with an undecodable escape goes to Next, whose
+ * proxy (proxy.ts) answers it 400 as for every other path.
+ */
+function isTrpcPath(url: string | undefined): boolean {
+  if (url === undefined || !url.startsWith(TRPC_BASE_PATH)) return false
+  return !hasMalformedSegment(url.split('?', 1)[0]!)
+}
+
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const server = createServer()
   // A request the HTTP parser refuses (a 100,000-character URL: 431) gets a readable body.
   answerClientErrors(server)
   // The edge, not this server, ends idle keep-alive connections (see API_KEEP_ALIVE_TIMEOUT_MS).
   server.keepAliveTimeout = WEB_KEEP_ALIVE_TIMEOUT_MS
+  provideCacheHandlerModules()
   const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.host, port: opts.port, httpServer: server })
   await app.prepare()
   // The operator's settings are known before the first request (not the defaults).
   await primeOperatorSettings()
   const handle = app.getRequestHandler()
+  const clients = new WeakMap<IncomingMessage, ClientIdentity>()
+  const trpc: NodeRequestHandler | null = opts.dev ? null : createTrpcNodeHandler((req) => clients.get(req)!)
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // Draining: this connection is not reused, so the edge opens its next one to a serving process.
@@ -68,6 +88,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     try {
       const client = normalizeClientHeaders(req, opts.trust)
       applySecurityHeaders(req, res, client, opts.security)
+      if (trpc && isTrpcPath(req.url)) {
+        clients.set(req, client)
+        trpc(req, res)
+        return
+      }
       exposeSurrogateKeys(res)
     } catch (error) {
       // Never reached with well-formed input; a bug here must not take the request down silently.
