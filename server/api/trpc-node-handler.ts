@@ -6,11 +6,12 @@
  * service's cost instead of the route handler's: docs/decision-api-service.md, "In the store's
  * own process").
  *
- * Shared with app/api/trpc/[trpc]/route.ts: router, context factory (`createNodeHttpContext` →
- * `createContext`), error formatter, `responseMeta` (Cache-Control, Retry-After), the batch cap
- * (MAX_TRPC_BATCH_CALLS) and the body cap (MAX_TRPC_BODY_BYTES, the same 413 bytes). The caller
- * has already resolved the client and set the security headers; `clientOf(req)` returns that
- * client.
+ * Shared with app/api/trpc/[trpc]/route.ts (which `next dev` still uses): the router, the
+ * context (built by `createContext`, here through `createNodeHttpContext`, there through
+ * `createHttpContext`), error formatter, `responseMeta` (Cache-Control, Retry-After), the batch
+ * cap (MAX_TRPC_BATCH_CALLS) and the body cap (MAX_TRPC_BODY_BYTES, the same 413 bytes). The
+ * caller has already resolved the client and set the security headers; `clientOf(req)` returns
+ * that client.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'

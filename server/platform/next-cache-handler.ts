@@ -85,7 +85,8 @@ const TAGS_HEADER = 'x-next-cache-tags'
  * Absent (`next build`, which imports this file with plain Node): loaded through `tsImport`.
  */
 const PRELOADED = Symbol.for('storefront.cacheHandlerModules')
-interface HandlerModules {
+/** What server/web/cache-handler-modules.ts provides (it checks its object against this type). */
+export interface HandlerModules {
   tagLog: typeof TagLog
   scriptHashes: typeof ScriptHashes
   surrogateKeys: typeof SurrogateKeys

@@ -8,6 +8,7 @@
  *
  * The symbol's name is written out in the handler too: it imports no extensionless project module.
  */
+import type { HandlerModules } from '../platform/next-cache-handler'
 import * as scriptHashes from '../platform/script-hashes'
 import * as surrogateKeys from '../platform/surrogate-keys'
 import * as tagLog from '../platform/tag-log'
@@ -16,5 +17,5 @@ const PRELOADED = Symbol.for('storefront.cacheHandlerModules')
 
 /** Call before Next's server is created (the handler reads them when Next first imports it). */
 export function provideCacheHandlerModules(): void {
-  ;(globalThis as unknown as Record<symbol, unknown>)[PRELOADED] = { tagLog, scriptHashes, surrogateKeys }
+  ;(globalThis as unknown as Record<symbol, unknown>)[PRELOADED] = { tagLog, scriptHashes, surrogateKeys } satisfies HandlerModules
 }

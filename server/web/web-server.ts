@@ -10,8 +10,8 @@
  * Then, in production, `/api/trpc/*` is answered by the tRPC Node adapter in this process
  * (server/api/trpc-node-handler.ts, the API service's handler) instead of Next's route handler:
  * the same router, context and answers without Next's request pipeline (the stock read: 4.2 →
- * 3.6 ms of CPU per call, docs/decision-api-service.md, "In the store's own process"). `next dev` keeps the route
- * handler, so an edited procedure reloads. Every other path goes to Next.
+ * 3.6 ms of CPU per call, docs/decision-api-service.md, "In the store's own process").
+ * `next dev` keeps the route handler, so an edited procedure reloads. Every other path goes to Next.
  *
  * `npm start`, `npm run dev` and every test store run this server (server/web/web-main.ts).
  * What it costs against plain `next start`: docs/decision-client-identity.md.
