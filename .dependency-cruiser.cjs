@@ -12,10 +12,11 @@
  */
 
 /**
- * Server modules a browser bundle may contain: zod schemas, two constant tables, and the
- * waiting room's warning thresholds (constants and a pure function: /ops and the alert rules share them).
+ * Server modules a browser bundle may contain: zod schemas, two constant tables, the money
+ * formatter (Intl only), and the waiting room's warning thresholds (constants and a pure
+ * function: /ops and the alert rules share them).
  */
-const CLIENT_SAFE = ['\\.schema\\.ts$', '^server/ops/runbook-sections\\.ts$', '^server/trpc/batch-limit\\.ts$', '^server/ops/waiting-room-alerts\\.ts$']
+const CLIENT_SAFE = ['\\.schema\\.ts$', '^server/checkout/money\\.ts$', '^server/ops/runbook-sections\\.ts$', '^server/trpc/batch-limit\\.ts$', '^server/ops/waiting-room-alerts\\.ts$']
 
 /**
  * The modules that may import server/platform/db.ts besides the repositories, by name:

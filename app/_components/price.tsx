@@ -1,12 +1,10 @@
-/** Formats integer cents for display; money never becomes a float before this point. */
-export function formatPrice(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
-}
+import { formatCents } from '@/server/checkout/money'
 
+/** A price on the page: integer cents in `currency`, formatted by server/checkout/money.ts. */
 export function Price({ cents, currency, className }: { cents: number; currency: string; className?: string }) {
   return (
     <span className={className} data-testid="price">
-      {formatPrice(cents, currency)}
+      {formatCents(cents, currency)}
     </span>
   )
 }

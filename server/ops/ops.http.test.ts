@@ -221,6 +221,22 @@ describe('levers', () => {
     }
   })
 
+  it('a /search view counts once against the browse limit, however many calls the page makes', async () => {
+    // The page asks for the flags and then for the results: two reads, one view.
+    expect((await admin.mutate('ops.setRateLimit', { policy: 'browse', limit: 3 })).status).toBe(200)
+    try {
+      const shopper = new TestShopper(base)
+      const views: string[] = []
+      for (let i = 0; i < 4; i++) {
+        const html = await (await shopper.fetch(`${base}/search?q=chair`, { headers: shopper.headers() })).text()
+        views.push(html.includes('data-testid="search-limited"') ? 'limited' : html.includes('data-testid="search-summary"') ? 'results' : 'other')
+      }
+      expect(views).toEqual(['results', 'results', 'results', 'limited'])
+    } finally {
+      await admin.mutate('ops.setRateLimit', { policy: 'browse', limit: null })
+    }
+  })
+
   it('finds a product to edit by id or slug', async () => {
     const p = await product(3)
     expect((await admin.query<{ id: number }>('ops.findProduct', { q: String(p.id) })).data).toMatchObject({ id: p.id, slug: p.slug, contentVersion: p.version })

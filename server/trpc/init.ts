@@ -55,6 +55,13 @@ export interface Context {
   shopperSession(): Promise<ShopperSessionHandle>
   /** Lazily read admin session, or null. */
   adminSession(): Promise<AdminSeal | null>
+  /**
+   * The per-client limits this page view was charged, by policy (`source: 'page'` only; null
+   * elsewhere). A page rendered for one request is one view, whatever number of calls it makes
+   * (`/search` asks for the flags, then for the results): each policy counts it once, and a
+   * second call shares the first one's answer. Over HTTP every call counts, batched or not.
+   */
+  viewCharges: Map<PolicyName, Promise<void>> | null
 }
 
 const NO_SESSION: ShopperSessionHandle = {
@@ -85,6 +92,7 @@ export async function createContext(opts: {
     cookies: jar,
     shopperSession: () => (shopper ??= jar ? readShopperSession(jar) : Promise.resolve(NO_SESSION)),
     adminSession: () => (admin ??= jar ? readAdminSession(jar) : Promise.resolve(null)),
+    viewCharges: opts.source === 'page' ? new Map() : null,
   }
 }
 
@@ -197,9 +205,18 @@ type PolicyKeyedBy<K extends 'ip' | 'session'> = {
   [P in PolicyName]: (typeof POLICIES)[P]['key'] extends K ? P : never
 }[PolicyName]
 
-/** Counts one call against a per-client policy; shared page renders (no client) are not limited. */
-function enforcePerClient(policy: PolicyKeyedBy<'ip'>, client: ClientIdentity | null): Promise<void> {
-  return client ? enforceRateLimit(policy, clientRateKey(client.address)) : Promise.resolve()
+/**
+ * Counts one call against a per-client policy, or, in a page rendered for one request, the view
+ * once (`Context.viewCharges`); shared page renders (no client) are not limited.
+ */
+function enforcePerClient(policy: PolicyKeyedBy<'ip'>, ctx: Context): Promise<void> {
+  const client = ctx.client
+  if (!client) return Promise.resolve()
+  const charged = ctx.viewCharges?.get(policy)
+  if (charged) return charged
+  const charge = enforceRateLimit(policy, clientRateKey(client.address))
+  ctx.viewCharges?.set(policy, charge)
+  return charge
 }
 
 /**
@@ -212,7 +229,7 @@ const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
     const backstop: Policy['backstop'] = (POLICIES[policy] as Policy).backstop
     const [session, client] = await Promise.allSettled([
       enforceRateLimit(policy, ctx.sid),
-      backstop ? enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx.client) : Promise.resolve(),
+      backstop ? enforcePerClient(backstop as PolicyKeyedBy<'ip'>, ctx) : Promise.resolve(),
     ])
     if (session.status === 'rejected') throw session.reason
     if (client.status === 'rejected') throw client.reason
@@ -221,7 +238,7 @@ const limitedPerSession = (policy: PolicyKeyedBy<'session'>) =>
 
 const limitedPerClient = (policy: PolicyKeyedBy<'ip'>) =>
   publicProcedure.use(async ({ ctx, next }) => {
-    await enforcePerClient(policy, ctx.client)
+    await enforcePerClient(policy, ctx)
     return next()
   })
 
@@ -242,7 +259,7 @@ export const browseProcedure = rateLimited('browse')
 
 /** Full-text search: `browse`, then `search`. */
 export const searchProcedure = browseProcedure.use(async ({ ctx, next }) => {
-  await enforcePerClient('search', ctx.client)
+  await enforcePerClient('search', ctx)
   return next()
 })
 

@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { friendlyError } from '@/app/_components/error-message'
-import { formatPrice } from '@/app/_components/price'
+import { formatCents } from '@/server/checkout/money'
 import { useCart, useCartMutations } from '@/app/_components/use-cart'
 
 export function CartView() {
@@ -29,7 +29,7 @@ export function CartView() {
             <img src={line.imageUrl} alt="" width={96} height={72} className="h-18 w-24 rounded-lg object-cover" />
             <div className="flex-1">
               <Link href={`/p/${line.slug}`} className="font-semibold hover:text-brand-700" data-testid="cart-line-name">{line.name}</Link>
-              <p className="text-sm text-stone-500">{formatPrice(line.priceCents, line.currency)} each</p>
+              <p className="text-sm text-stone-500">{formatCents(line.priceCents, line.currency)} each</p>
               {!line.available && <p className="text-sm font-medium text-red-700">No longer for sale: remove it to check out.</p>}
             </div>
             <label className="flex items-center gap-2 text-sm">
@@ -45,7 +45,7 @@ export function CartView() {
                 ))}
               </select>
             </label>
-            <span className="w-24 text-right font-semibold">{formatPrice(line.lineTotalCents, line.currency)}</span>
+            <span className="w-24 text-right font-semibold">{formatCents(line.lineTotalCents, line.currency)}</span>
             <button
               type="button"
               onClick={() => remove.mutate({ productId: line.productId })}
@@ -64,7 +64,7 @@ export function CartView() {
         </div>
         <div className="mt-2 flex justify-between text-lg font-bold">
           <span>Subtotal</span>
-          <span data-testid="cart-subtotal">{formatPrice(cart.subtotalCents, cart.currency)}</span>
+          <span data-testid="cart-subtotal">{formatCents(cart.subtotalCents, cart.currency)}</span>
         </div>
         {mutationError && <p role="alert" className="mt-3 text-sm text-red-700">{friendlyError(mutationError)}</p>}
         <Link

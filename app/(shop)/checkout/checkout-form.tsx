@@ -5,7 +5,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useRef, useState } from 'react'
 import { errorData, friendlyError } from '@/app/_components/error-message'
-import { formatPrice } from '@/app/_components/price'
+import { formatCents } from '@/server/checkout/money'
 import { useCart } from '@/app/_components/use-cart'
 import { useTRPC } from '@/app/_trpc/client'
 import { ADDRESS_MAX, EMAIL_MAX, NAME_MAX, placeOrderInput } from '@/server/checkout/checkout.schema'
@@ -125,7 +125,7 @@ export function CheckoutForm(props: {
           data-testid="place-order"
           className="w-full rounded-xl bg-brand-600 px-4 py-3 font-bold text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
         >
-          {place.isPending ? 'Placing your order…' : `Place order · ${formatPrice(cart.subtotalCents, cart.currency)}`}
+          {place.isPending ? 'Placing your order…' : `Place order · ${formatCents(cart.subtotalCents, cart.currency)}`}
         </button>
       </fieldset>
       <aside className="h-fit rounded-xl border border-stone-200 bg-white p-4 text-sm">
@@ -134,13 +134,13 @@ export function CheckoutForm(props: {
           {lines.map((l) => (
             <li key={l.productId} className="flex justify-between gap-2">
               <span>{l.quantity} × {l.name}</span>
-              <span className="font-medium">{formatPrice(l.lineTotalCents, l.currency)}</span>
+              <span className="font-medium">{formatCents(l.lineTotalCents, l.currency)}</span>
             </li>
           ))}
         </ul>
         <div className="mt-3 flex justify-between border-t border-stone-200 pt-3 font-bold">
           <span>Total</span>
-          <span>{formatPrice(cart.subtotalCents, cart.currency)}</span>
+          <span>{formatCents(cart.subtotalCents, cart.currency)}</span>
         </div>
       </aside>
     </form>

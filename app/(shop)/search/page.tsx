@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: 'Search' }
 /**
  * Rendered per request (the query space is unbounded, so no page cache); the results come
  * from Redis, cached 300 s per normalized query. Bad input gets a message, never a 500; the
- * per-client `browse` and `search` limits apply here as on catalog.search (a message, too).
+ * per-client `browse` and `search` limits apply here as on catalog.search (a message, too), and
+ * count the view once, though the page makes two calls (`Context.viewCharges`).
  */
 export default async function SearchPage({ searchParams }: Props) {
   const { q } = await searchParams

@@ -27,10 +27,6 @@ export function formatAgo(at: Date | number | null, now: number = Date.now()): s
   return `${Math.round(s / 3_600)} h ago`
 }
 
-export function formatDollars(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
-}
-
 /** How long since `since` (ms): "42 s", "7 min", "3 h 5 min", "2 d 4 h". */
 export function formatUptime(since: number, now: number = Date.now()): string {
   const s = Math.max(0, Math.round((now - since) / 1000))

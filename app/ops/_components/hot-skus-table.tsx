@@ -1,5 +1,5 @@
 import type { Overview } from '@/server/ops/ops.schema'
-import { formatDollars } from './format'
+import { formatCents } from '@/server/checkout/money'
 import { Panel } from './panel'
 
 /** Doorbusters and the current best sellers: stock left and orders per minute (last 5 min). */
@@ -28,7 +28,7 @@ export function HotSkusTable({ overview, onEdit }: { overview: Overview; onEdit:
                   </a>
                   {!p.hot && <span className="ml-1 text-xs text-stone-400">best seller</span>}
                 </td>
-                <td className="text-right">{formatDollars(p.priceCents, p.currency)}</td>
+                <td className="text-right">{formatCents(p.priceCents, p.currency)}</td>
                 <td className={`text-right ${p.stock === 0 ? 'font-bold text-red-700' : p.stock <= 10 ? 'text-amber-700' : ''}`}>{p.stock === 0 ? 'sold out' : p.stock}</td>
                 <td className="text-right">{p.ordersPerMinute}</td>
                 <td className="pl-2 text-right">

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { friendlyError } from '@/app/_components/error-message'
-import { formatPrice } from '@/app/_components/price'
+import { formatCents } from '@/server/checkout/money'
 import { useTRPC } from '@/app/_trpc/client'
 
 /** Polling backs off from 0.5 s to 5 s while payment is pending, then stops. */
@@ -62,13 +62,13 @@ export function OrderStatusView({ orderId }: { orderId: string }) {
           {o.lines.map((l) => (
             <li key={l.productId} className="flex justify-between py-2">
               <span>{l.quantity} × {l.name}</span>
-              <span className="font-medium">{formatPrice(l.unitPriceCents * l.quantity, o.currency)}</span>
+              <span className="font-medium">{formatCents(l.unitPriceCents * l.quantity, o.currency)}</span>
             </li>
           ))}
         </ul>
         <div className="mt-3 flex justify-between border-t border-stone-200 pt-3 text-lg font-bold">
           <span>Total</span>
-          <span data-testid="order-total">{formatPrice(o.totalCents, o.currency)}</span>
+          <span data-testid="order-total">{formatCents(o.totalCents, o.currency)}</span>
         </div>
         <p className="mt-4 text-sm text-stone-600">Shipping to {o.shippingName}, {o.shippingAddress}. Receipt to {o.email}.</p>
       </div>
