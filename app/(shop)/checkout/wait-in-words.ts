@@ -12,8 +12,14 @@ const HOUR = 3_600
 /** From this many minutes up, the wait is given in hours. */
 const HOURS_FROM_MINUTES = 90
 
-function unit(n: number, u: 'minute' | 'hour'): string {
-  return new Intl.NumberFormat('en-US', { style: 'unit', unit: u, unitDisplay: 'long', maximumFractionDigits: 1 }).format(n)
+/** One formatter per unit for the page's life: constructing one costs ~50× a `format` (server/checkout/money.ts). */
+const UNIT_FORMATS = {
+  minute: new Intl.NumberFormat('en-US', { style: 'unit', unit: 'minute', unitDisplay: 'long', maximumFractionDigits: 1 }),
+  hour: new Intl.NumberFormat('en-US', { style: 'unit', unit: 'hour', unitDisplay: 'long', maximumFractionDigits: 1 }),
+} as const
+
+function unit(n: number, u: keyof typeof UNIT_FORMATS): string {
+  return UNIT_FORMATS[u].format(n)
 }
 
 /** `seconds` (≥ 0) as "a few seconds", "less than a minute", "about 2 minutes" or "about 1.5 hours". */
