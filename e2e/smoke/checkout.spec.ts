@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 import { query } from '../fixtures'
 
 async function addFromCategory(page: Page, categorySlug: string, index: number): Promise<string> {
@@ -67,7 +68,9 @@ test('a rate-limited shopper sees a friendly "try again in N s" instead of an er
   await page.goto(`/p/${product!.slug}`)
   await page.getByTestId('add-to-cart').click()
   await expect(page.getByTestId('added-to-cart')).toBeVisible()
-  // Use up this session's checkout allowance with quick, invalid attempts (same cookie).
+  // Use up this session's checkout allowance with quick, invalid attempts (same cookie), and try
+  // for real in the same window (at a new one the sliding window lets one more through).
+  await insideOneLimitWindow('checkout', 20_000)
   await page.evaluate(async () => {
     for (let i = 0; i < 40; i++) {
       const res = await fetch('/api/trpc/checkout.placeOrder', {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
-import { POLICIES } from '../platform/ratelimit'
+import { POLICIES } from '../platform/rate-limit-policies'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 import type { PlacedOrderAnswer } from './checkout.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
 
@@ -109,6 +110,7 @@ describe('checkout rate limit', () => {
     const s = await shopper()
     const statuses: number[] = []
     let limited: Awaited<ReturnType<typeof place>> | undefined
+    await insideOneLimitWindow('checkout', 20_000)
     for (let i = 0; i <= POLICIES.checkout.limit; i++) {
       const res = await place(s, { idempotencyKey: newIdempotencyKey(), ...TEST_ADDRESS, lines: [] })
       statuses.push(res.status)

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../launcher/port-free'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
-import { POLICIES } from '../platform/ratelimit'
+import { POLICIES } from '../platform/rate-limit-policies'
 import { HEALTH_PATHS } from './health-paths'
 import type { ReadinessReport } from './readiness'
 

@@ -21,7 +21,8 @@ import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-servic
 import { newIdempotencyKey, TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore } from '../../testing/test-store'
 import { env } from '../env'
-import { POLICIES } from '../platform/ratelimit'
+import { POLICIES } from '../platform/rate-limit-policies'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 import { behindEdgeEnv } from './varnish-process'
 
 const keyPrefix = uniqueKeyPrefix('test-edge')
@@ -169,13 +170,6 @@ describe('rate limits behind the edge count the real client', () => {
   const limit = POLICIES.adminLogin.limit
   const spoofed = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}`, 'x-client-ip': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}`, forwarded: `for=198.51.100.${i}` })
 
-  /** Limiter windows start at multiples of their length: start the attempts well inside one. */
-  async function insideOneLoginWindow(): Promise<void> {
-    const windowMs = Number.parseInt(POLICIES.adminLogin.window) * 1_000
-    const left = windowMs - (Date.now() % windowMs)
-    if (left < 20_000) await new Promise((r) => setTimeout(r, left + 50))
-  }
-
   async function wrongLogins(base: string, n: number, localAddress: string): Promise<number[]> {
     const statuses: number[] = []
     for (let i = 0; i < n; i++) {
@@ -187,13 +181,13 @@ describe('rate limits behind the edge count the real client', () => {
   }
 
   it(`a client rotating X-Forwarded-For and X-Client-IP through the edge is one client: 429 from attempt ${limit + 1}; its neighbour is not`, async () => {
-    await insideOneLoginWindow()
+    await insideOneLimitWindow('adminLogin', 20_000)
     expect(await wrongLogins(fleet.edge.url, limit + 2, '127.0.0.45')).toEqual([...Array<number>(limit).fill(401), 429, 429])
     expect(await wrongLogins(fleet.edge.url, 1, '127.0.0.46')).toEqual([401])
   })
 
   it("the store ignores the edge's header from anyone but the edge", async () => {
-    await insideOneLoginWindow()
+    await insideOneLimitWindow('adminLogin', 20_000)
     expect(await wrongLogins(fleet.store.url, limit + 1, '127.0.0.47')).toEqual([...Array<number>(limit).fill(401), 429])
   })
 })

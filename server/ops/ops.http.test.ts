@@ -6,6 +6,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 import { TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore } from '../../testing/test-store'
 import { waitUntil } from '../../testing/test-world'
@@ -209,6 +210,7 @@ describe('levers', () => {
       const shopper = new TestShopper(base)
       const statuses: number[] = []
       let last: Awaited<ReturnType<TestShopper['query']>> | undefined
+      await insideOneLimitWindow('cart', 5_000)
       for (let i = 0; i < 4; i++) {
         last = await shopper.query('cart.get')
         statuses.push(last.status)
@@ -227,6 +229,7 @@ describe('levers', () => {
     try {
       const shopper = new TestShopper(base)
       const views: string[] = []
+      await insideOneLimitWindow('browse', 5_000)
       for (let i = 0; i < 4; i++) {
         const html = await (await shopper.fetch(`${base}/search?q=chair`, { headers: shopper.headers() })).text()
         views.push(html.includes('data-testid="search-limited"') ? 'limited' : html.includes('data-testid="search-summary"') ? 'results' : 'other')

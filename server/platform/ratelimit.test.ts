@@ -7,8 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from '@upstash/redis'
 import { describe, expect, it } from 'vitest'
 import { upstash } from '../env'
-import { createRateLimits, MAX_POLICY_LIMIT, POLICIES } from './ratelimit'
+import { POLICIES } from './rate-limit-policies'
+import { createRateLimits, MAX_POLICY_LIMIT } from './ratelimit'
 import { createSettingsHash } from './runtime-settings'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 
 const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`
 
@@ -51,6 +53,7 @@ describe('rate-limit overrides', () => {
     const view = await limits.setLimit('cart', 3, 'ada')
     expect(view).toMatchObject({ policy: 'cart', limit: 3, defaultLimit: POLICIES.cart.limit, changedBy: 'ada' })
     const id = unique('shopper')
+    await insideOneLimitWindow('cart', 5_000)
     expect(await attempts(limits, id, 4)).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED'])
     await limits.setLimit('cart', 5, 'ada')
     expect(await attempts(limits, id, 3)).toEqual(['ok', 'ok', 'RATE_LIMITED'])

@@ -6,7 +6,8 @@
 import { clientRateKey } from './client-identity'
 import { clientOfRequest } from './client-trust'
 import { AppError } from './errors'
-import { enforceRateLimit, POLICIES, type PolicyName } from './ratelimit'
+import { POLICIES, type PolicyName } from './rate-limit-policies'
+import { enforceRateLimit } from './ratelimit'
 
 /** Counts the request against `policy`; returns the refusal to send, or null to go on. Per-client policies only. */
 export async function refusedByLimit(policy: PolicyName, headers: Headers): Promise<Response | null> {

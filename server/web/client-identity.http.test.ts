@@ -9,7 +9,6 @@
  * Limits covered: adminLogin, browse, search, checkoutPerClient; plus the admin Origin check,
  * HSTS, the tRPC batch cap and idempotency keys scoped to the session.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { env } from '../env'
 import { createProduct, sql } from '../../testing/checkout-fixtures'
@@ -17,7 +16,8 @@ import type { PlacedOrderAnswer } from '../checkout/checkout.schema'
 import { deleteKeysWithPrefix, uniqueKeyPrefix } from '../../testing/test-services'
 import { newIdempotencyKey, TEST_ADDRESS, TestShopper } from '../../testing/test-shopper'
 import { currentStoreEnv, startStore, testStoreUrl, type RunningStore } from '../../testing/test-store'
-import { POLICIES } from '../platform/ratelimit'
+import { POLICIES } from '../platform/rate-limit-policies'
+import { insideOneLimitWindow } from '../../testing/limit-window'
 import { MAX_TRPC_BATCH_CALLS } from '../trpc/batch-limit'
 
 const LOGIN_LIMIT = POLICIES.adminLogin.limit
@@ -36,17 +36,7 @@ async function wrongLogins(n: number, shopperFor: (i: number) => TestShopper): P
 
 const refusedFromTheSixth = [...Array<number>(LOGIN_LIMIT).fill(401), ...Array<number>(12 - LOGIN_LIMIT).fill(429)]
 
-/**
- * Limiters count in windows that start at multiples of the window length: a fixed window starts
- * over there, a sliding one starts weighing the old window down. Attempts that straddle that
- * instant could get one or five more through, so start them well inside one window.
- */
-async function insideOneWindow(policy: keyof typeof POLICIES, needMs = 20_000): Promise<void> {
-  const windowMs = Number.parseInt(POLICIES[policy].window) * 1_000
-  const left = windowMs - (Date.now() % windowMs)
-  if (left < needMs) await sleep(left + 50)
-}
-const insideOneLoginWindow = () => insideOneWindow('adminLogin')
+const insideOneLoginWindow = () => insideOneLimitWindow('adminLogin', 20_000)
 
 describe('a store with no trusted proxy (the default)', () => {
   let store: RunningStore
@@ -205,7 +195,7 @@ describe('browse and search count every public read, one call at a time, also in
 
   it(`150 uncached searches in one request: ${POLICIES.search.limit} answered, the rest 429`, async () => {
     const s = new TestShopper(base())
-    await insideOneWindow('search', 10_000)
+    await insideOneLimitWindow('search', 10_000)
     const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
     const batch = await s.queryBatch(Array.from({ length: 150 }, (_, i): [string, unknown] => ['catalog.search', { q: `uncached ${run} ${i}` }]))
     expect(batch.status).toBe(207)
@@ -230,7 +220,7 @@ describe('checkout: a per-client backstop behind the per-session limit', () => {
   /** Attempts with a fresh session each time (the cookie dropped), as `shopperFor(i)` makes them. */
   async function cookieDroppingAttempts(shopperFor: (i: number) => TestShopper): Promise<Array<{ status: number; policy: unknown }>> {
     const out: Array<{ status: number; policy: unknown }> = []
-    await insideOneWindow('checkoutPerClient', 20_000)
+    await insideOneLimitWindow('checkoutPerClient', 20_000)
     for (let i = 0; i <= limit; i++) {
       const s = shopperFor(i)
       const res = await s.mutate('checkout.placeOrder', { idempotencyKey: newIdempotencyKey(), ...emptyCheckout })
