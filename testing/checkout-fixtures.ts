@@ -15,13 +15,13 @@ export async function sql<T extends pg.QueryResultRow>(text: string, params: unk
 let counter = 0
 
 /** Creates a fresh product (its own row, so tests never share stock) and returns its id. */
-export async function createProduct(opts: { stock: number; hot?: boolean; priceCents?: number; name?: string }): Promise<number> {
+export async function createProduct(opts: { stock: number; hot?: boolean; priceCents?: number; name?: string; currency?: string }): Promise<number> {
   counter += 1
   const slug = `test-product-${process.pid}-${Date.now().toString(36)}-${counter}`
   const [row] = await sql<{ id: number }>(
-    `INSERT INTO "Product" (slug, name, description, "priceCents", stock, hot, "categoryId", "updatedAt")
-     VALUES ($1, $2, 'test product', $3, $4, $5, (SELECT id FROM "Category" ORDER BY id LIMIT 1), now()) RETURNING id`,
-    [slug, opts.name ?? `Test Product ${counter}`, opts.priceCents ?? 1999, opts.stock, opts.hot ?? false],
+    `INSERT INTO "Product" (slug, name, description, "priceCents", currency, stock, hot, "categoryId", "updatedAt")
+     VALUES ($1, $2, 'test product', $3, $4, $5, $6, (SELECT id FROM "Category" ORDER BY id LIMIT 1), now()) RETURNING id`,
+    [slug, opts.name ?? `Test Product ${counter}`, opts.priceCents ?? 1999, opts.currency ?? 'USD', opts.stock, opts.hot ?? false],
   )
   return row!.id
 }

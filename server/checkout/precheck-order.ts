@@ -11,31 +11,16 @@
  * gate's and the transaction's job).
  */
 import { getProductSummaries } from '../catalog/catalog.service'
-import { mixedCurrencyError, notForSaleError, type PricedLine } from '../inventory/inventory.service'
+import { priceLines, type LinePricing } from '../inventory/inventory.service'
 import { AppError } from '../platform/errors'
 import { findPricing } from './checkout.repo'
 import type { PlaceOrderInput } from './checkout.schema'
 import { checkedTotal } from './order-draft'
 
-interface Pricing {
-  name: string
-  priceCents: number
-  currency: string
-  active: boolean
-}
-
 /** The error checkout would answer for `input` priced with `pricing`, or null. */
-function verdict(input: Pick<PlaceOrderInput, 'lines' | 'expectedTotalCents'>, pricing: ReadonlyMap<number, Pricing>): AppError | null {
-  const sorted = [...input.lines].sort((a, b) => a.productId - b.productId)
-  const missing = sorted.filter((l) => !pricing.get(l.productId)?.active).map((l) => l.productId)
-  if (missing.length > 0) return notForSaleError(missing)
-  const priced: PricedLine[] = sorted.map((l) => {
-    const p = pricing.get(l.productId)!
-    return { ...l, name: p.name, unitPriceCents: p.priceCents, currency: p.currency }
-  })
-  if (new Set(priced.map((l) => l.currency)).size > 1) return mixedCurrencyError()
+function verdict(input: Pick<PlaceOrderInput, 'lines' | 'expectedTotalCents'>, pricing: ReadonlyMap<number, LinePricing>): AppError | null {
   try {
-    checkedTotal(input, priced)
+    checkedTotal(input, priceLines(input.lines, pricing))
     return null
   } catch (error) {
     if (error instanceof AppError) return error

@@ -60,14 +60,32 @@ export class SoldOutError extends AppError {
   }
 }
 
-/** Checkout's refusal of products that are unknown or not for sale (NOT_FOUND, details.productIds). */
-export function notForSaleError(productIds: number[]): AppError {
-  return new AppError('NOT_FOUND', `Not for sale: product ${productIds.join(', ')}`, { details: { productIds } })
+/** What pricing a line needs of its product: the row read for sale and the catalog's cached summary both carry it. */
+export interface LinePricing {
+  name: string
+  priceCents: number
+  currency: string
+  active: boolean
 }
 
-/** Checkout's refusal of an order whose lines are priced in more than one currency (BAD_INPUT). */
-export function mixedCurrencyError(): AppError {
-  return new AppError('BAD_INPUT', 'All items in one order must share a currency')
+/**
+ * `lines` sorted by product id and priced from `pricing` (per product id). Throws NOT_FOUND
+ * (unknown or inactive products, all named in `details.productIds`) or BAD_INPUT (lines in more
+ * than one currency). Checkout's transaction and its cheap pre-check (precheck-order.ts) both
+ * price with it, so both refuse alike.
+ */
+export function priceLines(lines: readonly Line[], pricing: ReadonlyMap<number, LinePricing>): PricedLine[] {
+  const sorted = [...lines].sort((a, b) => a.productId - b.productId)
+  const missing = sorted.filter((l) => !pricing.get(l.productId)?.active).map((l) => l.productId)
+  if (missing.length > 0) {
+    throw new AppError('NOT_FOUND', `Not for sale: product ${missing.join(', ')}`, { details: { productIds: missing } })
+  }
+  const priced = sorted.map((l) => {
+    const p = pricing.get(l.productId)!
+    return { ...l, name: p.name, unitPriceCents: p.priceCents, currency: p.currency }
+  })
+  if (new Set(priced.map((l) => l.currency)).size > 1) throw new AppError('BAD_INPUT', 'All items in one order must share a currency')
+  return priced
 }
 
 const busyError = () =>
@@ -91,14 +109,12 @@ export type ClaimOutcome<T> = { ok: true; value: T; taken: TakenLine[] } | { ok:
 
 /**
  * Prices one claim against the rows read and what earlier claims left (`left`, per product).
- * Throws NOT_FOUND (unknown or inactive product), SoldOutError (short lines, with what was
- * left) or BAD_INPUT (lines in more than one currency).
+ * Throws NOT_FOUND (unknown or inactive product), BAD_INPUT (lines in more than one currency)
+ * or SoldOutError (short lines, with what was left).
  */
 function priceClaim(lines: Line[], rows: ReadonlyMap<number, SaleRow>, left: ReadonlyMap<number, number>): PricedLine[] {
-  const sorted = [...lines].sort((a, b) => a.productId - b.productId)
-  const missing = sorted.filter((l) => !rows.get(l.productId)?.active).map((l) => l.productId)
-  if (missing.length) throw notForSaleError(missing)
-  const short = sorted.filter((l) => left.get(l.productId)! < l.quantity)
+  const priced = priceLines(lines, rows)
+  const short = priced.filter((l) => left.get(l.productId)! < l.quantity)
   if (short.length) {
     throw new SoldOutError(
       short.map((l) => {
@@ -107,11 +123,6 @@ function priceClaim(lines: Line[], rows: ReadonlyMap<number, SaleRow>, left: Rea
       }),
     )
   }
-  const priced = sorted.map((l) => {
-    const row = rows.get(l.productId)!
-    return { ...l, name: row.name, unitPriceCents: row.priceCents, currency: row.currency }
-  })
-  if (new Set(priced.map((l) => l.currency)).size > 1) throw mixedCurrencyError()
   return priced
 }
 
