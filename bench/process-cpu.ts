@@ -4,7 +4,7 @@
  * the API pairs print both. Same method as bench/server-cost.ts.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
 
@@ -14,9 +14,21 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
 }
 
-/** Runs `trial` and returns its result with the CPU ms process `pid` spent during it. */
+/**
+ * User + system CPU ms so far of process `pid` and, recursively, of its live child processes
+ * (`/proc/<pid>/task/<tid>/children`): a server that forks its worker, as varnishd's manager
+ * does, is measured whole.
+ */
+export function treeCpuMs(pid: number): number {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  )
+  return cpuMs(pid) + children.reduce((sum, child) => sum + treeCpuMs(child), 0)
+}
+
+/** Runs `trial` and returns its result with the CPU ms process `pid` and its children spent during it. */
 export async function withCpu<T>(pid: number, trial: () => Promise<T>): Promise<T & { cpuMs: number }> {
-  const before = cpuMs(pid)
+  const before = treeCpuMs(pid)
   const result = await trial()
-  return { ...result, cpuMs: cpuMs(pid) - before }
+  return { ...result, cpuMs: treeCpuMs(pid) - before }
 }
