@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { query } from '../fixtures'
-import { adminContext, adminMutation, loginThroughForm, usd } from './ops-helpers'
+import { usd } from '../../testing/expected-price'
+import { adminContext, adminMutation, loginThroughForm } from './ops-helpers'
 
 async function product(offset: number) {
   const [row] = await query<{ id: number; slug: string; priceCents: number }>(

@@ -32,5 +32,3 @@ export async function adminMutation(page: Page, path: string, input: unknown): P
     { path, input },
   )
 }
-
-export const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)

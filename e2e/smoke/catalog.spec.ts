@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { loginAsAdmin, query } from '../fixtures'
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
+import { usd } from '../../testing/expected-price'
 
 type Row = { id: number; slug: string; name: string; priceCents: number; version: number; stock: number }
 async function productAt(offset: number): Promise<Row> {

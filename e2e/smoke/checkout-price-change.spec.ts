@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { loginAsAdmin, query } from '../fixtures'
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
+import { usd } from '../../testing/expected-price'
 
 /**
  * Issue 12, case 4: the shopper is on /checkout when the admin raises the price. "Place

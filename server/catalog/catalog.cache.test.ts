@@ -19,6 +19,7 @@ import {
   updateProduct,
 } from './catalog.service'
 import { loadProductRecord } from './product-cache'
+import { usd } from '../../testing/expected-price'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 afterAll(() => db.end())
@@ -48,8 +49,6 @@ async function pageOf(slug: string): Promise<{ status: number; version: number |
   const m = /data-content-version="(\d+)"/.exec(html)
   return { status: res.status, version: m ? Number(m[1]) : null, html }
 }
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 
 describe('catalog cache', () => {
   it('100 concurrent misses for one product cost what one uncached read costs in database statements', async () => {

@@ -10,6 +10,7 @@ import { TestShopper } from '../../testing/test-shopper'
 import { env } from '../env'
 import { freePort } from '../launcher/port-free'
 import type { SearchResult, StockStatus, UpdateProductOutput } from './catalog.schema'
+import { usd } from '../../testing/expected-price'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 
@@ -27,8 +28,6 @@ async function page(base: string, path: string) {
   const version = /data-content-version="(\d+)"/.exec(html)
   return { status: res.status, cacheControl: res.headers.get('cache-control') ?? '', html, version: version ? Number(version[1]) : null }
 }
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 
 async function adminOn(base: string): Promise<TestShopper> {
   const admin = new TestShopper(base, { origin: base })

@@ -17,6 +17,7 @@ import { env } from '../env'
 import { keys } from '../platform/cache'
 import type { ProductDetail, ProductCard, StockStatus } from './catalog.schema'
 import { PROPAGATION_DEADLINE_MS } from './propagation'
+import { usd } from '../../testing/expected-price'
 
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 })
 const redis = new IORedis(env.REDIS_URL)
@@ -67,8 +68,6 @@ async function createProduct(opts: { stock: number; hot?: boolean; active?: bool
   )
   return { id: rows[0]!.id, slug, name, priceCents: 4_200, category: rows[0]!.category }
 }
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 
 async function page(base: string, path: string): Promise<{ status: number; html: string; cache: string | null }> {
   const res = await fetch(`${base}${path}`)

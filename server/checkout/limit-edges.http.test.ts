@@ -38,9 +38,9 @@ import {
 } from './checkout.schema'
 import { EMAIL_LOCAL_PART_MAX } from './email.schema'
 import { createProduct, sql, stockAndSold } from '../../testing/checkout-fixtures'
+import { usd } from '../../testing/expected-price'
 
 const INT4_MAX = 2_147_483_647
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 
 let store: RunningStore
 let keyPrefix: string

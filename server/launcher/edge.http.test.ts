@@ -24,6 +24,7 @@ import { env } from '../env'
 import { POLICIES } from '../platform/rate-limit-policies'
 import { insideOneLimitWindow } from '../../testing/limit-window'
 import { behindEdgeEnv } from './varnish-process'
+import { usd } from '../../testing/expected-price'
 
 const keyPrefix = uniqueKeyPrefix('test-edge')
 let fleet: StoreBehindEdge
@@ -54,8 +55,6 @@ function clientAt(from: string) {
     return { status: res.status, headers: res.headers as unknown as Headers, text: await res.text() }
   }
 }
-
-const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
 
 async function slugOf(id: number): Promise<string> {
   const [row] = await sql<{ slug: string }>('SELECT slug FROM "Product" WHERE id = $1', [id])
