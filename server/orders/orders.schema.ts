@@ -1,6 +1,8 @@
 import { z } from 'zod'
 
-export const orderIdInput = z.object({ orderId: z.uuid('Not an order number') })
+export const orderIdInput = z.object({
+  orderId: z.uuid({ error: (issue) => (issue.input === undefined ? 'orderId is required' : 'Not an order number') }),
+})
 
 export const orderStatus = z.enum(['PENDING_PAYMENT', 'PAID', 'FAILED'])
 

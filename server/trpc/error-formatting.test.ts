@@ -2,7 +2,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { AppError } from '../platform/errors'
-import { createContext, createTRPCRouter, publicProcedure, responseMeta } from './init'
+import { createContext, createTRPCRouter, publicProcedure, responseMeta, UNREADABLE_INPUT_MESSAGE } from './init'
 
 /** A router of services that fail the ways real ones do, served by the same fetch adapter as the app. */
 const testRouter = createTRPCRouter({
@@ -19,17 +19,11 @@ const testRouter = createTRPCRouter({
     throw new Error('database password is hunter2')
   }),
   echo: publicProcedure.input(z.object({ qty: z.number().int().min(1) })).query(({ input }) => input.qty),
+  set: publicProcedure.input(z.object({ qty: z.number().int().min(1) })).mutation(({ input }) => input.qty),
 })
 
-async function call(path: string, init: { method?: 'GET' | 'POST'; input?: unknown } = {}) {
-  const method = init.method ?? 'GET'
-  const input = init.input === undefined ? '' : encodeURIComponent(JSON.stringify({ json: init.input }))
-  const url = `http://localhost/api/trpc/${path}${method === 'GET' && input ? `?input=${input}` : ''}`
-  const req = new Request(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: method === 'POST' ? JSON.stringify({ json: init.input ?? null }) : undefined,
-  })
+/** Serves `req` with the app's fetch adapter settings; returns the status, headers and error. */
+async function serve(req: Request) {
   const res = await fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
@@ -40,6 +34,25 @@ async function call(path: string, init: { method?: 'GET' | 'POST'; input?: unkno
   })
   const body = (await res.json()) as { error: { json: { message: string; data: Record<string, unknown> } } }
   return { status: res.status, headers: res.headers, error: body.error.json }
+}
+
+/** POSTs `body` as it is (no superjson wrapper added) to mutation `path`. */
+async function postRaw(path: string, body: string) {
+  const { status, error } = await serve(new Request(`http://localhost/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }))
+  return { status, message: error.message }
+}
+
+async function call(path: string, init: { method?: 'GET' | 'POST'; input?: unknown } = {}) {
+  const method = init.method ?? 'GET'
+  const input = init.input === undefined ? '' : encodeURIComponent(JSON.stringify({ json: init.input }))
+  const url = `http://localhost/api/trpc/${path}${method === 'GET' && input ? `?input=${input}` : ''}`
+  return serve(
+    new Request(url, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'POST' ? JSON.stringify({ json: init.input ?? null }) : undefined,
+    }),
+  )
 }
 
 describe('AppError → tRPC code → HTTP status, in one formatter', () => {
@@ -69,6 +82,27 @@ describe('AppError → tRPC code → HTTP status, in one formatter', () => {
     // The message is for people: the field and what is wrong, not the issues' JSON.
     expect(r.error.message).toMatch(/^Invalid input: qty: /)
     expect(r.error.message).not.toContain('{')
+  })
+
+  it('an input that is not an object says so once; a body without the {"json": …} wrapper is told what to send', async () => {
+    expect(await postRaw('set', '{"json":null}')).toEqual({ status: 400, message: 'Invalid input: expected object, received null' })
+    for (const body of ['{"qty":1}', '[1,2,3]']) {
+      const r = await postRaw('set', body)
+      expect(r.status).toBe(400)
+      expect(r.message).toMatch(/^Invalid input: nothing was sent \(a tRPC call sends its input as \{"json": <input>\}/)
+    }
+  })
+
+  it('an input nested too deep to read is a 400 that says so, not the stack overflow', async () => {
+    const depth = 20_000
+    const r = await postRaw('set', `{"json":${'['.repeat(depth)}${']'.repeat(depth)}}`)
+    expect(r).toEqual({ status: 400, message: UNREADABLE_INPUT_MESSAGE })
+  })
+
+  it("malformed JSON keeps the parser's own words (where it broke)", async () => {
+    const r = await postRaw('set', '{"json":{"qty":1}')
+    expect(r.status).toBe(400)
+    expect(r.message).toMatch(/JSON/)
   })
 
   it('an unexpected error is a 500 that does not leak its message', async () => {

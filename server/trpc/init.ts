@@ -36,9 +36,41 @@ export const MAX_ISSUES_IN_MESSAGE = 3
  * internal codes). The structured issues stay in `data.zodError` for forms.
  */
 export function readableInputError(error: ZodError): string {
-  const named = error.issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+  const named = error.issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => {
+    // zod's own messages start "Invalid input: …" too: say it once.
+    const text = i.message.replace(/^Invalid input: /, '')
+    if (i.path.length > 0) return `${i.path.join('.')}: ${text}`
+    return i.code === 'invalid_type' && text.endsWith('received undefined') ? NO_INPUT_MESSAGE : text
+  })
   const more = error.issues.length - named.length
   return `Invalid input: ${named.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`
+}
+
+/** A call whose body carried no input at all: most often a hand-made body without the wrapper. */
+const NO_INPUT_MESSAGE = 'nothing was sent (a tRPC call sends its input as {"json": <input>}, superjson\'s format)'
+
+/**
+ * What a 4xx says when reading the input itself threw (not a zod refusal): a body nested so deep
+ * that the deserializer ran out of stack, or superjson metadata that does not fit its values.
+ * The exception's own text ("Maximum call stack size exceeded", a property name) says nothing a
+ * client can act on.
+ */
+export const UNREADABLE_INPUT_MESSAGE =
+  'Invalid input: the body could not be read as tRPC input ({"json": <input>} in superjson\'s format, nested at most a few hundred levels)'
+
+/**
+ * The message a client gets for `error`: a domain error's own, zod issues in words, tRPC's own
+ * for its protocol errors (415, 405, …), and never an exception's text (internals on a 500, or
+ * an unreadable input's stack overflow on a 400).
+ */
+function clientMessage(error: TRPCErrorType, shapeMessage: string): string {
+  const cause = error.cause
+  if (cause instanceof AppError) return shapeMessage
+  if (error.code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong on our side. Please try again.'
+  if (cause instanceof ZodError) return error.code === 'BAD_REQUEST' ? readableInputError(cause) : shapeMessage
+  // JSON.parse's SyntaxError names the position of the fault: useful, and no internals.
+  if (cause instanceof Error && !(cause instanceof SyntaxError)) return UNREADABLE_INPUT_MESSAGE
+  return shapeMessage
 }
 
 export interface Context {
@@ -126,15 +158,10 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause
-    // An unexpected error's message may carry internals (SQL, hosts, secrets): never send it.
-    const unexpected = error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
     return {
       ...shape,
-      message: unexpected
-        ? 'Something went wrong on our side. Please try again.'
-        : cause instanceof ZodError && error.code === 'BAD_REQUEST'
-          ? readableInputError(cause)
-          : shape.message,
+      // An exception's message may carry internals (SQL, hosts, secrets): never send it.
+      message: clientMessage(error, shape.message),
       data: {
         ...shape.data,
         appCode: cause instanceof AppError ? cause.code : null,
