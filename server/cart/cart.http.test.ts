@@ -8,7 +8,7 @@ import { redis, key } from '../platform/redis'
 import { unsealData } from 'iron-session'
 import { env } from '../env'
 import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, type Cart } from './cart.schema'
-import { CART_TTL_SECONDS } from './cart.store'
+import { addQuantity, CART_TTL_SECONDS } from './cart.store'
 import { SESSION_TTL_SECONDS } from '../session/session.service'
 
 async function sidOf(shopper: TestShopper): Promise<string> {
@@ -76,6 +76,25 @@ describe('cart', () => {
 
     const cart = await shopper.query<Cart>('cart.get')
     expect(cart.data!.lines.map((l) => [l.productId, l.quantity])).toEqual([[product, MAX_QUANTITY_PER_LINE]])
+  })
+
+  it('refuses an item priced in another currency than the cart, and never adds two currencies into one subtotal', async () => {
+    const shopper = new TestShopper(testStoreUrl())
+    const dollars = await createProduct({ stock: 5, priceCents: 142_999 })
+    const euros = await createProduct({ stock: 5, priceCents: 2_699, currency: 'EUR', name: 'Euro Espresso' })
+    await shopper.mutate('cart.add', { productId: dollars, quantity: 1 })
+    const refused = await shopper.mutate('cart.add', { productId: euros, quantity: 1 })
+    expect([refused.status, refused.error?.appCode]).toEqual([409, 'CONFLICT'])
+    expect(refused.error!.message).toMatch(/^Euro Espresso is priced in EUR, and your cart in USD/)
+    expect(refused.error!.details).toEqual({ cartCurrency: 'USD', productCurrency: 'EUR' })
+    const cart = (await shopper.query<Cart>('cart.get')).data!
+    expect([cart.lines.map((l) => l.productId), cart.subtotalCents, cart.currency]).toEqual([[dollars], 142_999, 'USD'])
+    // Two adds racing past that check (simulated: the line written straight to the cart store):
+    // both lines shown, only the cart's currency summed.
+    expect(await addQuantity(await sidOf(shopper), euros, 1)).toBeGreaterThan(0)
+    const mixed = (await shopper.query<Cart>('cart.get')).data!
+    expect(mixed.lines.map((l) => [l.productId, l.currency])).toEqual([[dollars, 'USD'], [euros, 'EUR']])
+    expect([mixed.subtotalCents, mixed.itemCount, mixed.currency]).toEqual([142_999, 1, 'USD'])
   })
 
   it('setQuantity and remove change only the named line', async () => {

@@ -2,6 +2,9 @@
 import { getProductSummaries } from '../catalog/catalog.service'
 import { AppError } from '../platform/errors'
 import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, type Cart, type CartLine } from './cart.schema'
+
+/** The currency an empty cart shows (the catalog's default, prisma/schema.prisma). */
+const DEFAULT_CURRENCY = 'USD'
 import * as store from './cart.store'
 
 async function requireSellable(productId: number) {
@@ -31,14 +34,33 @@ export async function getCart(sid: string): Promise<Cart> {
     })
   }
   lines.sort((a, b) => a.productId - b.productId)
-  const sellable = lines.filter((l) => l.available)
+  const currency = lines.find((l) => l.available)?.currency ?? lines[0]?.currency ?? DEFAULT_CURRENCY
+  // One order is in one currency (checkout refuses a mix): never add amounts in two of them.
+  const sellable = lines.filter((l) => l.available && l.currency === currency)
   return {
     lines,
     itemCount: sellable.reduce((n, l) => n + l.quantity, 0),
     subtotalCents: sellable.reduce((n, l) => n + l.lineTotalCents, 0),
-    currency: lines[0]?.currency ?? 'USD',
+    currency,
     maxQuantityPerLine: MAX_QUANTITY_PER_LINE,
   }
+}
+
+/**
+ * The refusal of a product priced in another currency than the cart's sellable lines (CONFLICT,
+ * details { cartCurrency, productCurrency }), else null: checkout sells one currency per order,
+ * so the cart takes no line it could not sell with the rest. Two concurrent adds in different
+ * currencies can both pass; checkout still refuses that order (BAD_INPUT), and the subtotal
+ * counts only the cart's currency.
+ */
+function currencyRefusal(cart: Cart, product: { productId: number; name: string; currency: string }): AppError | null {
+  const others = cart.lines.filter((l) => l.available && l.productId !== product.productId)
+  if (others.length === 0 || others.every((l) => l.currency === product.currency)) return null
+  return new AppError(
+    'CONFLICT',
+    `${product.name} is priced in ${product.currency}, and your cart in ${cart.currency}: one order is paid in one currency. Check out or remove those items first.`,
+    { details: { cartCurrency: cart.currency, productCurrency: product.currency } },
+  )
 }
 
 /** The shopper-facing refusal for a capped change (store.CART_FULL / store.LINE_FULL), else null. */
@@ -50,6 +72,8 @@ function capRefusal(result: number, productName: string): AppError | null {
 
 export async function addToCart(sid: string, productId: number, quantity: number): Promise<Cart> {
   const product = await requireSellable(productId)
+  const mixed = currencyRefusal(await getCart(sid), { productId, name: product.name, currency: product.currency })
+  if (mixed) throw mixed
   const refusal = capRefusal(await store.addQuantity(sid, productId, quantity), product.name)
   if (refusal) throw refusal
   return getCart(sid)

@@ -1,5 +1,6 @@
 /** zod shapes of the catalog's inputs and of the DTOs the UI sees. Limits are named constants. */
 import { z } from 'zod'
+import { brokenTextMessage, isWellFormedText } from '../platform/text.schema'
 
 export const SLUG_MAX_LENGTH = 160
 export const CATEGORY_PAGE_SIZE = 24
@@ -113,8 +114,13 @@ export const PRODUCT_DESCRIPTION_MAX = 10_000
 export const productPatch = z
   .object({
     priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS, `priceCents is at most ${MAX_PRICE_CENTS}`).optional(),
-    name: z.string().trim().min(1).max(PRODUCT_NAME_MAX, `name is at most ${PRODUCT_NAME_MAX} characters`).optional(),
-    description: z.string().trim().max(PRODUCT_DESCRIPTION_MAX, `description is at most ${PRODUCT_DESCRIPTION_MAX} characters`).optional(),
+    name: z.string().trim().min(1).max(PRODUCT_NAME_MAX, `name is at most ${PRODUCT_NAME_MAX} characters`).refine(isWellFormedText, brokenTextMessage('name')).optional(),
+    description: z
+      .string()
+      .trim()
+      .max(PRODUCT_DESCRIPTION_MAX, `description is at most ${PRODUCT_DESCRIPTION_MAX} characters`)
+      .refine(isWellFormedText, brokenTextMessage('description'))
+      .optional(),
     hot: z.boolean().optional(),
     active: z.boolean().optional(),
     stock: z

@@ -39,6 +39,7 @@ describe('checkout refuses bad input with a clear 4xx and writes nothing', () =>
     ['empty cart', () => ({ lines: [] }), /cart is empty/],
     ['duplicate lines', (p) => ({ lines: [{ productId: p, quantity: 1 }, { productId: p, quantity: 1 }] }), /once/],
     ['bad email', (p) => ({ lines: [{ productId: p, quantity: 1 }], email: 'not-an-email' }), /valid email/],
+    ['a broken character in the name (unpaired surrogate, stored as U+FFFD before)', (p) => ({ lines: [{ productId: p, quantity: 1 }], shippingName: 'Ada \ud800' }), /Name contains a broken character/],
   ]
 
   for (const [name, body, message] of cases) {
@@ -102,6 +103,21 @@ describe('checkout refuses bad input with a clear 4xx and writes nothing', () =>
     expect(res.status).toBe(409)
     expect(res.error!.message).toMatch(/Prices changed.*\$19\.99/)
     expect((await stockAndSold([product])).get(product)).toMatchObject({ stock: 20, sold: 0 })
+  })
+})
+
+describe('short lines are named for what they are', () => {
+  it('none left is "Sold out", fewer than asked is "Only N of … left", and nothing is sold', async () => {
+    const gone = await createProduct({ stock: 0, name: 'Gone Gloves' })
+    const few = await createProduct({ stock: 2, name: 'Few Fish' })
+    const res = await place(await shopper(), {
+      idempotencyKey: newIdempotencyKey(),
+      ...TEST_ADDRESS,
+      lines: [{ productId: gone, quantity: 1 }, { productId: few, quantity: 5 }],
+    })
+    expect([res.status, res.error?.appCode]).toEqual([409, 'SOLD_OUT'])
+    expect(res.error!.message).toBe('Sold out: Gone Gloves. Only 2 of Few Fish left')
+    expect((await stockAndSold([gone, few])).get(few)).toMatchObject({ stock: 2, sold: 0 })
   })
 })
 

@@ -4,6 +4,7 @@ import { MAX_CART_LINES, MAX_QUANTITY_PER_LINE, productIdSchema, quantitySchema 
 import { MAX_PRICE_CENTS } from '../catalog/catalog.schema'
 import { queuedAnswer, ticketSchema } from '../waiting-room/waiting-room.schema'
 import { emailSchema } from './email.schema'
+import { brokenTextMessage, isWellFormedText } from '../platform/text.schema'
 
 export { EMAIL_MAX } from './email.schema'
 
@@ -29,6 +30,7 @@ const text = (label: string, max: number) =>
     .max(max, `${label} is at most ${max} characters`)
     // No control characters (they have no place in a name or an address).
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), `${label} contains control characters`)
+    .refine(isWellFormedText, brokenTextMessage(label))
 
 export const placeOrderInput = z
   .object({

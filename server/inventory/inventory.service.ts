@@ -52,9 +52,19 @@ export interface ShortItem {
   restockSeq: number
 }
 
+/**
+ * What a shopper is told about short lines: "Sold out: A, B" for none left, "Only 2 of C left"
+ * for fewer than asked ("Sold out" for an item still on the shelf would be untrue).
+ */
+export function shortLinesMessage(items: ReadonlyArray<{ name: string; available: number }>): string {
+  const gone = items.filter((i) => i.available <= 0).map((i) => i.name)
+  const few = items.filter((i) => i.available > 0).map((i) => `${i.available} of ${i.name}`)
+  return [gone.length > 0 ? `Sold out: ${gone.join(', ')}` : '', few.length > 0 ? `Only ${few.join(', ')} left` : ''].filter(Boolean).join('. ')
+}
+
 export class SoldOutError extends AppError {
   constructor(readonly items: ShortItem[]) {
-    super('SOLD_OUT', `Sold out: ${items.map((i) => i.name).join(', ')}`, {
+    super('SOLD_OUT', shortLinesMessage(items), {
       details: { items: items.map((i) => ({ productId: i.id, name: i.name, available: i.available })) },
     })
   }
@@ -71,7 +81,7 @@ export interface LinePricing {
 /**
  * `lines` sorted by product id and priced from `pricing` (per product id). Throws NOT_FOUND
  * (unknown or inactive products, all named in `details.productIds`) or BAD_INPUT (lines in more
- * than one currency). Checkout's transaction and its cheap pre-check (precheck-order.ts) both
+ * than one currency, each named; `details.productIds` per currency). Checkout's transaction and its cheap pre-check (precheck-order.ts) both
  * price with it, so both refuse alike.
  */
 export function priceLines(lines: readonly Line[], pricing: ReadonlyMap<number, LinePricing>): PricedLine[] {
@@ -84,7 +94,13 @@ export function priceLines(lines: readonly Line[], pricing: ReadonlyMap<number, 
     const p = pricing.get(l.productId)!
     return { ...l, name: p.name, unitPriceCents: p.priceCents, currency: p.currency }
   })
-  if (new Set(priced.map((l) => l.currency)).size > 1) throw new AppError('BAD_INPUT', 'All items in one order must share a currency')
+  const byCurrency = new Map<string, PricedLine[]>()
+  for (const l of priced) byCurrency.set(l.currency, [...(byCurrency.get(l.currency) ?? []), l])
+  if (byCurrency.size > 1) {
+    const named = [...byCurrency].map(([currency, lines]) => `${currency}: ${lines.map((l) => l.name).join(', ')}`)
+    const productIds = Object.fromEntries([...byCurrency].map(([currency, lines]) => [currency, lines.map((l) => l.productId)]))
+    throw new AppError('BAD_INPUT', `All items in one order must share a currency (${named.join('; ')})`, { details: { productIds } })
+  }
   return priced
 }
 
