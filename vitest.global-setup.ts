@@ -6,7 +6,7 @@
  * inherit the resulting environment.
  */
 import { DEFAULT_PRODUCT_COUNT } from './prisma/seed-data'
-import { openScratchWorld } from './testing/test-services'
+import { openScratchWorld, setUpIn } from './testing/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from './testing/test-store'
 import { testSecrets } from './server/launcher/local-secrets'
 import { env } from './server/env'
@@ -18,13 +18,15 @@ const TEST_STORE_PORT = Number(process.env.TEST_STORE_PORT ?? 3200)
 export default async function setup() {
   const world = await openScratchWorld('test', { seedProducts: DEFAULT_PRODUCT_COUNT })
   const { database, keyPrefix, gateway } = world
-  // The shared store checks out without the waiting room (its suites start stores of their own).
-  await storeWaitingRoomMode(env.REDIS_URL, keyPrefix, 'off')
-  const secrets = await testSecrets()
-  // The store sits behind a simulated edge (127.0.0.1): each TestShopper is a client of its own.
-  const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE })
-  await ensureTestBuild(storeEnv)
-  const store = await startStore(TEST_STORE_PORT, storeEnv)
+  const { secrets, store } = await setUpIn(world, async () => {
+    // The shared store checks out without the waiting room (its suites start stores of their own).
+    await storeWaitingRoomMode(env.REDIS_URL, keyPrefix, 'off')
+    const secrets = await testSecrets()
+    // The store sits behind a simulated edge (127.0.0.1): each TestShopper is a client of its own.
+    const storeEnv = world.storeEnv({ ...secrets.env, ...BEHIND_LOCAL_EDGE })
+    await ensureTestBuild(storeEnv)
+    return { secrets, store: await startStore(TEST_STORE_PORT, storeEnv) }
+  })
 
   // Tests always talk to the real local Redis through our gateway, never a remote Upstash.
   delete process.env.UPSTASH_REDIS_REST_URL

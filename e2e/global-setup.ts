@@ -5,7 +5,7 @@
  */
 import type { FullConfig } from '@playwright/test'
 import { DEFAULT_PRODUCT_COUNT } from '../prisma/seed-data'
-import { openScratchWorld } from '../testing/test-services'
+import { openScratchWorld, setUpIn } from '../testing/test-services'
 import { BEHIND_LOCAL_EDGE, ensureTestBuild, startStore } from '../testing/test-store'
 import { testSecrets } from '../server/launcher/local-secrets'
 import { E2E_PORT } from './e2e-env'
@@ -22,8 +22,10 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.E2E_KEY_PREFIX = keyPrefix
   process.env.E2E_GATEWAY_PORT = String(gateway.port) // for specs that start a payment worker
 
-  if ((await ensureTestBuild(storeEnv)) === 'built') console.log('[e2e] built .next-test')
-  const store = await startStore(E2E_PORT, storeEnv)
+  const store = await setUpIn(world, async () => {
+    if ((await ensureTestBuild(storeEnv)) === 'built') console.log('[e2e] built .next-test')
+    return startStore(E2E_PORT, storeEnv)
+  })
 
   return async () => {
     await store.stop()

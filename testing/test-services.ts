@@ -101,6 +101,20 @@ export interface ScratchWorld {
 }
 
 /**
+ * Runs `setup` on `world` and returns what it returns. When it throws (a failed test build, a
+ * store that did not start), closes the world first: a failed run leaves no database, Redis keys
+ * or gateway behind. A failure to close is printed, and the setup's own error is thrown.
+ */
+export async function setUpIn<T>(world: ScratchWorld, setup: () => Promise<T>): Promise<T> {
+  try {
+    return await setup()
+  } catch (error) {
+    await world.close().catch((closeError: unknown) => console.error('could not close the scratch world after a failed setup:', closeError))
+    throw error
+  }
+}
+
+/**
  * Everything a test suite or benchmark run needs of its own: a fresh migrated database
  * (optionally seeded), a Redis key prefix, and an Upstash-compatible gateway on a free port
  * in front of the real Redis. One place, so every harness sets up and cleans up alike.
